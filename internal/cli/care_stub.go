@@ -1,0 +1,22 @@
+package cli
+
+import "context"
+
+func runEvaluate(ctx context.Context, env *Env, args []string) error {
+	return usagef("pas encore disponible")
+}
+func runDemo(ctx context.Context, env *Env, args []string) error {
+	return usagef("pas encore disponible")
+}
+func runImport(ctx context.Context, env *Env, args []string) error {
+	return usagef("pas encore disponible")
+}
+func runStatus(ctx context.Context, env *Env, args []string) error {
+	return usagef("pas encore disponible")
+}
+func runDue(ctx context.Context, env *Env, args []string) error {
+	return usagef("pas encore disponible")
+}
+func runFiness(ctx context.Context, env *Env, args []string) error {
+	return usagef("pas encore disponible")
+}

@@ -1,0 +1,39 @@
+// Package testenv lets tests that need a real component (Samba AD DC, Debian
+// daemons, PostgreSQL, Chromium) skip on a laptop that lacks it, and fail under
+// CI, where .ci/run sets VIGIE_REQUIRE_COMPONENTS=1 after installing them.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// Required reports whether missing components must fail the tests.
+func Required() bool { return os.Getenv("VIGIE_REQUIRE_COMPONENTS") == "1" }
+
+// Need skips (or, under CI, fails) the test when ok is false.
+func Need(t testing.TB, ok bool, what string) {
+	t.Helper()
+	if ok {
+		return
+	}
+	if Required() {
+		t.Fatalf("composant requis absent : %s (VIGIE_REQUIRE_COMPONENTS=1)", what)
+	}
+	t.Skipf("composant absent, test ignoré : %s", what)
+}
+
+// NeedCommand needs an executable on PATH (or at an absolute path) and returns its path.
+func NeedCommand(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	Need(t, err == nil, name)
+	return p
+}
+
+// NeedRoot needs root (network namespaces, binding low ports, adding lo addresses).
+func NeedRoot(t testing.TB) {
+	t.Helper()
+	Need(t, os.Geteuid() == 0, "droits root")
+}
