@@ -1,0 +1,154 @@
+// Package care is the CaRE programme engine: the catalogue of waves,
+// objectives, thresholds and calendar as embedded data, and the evaluation of
+// an applicant's facts at a given date as pure functions (no I/O, no clock).
+package care
+
+import (
+	"vigie/internal/civil"
+	"vigie/internal/org"
+)
+
+// Facts is everything known about one applicant (a GHT candidature or an EJ
+// outside a GHT): the summaries the engines and the records produce. It is
+// what the dossier file carries and what the store loads.
+type Facts struct {
+	Wave           string          `json:"wave"`
+	GHT            *org.GHT        `json:"ght,omitempty"`
+	Entities       []org.Entity    `json:"entities"`
+	Prerequisites  []Prerequisite  `json:"prerequisites,omitempty"`
+	Directories    []Directory     `json:"directories,omitempty"`
+	ADAudits       []ADAudit       `json:"ad_audits,omitempty"`
+	ExposureAudits []ExposureAudit `json:"exposure_audits,omitempty"`
+	Exercises      []Exercise      `json:"exercises,omitempty"`
+	OSIS           []OSIS          `json:"osis,omitempty"`
+	Budget         []Budget        `json:"budget,omitempty"`
+	Governance     *Governance     `json:"governance,omitempty"`
+	Dossier        Dossier         `json:"dossier,omitzero"`
+}
+
+// Prerequisite records whether an entity meets a prerequisite (PS2.1, PS2.2).
+type Prerequisite struct {
+	Entity org.FINESS `json:"entity"`
+	ID     string     `json:"id"`
+	Met    bool       `json:"met"`
+	Date   civil.Date `json:"date,omitzero"`
+}
+
+// Directory is an Active Directory (forest or domain) used by some entities.
+type Directory struct {
+	ID       string       `json:"id"`
+	Name     string       `json:"name"`
+	Entities []org.FINESS `json:"entities"`
+}
+
+// Audit sources. ADS, SILENE and CERT Santé are official services; a
+// provider ("prestataire") is an "industriel CaRE D1"; Vigie audits are the
+// establishment's own and count only where the catalogue accepts them.
+const (
+	SourceADS       = "ADS"
+	SourceSILENE    = "SILENE"
+	SourceCERTSante = "CERT Santé"
+	SourceProvider  = "prestataire"
+	SourceVigie     = "vigie"
+)
+
+// ADAudit is the summary of one AD audit: which directory, when, which level.
+type ADAudit struct {
+	ID           string     `json:"id,omitempty"`
+	Directory    string     `json:"directory"`
+	Date         civil.Date `json:"date"`
+	Level        int        `json:"level"`
+	Source       string     `json:"source"`
+	FailedChecks []string   `json:"failed_checks,omitempty"`
+	Report       string     `json:"report,omitempty"` // reference of the report (file, stored audit id)
+}
+
+// Counts are vulnerabilities by severity.
+type Counts struct {
+	Critical int `json:"critical"`
+	High     int `json:"high"`
+	Medium   int `json:"medium"`
+	Low      int `json:"low"`
+	Info     int `json:"info,omitempty"`
+}
+
+// ExposureAudit is the summary of one exposure audit. Date is the end of the scan.
+type ExposureAudit struct {
+	ID                string       `json:"id,omitempty"`
+	Entities          []org.FINESS `json:"entities"`
+	Date              civil.Date   `json:"date"`
+	CompletePerimeter bool         `json:"complete_perimeter"`
+	// Counts is nil when the source gave no per-severity counts (e.g. an
+	// OPSSIES file carries a compliance level, not counts).
+	Counts *Counts `json:"counts,omitempty"`
+	Source string `json:"source"`
+	Report string `json:"report,omitempty"`
+}
+
+// Exercise is a cyber crisis exercise.
+type Exercise struct {
+	Entity   org.FINESS `json:"entity"`
+	Date     civil.Date `json:"date"`
+	Kit      string     `json:"kit,omitempty"` // debutant, intermediaire, confirme
+	Scenario string     `json:"scenario,omitempty"`
+	// GeneralManagement and Clinical say whether those directions took part;
+	// nil when not recorded. A purely technical drill does not count.
+	GeneralManagement *bool      `json:"general_management,omitempty"`
+	Clinical          *bool      `json:"clinical,omitempty"`
+	HotDebrief        civil.Date `json:"hot_debrief,omitzero"`
+	Retex             civil.Date `json:"retex,omitzero"`
+}
+
+// OSIS is an entity's oSIS self-assessment for a campaign year.
+type OSIS struct {
+	Entity                   org.FINESS `json:"entity"`
+	Year                     int        `json:"year"`
+	BudgetShare              bool       `json:"budget_share"`
+	PriorityMeasuresAnswered int        `json:"priority_measures_answered"`
+}
+
+// Budget is the digital budget share and SSI staff of an EJ for a year.
+type Budget struct {
+	Entity          org.FINESS `json:"entity"`
+	Year            int        `json:"year"`
+	DigitalSharePct *float64   `json:"digital_share_pct"`
+	SSIFTE          *float64   `json:"ssi_fte"`
+}
+
+// Governance is the GHT's AD governance and convergence record (D1.O6).
+type Governance struct {
+	Referent     string `json:"referent"`
+	SingleADTeam *bool  `json:"single_ad_team"`
+	Governance   *bool  `json:"governance"`
+	// ConvergenceValidatedOn is the date the GHT strategic committee validated
+	// the AD convergence document.
+	ConvergenceValidatedOn civil.Date `json:"convergence_validated_on,omitzero"`
+	AlreadyConverged       bool       `json:"already_converged"`
+	// ConvergedDescription describes the converged AD (the evidence when
+	// AlreadyConverged is true).
+	ConvergedDescription string `json:"converged_description,omitempty"`
+}
+
+// Dossier is the life of the application: dated steps and money.
+type Dossier struct {
+	Steps      []Step    `json:"steps,omitempty"`
+	CeilingEUR float64   `json:"ceiling_eur,omitempty"`
+	Payments   []Payment `json:"payments,omitempty"`
+}
+
+// Step is one dated step of the dossier's life.
+type Step struct {
+	Step    string     `json:"step"` // see StepIDs
+	Date    civil.Date `json:"date"`
+	By      string     `json:"by"`
+	Outcome string     `json:"outcome,omitempty"` // for the attestation: "met" or "not_met"
+	Note    string     `json:"note,omitempty"`
+}
+
+// Payment is an amount paid to the applicant.
+type Payment struct {
+	Date      civil.Date `json:"date"`
+	AmountEUR float64    `json:"amount_eur"`
+	By        string     `json:"by,omitempty"`
+	Objective string     `json:"objective,omitempty"`
+}

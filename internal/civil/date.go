@@ -1,0 +1,119 @@
+// Package civil is a calendar date without time of day or zone, as the
+// programme's rules use them (audit dates, deadlines, windows).
+package civil
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a day in the proleptic Gregorian calendar. The zero value is "no date".
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// Layout is the only accepted text form: ISO 8601 "YYYY-MM-DD".
+const Layout = "2006-01-02"
+
+// Parse reads "YYYY-MM-DD".
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(Layout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q invalide (attendu AAAA-MM-JJ)", s)
+	}
+	return Of(t), nil
+}
+
+// MustParse is Parse for literals in tests and embedded data known to be valid.
+func MustParse(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// Of returns the date of t in t's location.
+func Of(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// Time returns midnight UTC of the date.
+func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+// IsZero reports whether d is the zero date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String formats d as "YYYY-MM-DD", or "" for the zero date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+// French formats d as "JJ/MM/AAAA".
+func (d Date) French() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
+}
+
+// AddDays returns d shifted by n days.
+func (d Date) AddDays(n int) Date { return Of(d.Time().AddDate(0, 0, n)) }
+
+// AddMonths returns d shifted by n calendar months (time.AddDate normalisation).
+func (d Date) AddMonths(n int) Date { return Of(d.Time().AddDate(0, n, 0)) }
+
+// DaysSince returns the number of days from e to d (positive when d is later).
+func (d Date) DaysSince(e Date) int {
+	return int(d.Time().Sub(e.Time()).Hours() / 24)
+}
+
+// Before reports whether d is strictly before e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// After reports whether d is strictly after e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// Compare returns -1, 0 or +1.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return sign(d.Year - e.Year)
+	case d.Month != e.Month:
+		return sign(int(d.Month) - int(e.Month))
+	}
+	return sign(d.Day - e.Day)
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
+
+// MarshalText encodes the date as "YYYY-MM-DD" ("" for the zero date).
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText decodes "YYYY-MM-DD"; "" gives the zero date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

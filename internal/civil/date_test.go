@@ -1,0 +1,38 @@
+package civil
+
+import "testing"
+
+func TestDaysSinceAndShift(t *testing.T) {
+	a := MustParse("2024-07-01")
+	cases := []struct {
+		b    string
+		days int
+	}{{"2024-08-14", 44}, {"2024-08-15", 45}, {"2024-08-30", 60}, {"2024-08-31", 61}, {"2025-07-01", 365}}
+	for _, c := range cases {
+		b := MustParse(c.b)
+		if got := b.DaysSince(a); got != c.days {
+			t.Errorf("%s - %s = %d, want %d", c.b, a, got, c.days)
+		}
+		if a.AddDays(c.days) != b {
+			t.Errorf("%s + %d = %s, want %s", a, c.days, a.AddDays(c.days), b)
+		}
+	}
+	if got := MustParse("2024-02-29").AddMonths(12).String(); got != "2025-03-01" {
+		t.Errorf("leap AddMonths = %s", got)
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	for _, s := range []string{"2024-13-01", "01/07/2024", "2024-7-1", "", "2024-02-30"} {
+		if _, err := Parse(s); err == nil {
+			t.Errorf("Parse(%q) accepted", s)
+		}
+	}
+}
+
+func TestCompare(t *testing.T) {
+	a, b := MustParse("2024-01-31"), MustParse("2024-02-01")
+	if !a.Before(b) || !b.After(a) || a.Compare(a) != 0 {
+		t.Fatal("order broken")
+	}
+}
