@@ -81,8 +81,8 @@ type ExposureAudit struct {
 	// Counts is nil when the source gave no per-severity counts (e.g. an
 	// OPSSIES file carries a compliance level, not counts).
 	Counts *Counts `json:"counts,omitempty"`
-	Source string `json:"source"`
-	Report string `json:"report,omitempty"`
+	Source string  `json:"source"`
+	Report string  `json:"report,omitempty"`
 }
 
 // Exercise is a cyber crisis exercise.

@@ -2,12 +2,6 @@ package cli
 
 import "context"
 
-func runEvaluate(ctx context.Context, env *Env, args []string) error {
-	return usagef("pas encore disponible")
-}
-func runDemo(ctx context.Context, env *Env, args []string) error {
-	return usagef("pas encore disponible")
-}
 func runImport(ctx context.Context, env *Env, args []string) error {
 	return usagef("pas encore disponible")
 }

@@ -1,0 +1,68 @@
+package care
+
+import (
+	"fmt"
+	"strings"
+
+	"vigie/internal/civil"
+)
+
+// dated is an audit reduced to what the cadence rule needs.
+type dated struct {
+	date civil.Date
+	ev   Evidence
+}
+
+// cadence applies "at least every max days" to audits sorted by date: the
+// last two are at most max days apart and, during the operational phase, the
+// last is at most max days old (see the catalogue's choices).
+func (e *evaluator) cadence(audits []dated, max int, what string) (Status, string, *Next) {
+	n := len(audits)
+	if n == 0 {
+		r := fmt.Sprintf("aucun %s enregistré", what)
+		if e.pastDeadline() {
+			return NotMet, r + " avant la date limite du " + e.deadline.String(), nil
+		}
+		return InProgress, r, &Next{Action: fmt.Sprintf("premier %s au plus tard le %s", what, e.deadline), Due: e.deadline}
+	}
+	last := audits[n-1].date
+	due := last.AddDays(max)
+	inPhase := !e.asOf.After(e.w.Phase.End)
+	var next *Next
+	if inPhase {
+		next = &Next{Action: fmt.Sprintf("prochain %s au plus tard le %s", what, due), Due: due}
+	}
+	if age := e.asOf.DaysSince(last); inPhase && age > max {
+		return NotMet, fmt.Sprintf("dernier %s le %s, il y a %d jours (au plus %d jours entre deux audits)", what, last, age, max), next
+	}
+	if n == 1 {
+		r := fmt.Sprintf("un seul %s (le %s) : il en faut un tous les %d jours au plus", what, last, max)
+		if e.pastDeadline() {
+			return NotMet, r, next
+		}
+		return InProgress, r, next
+	}
+	prev := audits[n-2].date
+	if gap := last.DaysSince(prev); gap > max {
+		return NotMet, fmt.Sprintf("les deux derniers audits (%s et %s) sont espacés de %d jours (au plus %d)", prev, last, gap, max), next
+	}
+	reason := fmt.Sprintf("%d audits ; les deux derniers (%s et %s) sont espacés de %d jours", n, prev, last, last.DaysSince(prev))
+	var late []string
+	for i := 1; i < n-1; i++ {
+		if g := audits[i].date.DaysSince(audits[i-1].date); g > max {
+			late = append(late, fmt.Sprintf("%s → %s (%d jours)", audits[i-1].date, audits[i].date, g))
+		}
+	}
+	if len(late) > 0 {
+		reason += " ; écarts antérieurs de plus de " + fmt.Sprint(max) + " jours : " + strings.Join(late, ", ")
+	}
+	return Met, reason, next
+}
+
+func evidenceOf(ds []dated) []Evidence {
+	out := make([]Evidence, len(ds))
+	for i, d := range ds {
+		out[i] = d.ev
+	}
+	return out
+}

@@ -1,0 +1,125 @@
+package care
+
+import (
+	"vigie/internal/civil"
+	"vigie/internal/org"
+)
+
+// Status is an objective's state for one entity at a date.
+type Status string
+
+// Statuses. See the catalogue's "Statuts" choice for their exact meaning.
+const (
+	Met           Status = "met"
+	NotMet        Status = "not_met"
+	InProgress    Status = "in_progress"
+	NotApplicable Status = "not_applicable"
+	MissingData   Status = "missing_data"
+)
+
+// French returns the label shown to users.
+func (s Status) French() string {
+	switch s {
+	case Met:
+		return "atteint"
+	case NotMet:
+		return "non atteint"
+	case InProgress:
+		return "en cours"
+	case NotApplicable:
+		return "non applicable"
+	case MissingData:
+		return "données manquantes"
+	}
+	return string(s)
+}
+
+// severity orders statuses from the best to the worst for summaries.
+func (s Status) severity() int {
+	switch s {
+	case Met:
+		return 0
+	case NotApplicable:
+		return -1
+	case InProgress:
+		return 1
+	case MissingData:
+		return 2
+	}
+	return 3
+}
+
+// Evidence is one record the evaluation used.
+type Evidence struct {
+	Kind   string     `json:"kind"` // ad_audit, exposure_audit, exercise, osis, budget, governance, prerequisite
+	Ref    string     `json:"ref"`
+	Date   civil.Date `json:"date,omitzero"`
+	Detail string     `json:"detail,omitempty"`
+}
+
+// Next is the next action for an objective, with its due date.
+type Next struct {
+	Action string     `json:"action"`
+	From   civil.Date `json:"from,omitzero"` // earliest date, for windows (45–60 days)
+	Due    civil.Date `json:"due,omitzero"`
+}
+
+// Result is one objective for one entity (an EJ or EG FINESS, a directory
+// id, or the GHT code).
+type Result struct {
+	Objective  string     `json:"objective"`
+	Entity     string     `json:"entity"`
+	EntityName string     `json:"entity_name,omitempty"`
+	Status     Status     `json:"status"`
+	Reason     string     `json:"reason"`
+	Evidence   []Evidence `json:"evidence"`
+	Next       *Next      `json:"next,omitempty"`
+}
+
+// ObjectiveSummary aggregates an objective over the entities it applies to.
+type ObjectiveSummary struct {
+	Objective string `json:"objective"`
+	Title     string `json:"title"`
+	Status    Status `json:"status"` // the worst entity status; met only when all are
+	Met       int    `json:"met"`
+	Total     int    `json:"total"`
+}
+
+// DossierStatus is where the application stands in its life.
+type DossierStatus struct {
+	Done            []Step     `json:"done"`
+	Next            *StepDef   `json:"next,omitempty"`
+	Final           bool       `json:"final"`
+	FinalReason     string     `json:"final_reason,omitempty"`
+	DeclarationOpen bool       `json:"declaration_open"`
+	Deadline        civil.Date `json:"declaration_deadline"`
+	PaymentEnds     []Revision `json:"payment_window_ends,omitempty"`
+	CeilingEUR      float64    `json:"ceiling_eur,omitempty"`
+	PaidEUR         float64    `json:"paid_eur"`
+}
+
+// Evaluation is the programme's state for one applicant at a date.
+type Evaluation struct {
+	AsOf          civil.Date         `json:"as_of"`
+	Wave          string             `json:"wave"`
+	Eligible      bool               `json:"eligible"`
+	Applicant     org.FINESS         `json:"applicant"`
+	ApplicantName string             `json:"applicant_name,omitempty"`
+	GHT           string             `json:"ght,omitempty"`
+	Prerequisites []Result           `json:"prerequisites"`
+	Results       []Result           `json:"results"`
+	Objectives    []ObjectiveSummary `json:"objectives"`
+	Dossier       DossierStatus      `json:"dossier"`
+}
+
+// Dues returns the next actions due on or before limit, in date order.
+func (e *Evaluation) Dues(limit civil.Date) []Result {
+	var out []Result
+	for _, r := range e.Results {
+		if r.Next != nil && !r.Next.Due.IsZero() && !r.Next.Due.After(limit) {
+			out = append(out, r)
+		}
+	}
+	sortByDue(out)
+	return out
+}
