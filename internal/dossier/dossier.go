@@ -169,7 +169,7 @@ func jsonErr(path string, data []byte, err error) error {
 		line, col := position(data, se.Offset)
 		return errAt(path, "JSON invalide ligne %d, colonne %d : %s", line, col, se.Error())
 	case errors.As(err, &te):
-		return errAt(join(te.Field), "type %s attendu, %s trouvé", frenchType(te.Type.Kind().String()), te.Value)
+		return errAt(join(te.Field), "type %s attendu, %s trouvé", frenchType(te.Type.Kind().String()), frenchType(te.Value))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errAt(path, "JSON incomplet")
 	}
@@ -198,11 +198,11 @@ func frenchType(kind string) string {
 		return "texte"
 	case "bool":
 		return "booléen"
-	case "int", "int64", "float64":
+	case "int", "int64", "float64", "number":
 		return "nombre"
-	case "slice":
+	case "slice", "array":
 		return "liste"
-	case "struct", "map":
+	case "struct", "map", "object":
 		return "objet"
 	case "ptr":
 		return "valeur"
