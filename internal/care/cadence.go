@@ -7,17 +7,11 @@ import (
 	"vigie/internal/civil"
 )
 
-// dated is an audit reduced to what the cadence rule needs.
-type dated struct {
-	date civil.Date
-	ev   Evidence
-}
-
 // cadence applies "at least every max days" to audits sorted by date: the
 // last two are at most max days apart and, during the operational phase, the
 // last is at most max days old (see the catalogue's choices).
-func (e *evaluator) cadence(audits []dated, max int, what string) (Status, string, *Next) {
-	n := len(audits)
+func (e *evaluator) cadence(dates []civil.Date, max int, what string) (Status, string, *Next) {
+	n := len(dates)
 	if n == 0 {
 		r := fmt.Sprintf("aucun %s enregistré", what)
 		if e.pastDeadline() {
@@ -25,7 +19,7 @@ func (e *evaluator) cadence(audits []dated, max int, what string) (Status, strin
 		}
 		return InProgress, r, &Next{Action: fmt.Sprintf("premier %s au plus tard le %s", what, e.deadline), Due: e.deadline}
 	}
-	last := audits[n-1].date
+	last := dates[n-1]
 	due := last.AddDays(max)
 	inPhase := !e.asOf.After(e.w.Phase.End)
 	var next *Next
@@ -42,27 +36,19 @@ func (e *evaluator) cadence(audits []dated, max int, what string) (Status, strin
 		}
 		return InProgress, r, next
 	}
-	prev := audits[n-2].date
+	prev := dates[n-2]
 	if gap := last.DaysSince(prev); gap > max {
 		return NotMet, fmt.Sprintf("les deux derniers audits (%s et %s) sont espacés de %d jours (au plus %d)", prev, last, gap, max), next
 	}
 	reason := fmt.Sprintf("%d audits ; les deux derniers (%s et %s) sont espacés de %d jours", n, prev, last, last.DaysSince(prev))
 	var late []string
 	for i := 1; i < n-1; i++ {
-		if g := audits[i].date.DaysSince(audits[i-1].date); g > max {
-			late = append(late, fmt.Sprintf("%s → %s (%d jours)", audits[i-1].date, audits[i].date, g))
+		if g := dates[i].DaysSince(dates[i-1]); g > max {
+			late = append(late, fmt.Sprintf("%s → %s (%d jours)", dates[i-1], dates[i], g))
 		}
 	}
 	if len(late) > 0 {
 		reason += " ; écarts antérieurs de plus de " + fmt.Sprint(max) + " jours : " + strings.Join(late, ", ")
 	}
 	return Met, reason, next
-}
-
-func evidenceOf(ds []dated) []Evidence {
-	out := make([]Evidence, len(ds))
-	for i, d := range ds {
-		out[i] = d.ev
-	}
-	return out
 }

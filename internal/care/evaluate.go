@@ -46,6 +46,36 @@ type evaluator struct {
 	applicant *org.Entity
 	ejs       []*org.Entity // the EJ of the dossier
 	deadline  civil.Date
+	// audits up to asOf, oldest first, indexed once per evaluation
+	adByDir map[string][]*ADAudit
+	expByEJ map[org.FINESS][]*ExposureAudit
+}
+
+// index sorts and indexes the audits dated up to asOf.
+func (e *evaluator) index() {
+	e.adByDir = map[string][]*ADAudit{}
+	for i := range e.f.ADAudits {
+		a := &e.f.ADAudits[i]
+		if !a.Date.After(e.asOf) {
+			e.adByDir[a.Directory] = append(e.adByDir[a.Directory], a)
+		}
+	}
+	for _, as := range e.adByDir {
+		sort.SliceStable(as, func(i, j int) bool { return as[i].Date.Before(as[j].Date) })
+	}
+	e.expByEJ = map[org.FINESS][]*ExposureAudit{}
+	for i := range e.f.ExposureAudits {
+		a := &e.f.ExposureAudits[i]
+		if a.Date.After(e.asOf) {
+			continue
+		}
+		for _, f := range a.Entities {
+			e.expByEJ[f] = append(e.expByEJ[f], a)
+		}
+	}
+	for _, as := range e.expByEJ {
+		sort.SliceStable(as, func(i, j int) bool { return as[i].Date.Before(as[j].Date) })
+	}
 }
 
 // Evaluate computes the programme's state for the facts at asOf with the
@@ -68,6 +98,7 @@ func (c *Catalogue) Evaluate(f *Facts, asOf civil.Date, opts Options) (*Evaluati
 	if err := e.findApplicant(); err != nil {
 		return nil, err
 	}
+	e.index()
 	ev := &Evaluation{AsOf: asOf, Wave: w.ID, Applicant: e.applicant.FINESS, ApplicantName: e.applicant.Name}
 	if f.GHT != nil {
 		ev.GHT = f.GHT.Code

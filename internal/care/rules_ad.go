@@ -2,30 +2,32 @@ package care
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
+	"vigie/internal/civil"
 	"vigie/internal/org"
 )
 
+// lastTwo returns the last two elements of s (fewer if s is shorter): the
+// audits a cadence or level verdict rests on.
+func lastTwo[T any](s []T) []T { return s[max(0, len(s)-2):] }
+
 // directoryAudits returns the counted AD audits of a directory up to asOf,
 // oldest first, and the number of audits ignored for their source.
-func (e *evaluator) directoryAudits(o *Objective, dir string) (audits []ADAudit, ignored int) {
-	for _, a := range e.f.ADAudits {
-		if a.Directory != dir || a.Date.After(e.asOf) {
-			continue
-		}
+func (e *evaluator) directoryAudits(o *Objective, dir string) (audits []*ADAudit, ignored int) {
+	all := e.adByDir[dir]
+	audits = make([]*ADAudit, 0, len(all))
+	for _, a := range all {
 		if !e.accepted(o, a.Source) {
 			ignored++
 			continue
 		}
 		audits = append(audits, a)
 	}
-	sort.SliceStable(audits, func(i, j int) bool { return audits[i].Date.Before(audits[j].Date) })
 	return audits, ignored
 }
 
-func adEvidence(a ADAudit) Evidence {
+func adEvidence(a *ADAudit) Evidence {
 	ref := a.ID
 	if ref == "" {
 		ref = a.Directory + "@" + a.Date.String()
@@ -66,12 +68,16 @@ func ruleADCadence(e *evaluator, o *Objective) []Result {
 	var out []Result
 	for _, d := range e.f.Directories {
 		audits, ignored := e.directoryAudits(o, d.ID)
-		ds := make([]dated, len(audits))
+		dates := make([]civil.Date, len(audits))
 		for i, a := range audits {
-			ds[i] = dated{a.Date, adEvidence(a)}
+			dates[i] = a.Date
 		}
-		st, reason, next := e.cadence(ds, o.Params.MaxIntervalDays, "audit ADS de "+d.Name)
-		out = append(out, Result{Entity: d.ID, EntityName: d.Name, Status: st, Reason: reason + ignoredNote(ignored), Evidence: evidenceOf(ds), Next: next})
+		st, reason, next := e.cadence(dates, o.Params.MaxIntervalDays, "audit ADS de "+d.Name)
+		var ev []Evidence
+		for _, a := range lastTwo(audits) {
+			ev = append(ev, adEvidence(a))
+		}
+		out = append(out, Result{Entity: d.ID, EntityName: d.Name, Status: st, Reason: reason + ignoredNote(ignored), Evidence: ev, Next: next})
 	}
 	return append(out, e.uncoveredEJs(o)...)
 }

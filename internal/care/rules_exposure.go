@@ -2,19 +2,17 @@ package care
 
 import (
 	"fmt"
-	"slices"
-	"sort"
 
+	"vigie/internal/civil"
 	"vigie/internal/org"
 )
 
 // exposureAudits returns, for one EJ, the counted audits of its whole
 // perimeter up to asOf (oldest first) and how many were set aside.
-func (e *evaluator) exposureAudits(o *Objective, ej org.FINESS) (audits []ExposureAudit, partial, ignored int) {
-	for _, a := range e.f.ExposureAudits {
-		if a.Date.After(e.asOf) || !slices.Contains(a.Entities, ej) {
-			continue
-		}
+func (e *evaluator) exposureAudits(o *Objective, ej org.FINESS) (audits []*ExposureAudit, partial, ignored int) {
+	all := e.expByEJ[ej]
+	audits = make([]*ExposureAudit, 0, len(all))
+	for _, a := range all {
 		switch {
 		case !e.accepted(o, a.Source):
 			ignored++
@@ -24,11 +22,10 @@ func (e *evaluator) exposureAudits(o *Objective, ej org.FINESS) (audits []Exposu
 			audits = append(audits, a)
 		}
 	}
-	sort.SliceStable(audits, func(i, j int) bool { return audits[i].Date.Before(audits[j].Date) })
 	return audits, partial, ignored
 }
 
-func exposureEvidence(a ExposureAudit) Evidence {
+func exposureEvidence(a *ExposureAudit) Evidence {
 	ref := a.ID
 	if ref == "" {
 		ref = "exposition@" + a.Date.String()
@@ -52,13 +49,17 @@ func ruleExposureCadence(e *evaluator, o *Objective) []Result {
 	var out []Result
 	for _, ej := range e.ejs {
 		audits, partial, ignored := e.exposureAudits(o, ej.FINESS)
-		ds := make([]dated, len(audits))
+		dates := make([]civil.Date, len(audits))
 		for i, a := range audits {
-			ds[i] = dated{a.Date, exposureEvidence(a)}
+			dates[i] = a.Date
 		}
-		st, reason, next := e.cadence(ds, o.Params.MaxIntervalDays, "audit d'exposition de tout le périmètre")
+		st, reason, next := e.cadence(dates, o.Params.MaxIntervalDays, "audit d'exposition de tout le périmètre")
+		var ev []Evidence
+		for _, a := range lastTwo(audits) {
+			ev = append(ev, exposureEvidence(a))
+		}
 		out = append(out, Result{Entity: string(ej.FINESS), EntityName: ej.Name, Status: st,
-			Reason: reason + setAsideNote(partial, ignored), Evidence: evidenceOf(ds), Next: next})
+			Reason: reason + setAsideNote(partial, ignored), Evidence: ev, Next: next})
 	}
 	return out
 }
@@ -79,7 +80,7 @@ func ruleExposureCleanPair(e *evaluator, o *Objective) []Result {
 	return out
 }
 
-func (e *evaluator) cleanPair(audits []ExposureAudit, p Params) Result {
+func (e *evaluator) cleanPair(audits []*ExposureAudit, p Params) Result {
 	n := len(audits)
 	if n == 0 {
 		r := Result{Status: e.pending(), Reason: "aucun audit d'exposition de tout le périmètre"}
@@ -126,7 +127,7 @@ func (e *evaluator) cleanPair(audits []ExposureAudit, p Params) Result {
 }
 
 // needSecondAudit: the last audit is clean but has no partner in the window.
-func (e *evaluator) needSecondAudit(r Result, b ExposureAudit, p Params, why string) Result {
+func (e *evaluator) needSecondAudit(r Result, b *ExposureAudit, p Params, why string) Result {
 	r.Status = e.pending()
 	r.Reason = fmt.Sprintf("dernier audit (%s) sans vulnérabilité critique, mais pas d'audit sans critique de %d à %d jours avant lui%s", b.Date, p.MinSpacingDays, p.MaxSpacingDays, why)
 	if e.pastDeadline() {
