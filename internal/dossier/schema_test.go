@@ -1,0 +1,67 @@
+package dossier
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"vigie/internal/demo"
+)
+
+// The documented JSON Schema accepts what Vigie reads and writes, and
+// rejects what it refuses.
+func TestSchemaMatchesReader(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "dossier.schema.json")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("dossier.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("dossier.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	validate := func(b []byte) error {
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			return err
+		}
+		return sch.Validate(inst)
+	}
+	facts, err := Parse(demo.GHTDossier())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written bytes.Buffer
+	if err := Write(&written, facts); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"issue example": []byte(issueExample), "demo": demo.GHTDossier(), "written": written.Bytes()} {
+		if err := validate(b); err != nil {
+			t.Errorf("%s rejected by the schema: %v", name, err)
+		}
+	}
+	for name, b := range map[string]string{
+		"level 6":       `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "ad_audits": [{"directory": "x", "date": "2024-01-01", "level": 6, "source": "ADS"}]}`,
+		"unknown field": `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "extra": 1}`,
+		"bad kind":      `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "ET"}]}`,
+	} {
+		if validate([]byte(b)) == nil {
+			t.Errorf("%s accepted by the schema", name)
+		}
+		if _, err := Parse([]byte(b)); err == nil {
+			t.Errorf("%s accepted by the reader", name)
+		}
+	}
+}
