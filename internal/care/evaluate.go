@@ -107,6 +107,7 @@ func (c *Catalogue) Evaluate(f *Facts, asOf civil.Date, opts Options) (*Evaluati
 	for i := range w.Objectives {
 		o := &w.Objectives[i]
 		rs := rules[o.Rule](e, o)
+		sort.SliceStable(rs, func(i, j int) bool { return rs[i].Entity < rs[j].Entity })
 		for j := range rs {
 			rs[j].Objective = o.ID
 			if rs[j].Evidence == nil {

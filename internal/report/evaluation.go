@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"vigie/internal/care"
+	"vigie/internal/civil"
 )
 
 // EvaluationJSON writes the evaluation as indented JSON.
@@ -18,8 +19,8 @@ func EvaluationJSON(w io.Writer, ev *care.Evaluation) error {
 	return enc.Encode(ev)
 }
 
-// statusMark is a one-character mark for a status in text tables.
-func statusMark(s care.Status) string {
+// StatusMark returns a one-character mark for a status in text tables.
+func StatusMark(s care.Status) string {
 	switch s {
 	case care.Met:
 		return "✔"
@@ -50,7 +51,7 @@ func EvaluationTable(w io.Writer, ev *care.Evaluation, wave *care.Wave, detail b
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "OBJECTIF\tSTATUT\tENTITÉS\tINTITULÉ")
 	for _, o := range ev.Objectives {
-		fmt.Fprintf(tw, "%s\t%s %s\t%d/%d\t%s\n", o.Objective, statusMark(o.Status), o.Status.French(), o.Met, o.Total, o.Title)
+		fmt.Fprintf(tw, "%s\t%s %s\t%d/%d\t%s\n", o.Objective, StatusMark(o.Status), o.Status.French(), o.Met, o.Total, o.Title)
 	}
 	tw.Flush()
 
@@ -66,7 +67,7 @@ func EvaluationTable(w io.Writer, ev *care.Evaluation, wave *care.Wave, detail b
 				if r.EntityName != "" && r.EntityName != r.Entity {
 					name = fmt.Sprintf("%s (%s)", r.EntityName, r.Entity)
 				}
-				fmt.Fprintf(b, "  %s %s — %s : %s\n", statusMark(r.Status), name, r.Status.French(), r.Reason)
+				fmt.Fprintf(b, "  %s %s — %s : %s\n", StatusMark(r.Status), name, r.Status.French(), r.Reason)
 				if len(r.Evidence) > 0 {
 					refs := make([]string, len(r.Evidence))
 					for i, e := range r.Evidence {
@@ -122,4 +123,33 @@ func dossierLine(ev *care.Evaluation, wave *care.Wave) string {
 		parts = append(parts, fmt.Sprintf("déclaration fermée (date limite : %s)", d.Deadline.French()))
 	}
 	return "Cycle du dossier : " + strings.Join(parts, " ; ") + "\n"
+}
+
+// OverviewTable prints one line per dossier with each objective's status.
+func OverviewTable(w io.Writer, evs []*care.Evaluation, asOf civil.Date) error {
+	fmt.Fprintf(w, "État des dossiers CaRE au %s (✔ atteint, ✘ non atteint, … en cours, ? données manquantes, – non applicable)\n\n", asOf.French())
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if len(evs) > 0 {
+		head := []string{"DOSSIER", "PORTEUR", "ÉLIGIBLE"}
+		for _, o := range evs[0].Objectives {
+			head = append(head, o.Objective)
+		}
+		fmt.Fprintln(tw, strings.Join(head, "\t"))
+	}
+	for _, ev := range evs {
+		id := string(ev.Applicant)
+		if ev.GHT != "" {
+			id = ev.GHT
+		}
+		eligible := "oui"
+		if !ev.Eligible {
+			eligible = "non"
+		}
+		cells := []string{id, ev.ApplicantName, eligible}
+		for _, o := range ev.Objectives {
+			cells = append(cells, fmt.Sprintf("%s %d/%d", StatusMark(o.Status), o.Met, o.Total))
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
 }

@@ -1,0 +1,415 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"vigie/internal/care"
+	"vigie/internal/civil"
+	"vigie/internal/dossier"
+	"vigie/internal/org"
+	"vigie/internal/report"
+	"vigie/internal/store"
+)
+
+func runImport(ctx context.Context, env *Env, args []string) error {
+	const usage = "import FICHIER [--data DIR | --database postgres://…] [--by NOM]"
+	fs := newFlags(env, "import", usage)
+	var sf storeFlags
+	sf.register(fs)
+	by := fs.String("by", "", "qui enregistre (journal des modifications) ; défaut : l'utilisateur courant")
+	pos, err := parse(env, fs, usage, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("import : un fichier est attendu (usage : vigie %s)", usage)
+	}
+	facts, err := readImportFile(pos[0])
+	if err != nil {
+		return err
+	}
+	st, err := sf.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stats, err := st.ImportFacts(ctx, *facts, actor(env, *by))
+	if err != nil {
+		return fmt.Errorf("import de %s : %w", pos[0], err)
+	}
+	fmt.Fprintf(env.Stdout, "Dossier %s importé : %s\n", stats.Applicant, stats)
+	return nil
+}
+
+// readImportFile reads a file vigie import accepts.
+func readImportFile(path string) (*care.Facts, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("import : %w", err))
+	}
+	var probe struct {
+		Format string `json:"format"`
+	}
+	_ = json.Unmarshal(b, &probe)
+	if !strings.HasPrefix(probe.Format, "vigie-dossier/") {
+		return nil, inputErr(fmt.Errorf("%s : format non reconnu (attendu un dossier \"vigie-dossier/1\", voir docs/dossier.md)", path))
+	}
+	facts, err := dossier.Read(bytes.NewReader(b))
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("%s : %w", path, err))
+	}
+	return facts, nil
+}
+
+func runStatus(ctx context.Context, env *Env, args []string) error {
+	const usage = "status [--entity FINESS | --applicant ID] [--at AAAA-MM-JJ] [--format table|json]"
+	fs := newFlags(env, "status", usage)
+	var sf storeFlags
+	sf.register(fs)
+	var ef evalFlags
+	ef.register(fs)
+	entity := fs.String("entity", "", "FINESS d'une EJ ou d'une EG : le dossier qui la porte, restreint à elle")
+	applicant := fs.String("applicant", "", "identifiant du dossier (code GHT ou FINESS de l'EJ)")
+	pos, err := parse(env, fs, usage, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("status : argument inattendu %q", pos[0])
+	}
+	if err := oneOf("format", ef.format, "table", "json"); err != nil {
+		return err
+	}
+	asOf, err := dateFlag(env, ef.at)
+	if err != nil {
+		return err
+	}
+	var only org.FINESS
+	if *entity != "" {
+		if only, err = org.ParseFINESS(*entity); err != nil {
+			return usagef("--entity : %s", err)
+		}
+	}
+	st, err := sf.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cat, err := loadCatalogue(ef.catalogue)
+	if err != nil {
+		return err
+	}
+	ids, err := applicantIDs(ctx, st, *applicant, only)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 1 {
+		ev, err := evaluateStored(ctx, st, cat, ids[0], asOf, ef.includeVigie)
+		if err != nil {
+			return err
+		}
+		if only != "" {
+			facts, _ := st.LoadFacts(ctx, ids[0])
+			ev.Results = restrictTo(ev.Results, &facts, only)
+			ev.Prerequisites = restrictTo(ev.Prerequisites, &facts, only)
+		}
+		if ef.format == "json" {
+			return report.EvaluationJSON(env.Stdout, ev)
+		}
+		wave, err := cat.Wave(ev.Wave)
+		if err != nil {
+			return err
+		}
+		return report.EvaluationTable(env.Stdout, ev, wave, !ef.brief)
+	}
+	var evs []*care.Evaluation
+	for _, id := range ids {
+		ev, err := evaluateStored(ctx, st, cat, id, asOf, ef.includeVigie)
+		if err != nil {
+			return err
+		}
+		evs = append(evs, ev)
+	}
+	if ef.format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(evs)
+	}
+	return report.OverviewTable(env.Stdout, evs, asOf)
+}
+
+// applicantIDs resolves which dossiers a command covers.
+func applicantIDs(ctx context.Context, st *store.Store, applicant string, entity org.FINESS) ([]string, error) {
+	switch {
+	case applicant != "":
+		if _, err := st.Applicant(ctx, applicant); err != nil {
+			return nil, inputErr(fmt.Errorf("dossier %q : %w", applicant, err))
+		}
+		return []string{applicant}, nil
+	case entity != "":
+		a, err := st.ApplicantOf(ctx, entity)
+		if err != nil {
+			return nil, inputErr(fmt.Errorf("aucun dossier ne porte l'entité %s : %w", entity, err))
+		}
+		return []string{a.ID}, nil
+	}
+	as, err := st.Applicants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, inputErr(errors.New("la base ne contient aucun dossier : chargez-en un avec « vigie import DOSSIER.json »"))
+	}
+	ids := make([]string, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
+	}
+	return ids, nil
+}
+
+func evaluateStored(ctx context.Context, st *store.Store, cat *care.Catalogue, id string, asOf civil.Date, vigie bool) (*care.Evaluation, error) {
+	facts, err := st.LoadFacts(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("dossier %s : %w", id, err)
+	}
+	ev, err := cat.Evaluate(&facts, asOf, care.Options{IncludeVigie: vigie})
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("dossier %s : %w", id, err))
+	}
+	return ev, nil
+}
+
+// restrictTo keeps the results about one entity: itself, its sites, the
+// directories it uses, and the GHT-wide objectives.
+func restrictTo(rs []care.Result, f *care.Facts, only org.FINESS) []care.Result {
+	keep := map[string]bool{string(only): true}
+	tree := org.NewTree(f.Entities)
+	for _, eg := range tree.Sites(only) {
+		keep[string(eg.FINESS)] = true
+	}
+	for _, d := range f.Directories {
+		for _, e := range d.Entities {
+			if x := tree.Get(e); e == only || (x != nil && x.Parent == only) {
+				keep[d.ID] = true
+			}
+		}
+	}
+	if f.GHT != nil {
+		keep[f.GHT.Code] = true
+	}
+	var out []care.Result
+	for _, r := range rs {
+		if keep[r.Entity] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func runDue(ctx context.Context, env *Env, args []string) error {
+	const usage = "due [--within 60d] [--at AAAA-MM-JJ] [--entity FINESS] [--format table|json]"
+	fs := newFlags(env, "due", usage)
+	var sf storeFlags
+	sf.register(fs)
+	var ef evalFlags
+	ef.register(fs)
+	within := fs.String("within", "60d", "horizon : nombre de jours (60d), de semaines (8w) ou de mois (2m)")
+	entity := fs.String("entity", "", "limiter au dossier qui porte cette entité")
+	pos, err := parse(env, fs, usage, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("due : argument inattendu %q", pos[0])
+	}
+	if err := oneOf("format", ef.format, "table", "json"); err != nil {
+		return err
+	}
+	asOf, err := dateFlag(env, ef.at)
+	if err != nil {
+		return err
+	}
+	limit, err := horizon(asOf, *within)
+	if err != nil {
+		return err
+	}
+	var only org.FINESS
+	if *entity != "" {
+		if only, err = org.ParseFINESS(*entity); err != nil {
+			return usagef("--entity : %s", err)
+		}
+	}
+	st, err := sf.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cat, err := loadCatalogue(ef.catalogue)
+	if err != nil {
+		return err
+	}
+	ids, err := applicantIDs(ctx, st, "", only)
+	if err != nil {
+		return err
+	}
+	type due struct {
+		Applicant string      `json:"applicant"`
+		Result    care.Result `json:"result"`
+		Overdue   bool        `json:"overdue"`
+	}
+	var dues []due
+	for _, id := range ids {
+		ev, err := evaluateStored(ctx, st, cat, id, asOf, ef.includeVigie)
+		if err != nil {
+			return err
+		}
+		for _, r := range ev.Dues(limit) {
+			dues = append(dues, due{Applicant: id, Result: r, Overdue: r.Next.Due.Before(asOf)})
+		}
+	}
+	sort.SliceStable(dues, func(i, j int) bool { return dues[i].Result.Next.Due.Before(dues[j].Result.Next.Due) })
+	if ef.format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if dues == nil {
+			dues = []due{}
+		}
+		return enc.Encode(dues)
+	}
+	fmt.Fprintf(env.Stdout, "Échéances jusqu'au %s (évaluation au %s)\n\n", limit.French(), asOf.French())
+	if len(dues) == 0 {
+		fmt.Fprintln(env.Stdout, "Aucune échéance dans cet horizon.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ÉCHÉANCE\tOBJECTIF\tDOSSIER\tENTITÉ\tACTION")
+	for _, d := range dues {
+		when := d.Result.Next.Due.French()
+		if d.Overdue {
+			when += " (en retard)"
+		}
+		name := d.Result.EntityName
+		if name == "" {
+			name = d.Result.Entity
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when, d.Result.Objective, d.Applicant, name, d.Result.Next.Action)
+	}
+	return tw.Flush()
+}
+
+// horizon parses "60d", "8w", "2m" or "60" after asOf.
+func horizon(asOf civil.Date, s string) (civil.Date, error) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	unit := "d"
+	if n := len(s); n > 0 && strings.ContainsAny(s[n-1:], "dwmj") {
+		unit, s = s[n-1:], s[:n-1]
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 3650 {
+		return civil.Date{}, usagef("--within : durée invalide %q (exemples : 60d, 8w, 2m)", s+unit)
+	}
+	switch unit {
+	case "w":
+		return asOf.AddDays(7 * n), nil
+	case "m":
+		return asOf.AddMonths(n), nil
+	}
+	return asOf.AddDays(n), nil
+}
+
+func runFiness(ctx context.Context, env *Env, args []string) error {
+	const usage = "finess import EXTRACTION.csv [--ej FINESS,…] [--skip-invalid]"
+	if len(args) == 0 || args[0] != "import" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintf(env.Stdout, "Usage : vigie %s\n", usage)
+			return nil
+		}
+		return usagef("finess : sous-commande attendue « import » (usage : vigie %s)", usage)
+	}
+	fs := newFlags(env, "finess import", usage)
+	var sf storeFlags
+	sf.register(fs)
+	ejList := fs.String("ej", "", "ne garder que ces EJ (FINESS séparés par des virgules) et leurs EG")
+	skip := fs.Bool("skip-invalid", false, "importer les lignes valides même si d'autres sont invalides")
+	pos, err := parse(env, fs, usage, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("finess import : un fichier CSV est attendu (usage : vigie %s)", usage)
+	}
+	keep := map[org.FINESS]bool{}
+	for _, s := range strings.FieldsFunc(*ejList, func(r rune) bool { return r == ',' }) {
+		f, err := org.ParseFINESS(s)
+		if err != nil {
+			return usagef("--ej : %s", err)
+		}
+		keep[f] = true
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return inputErr(fmt.Errorf("finess import : %w", err))
+	}
+	defer f.Close()
+	x, err := org.ReadEtalab(f)
+	if err != nil {
+		return inputErr(fmt.Errorf("%s : %w", pos[0], err))
+	}
+	if len(x.Errors) > 0 {
+		for i, e := range x.Errors {
+			if i == 20 {
+				fmt.Fprintf(env.Stderr, "… et %d autres lignes invalides\n", len(x.Errors)-20)
+				break
+			}
+			fmt.Fprintf(env.Stderr, "%s : %s\n", pos[0], e)
+		}
+		if !*skip {
+			return inputErr(fmt.Errorf("%s : %d ligne(s) invalide(s), rien n'a été importé (--skip-invalid pour importer les lignes valides)", pos[0], len(x.Errors)))
+		}
+	}
+	st, err := sf.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var es []org.Entity
+	newEJ := 0
+	for _, e := range x.Entities() {
+		ej := e.FINESS
+		if e.Kind == org.EG {
+			ej = e.Parent
+		}
+		if len(keep) > 0 && !keep[ej] {
+			continue
+		}
+		if e.Kind == org.EJ {
+			// The extraction does not describe EJ: never overwrite a known one.
+			if _, err := st.Entity(ctx, e.FINESS); err == nil {
+				continue
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			newEJ++
+		}
+		es = append(es, e)
+	}
+	stats, err := st.UpsertEntities(ctx, es)
+	if err != nil {
+		return fmt.Errorf("finess import : %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "%d établissement(s) lus (extraction %s du %s) : %d ajouté(s), %d mis à jour, %d inchangé(s).\n",
+		len(es), x.Version, x.Date, stats.Added, stats.Updated, stats.Unchanged)
+	if newEJ > 0 {
+		fmt.Fprintf(env.Stdout, "%d EJ nouvelle(s) sans statut juridique : l'extraction des établissements ne le donne pas ; complétez-le (dossier ou saisie) pour que les objectifs par EJ/EG s'évaluent.\n", newEJ)
+	}
+	return nil
+}
