@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -70,44 +71,61 @@ func readImportFile(path string) (*care.Facts, error) {
 	return facts, nil
 }
 
+// storeEval is what status and due share: store and evaluation options, an
+// optional entity, and their checks once parsed.
+type storeEval struct {
+	sf     storeFlags
+	ef     evalFlags
+	entity string
+}
+
+func (s *storeEval) register(fs *flag.FlagSet, entityHelp string) {
+	s.sf.register(fs)
+	s.ef.register(fs)
+	fs.StringVar(&s.entity, "entity", "", entityHelp)
+}
+
+// setup checks the parsed options and opens the store and the catalogue.
+func (s *storeEval) setup(ctx context.Context, env *Env, name string, pos []string) (asOf civil.Date, only org.FINESS, st *store.Store, cat *care.Catalogue, err error) {
+	if len(pos) != 0 {
+		err = usagef("%s : argument inattendu %q", name, pos[0])
+		return
+	}
+	if err = oneOf("format", s.ef.format, "table", "json"); err != nil {
+		return
+	}
+	if asOf, err = dateFlag(env, s.ef.at); err != nil {
+		return
+	}
+	if s.entity != "" {
+		if only, err = org.ParseFINESS(s.entity); err != nil {
+			err = usagef("--entity : %s", err)
+			return
+		}
+	}
+	if cat, err = loadCatalogue(s.ef.catalogue); err != nil {
+		return
+	}
+	st, err = s.sf.open(ctx, env)
+	return
+}
+
 func runStatus(ctx context.Context, env *Env, args []string) error {
 	const usage = "status [--entity FINESS | --applicant ID] [--at AAAA-MM-JJ] [--format table|json]"
 	fs := newFlags(env, "status", usage)
-	var sf storeFlags
-	sf.register(fs)
-	var ef evalFlags
-	ef.register(fs)
-	entity := fs.String("entity", "", "FINESS d'une EJ ou d'une EG : le dossier qui la porte, restreint à elle")
+	var se storeEval
+	se.register(fs, "FINESS d'une EJ ou d'une EG : le dossier qui la porte, restreint à elle")
 	applicant := fs.String("applicant", "", "identifiant du dossier (code GHT ou FINESS de l'EJ)")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 0 {
-		return usagef("status : argument inattendu %q", pos[0])
-	}
-	if err := oneOf("format", ef.format, "table", "json"); err != nil {
-		return err
-	}
-	asOf, err := dateFlag(env, ef.at)
-	if err != nil {
-		return err
-	}
-	var only org.FINESS
-	if *entity != "" {
-		if only, err = org.ParseFINESS(*entity); err != nil {
-			return usagef("--entity : %s", err)
-		}
-	}
-	st, err := sf.open(ctx, env)
+	asOf, only, st, cat, err := se.setup(ctx, env, "status", pos)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	cat, err := loadCatalogue(ef.catalogue)
-	if err != nil {
-		return err
-	}
+	ef := &se.ef
 	ids, err := applicantIDs(ctx, st, *applicant, only)
 	if err != nil {
 		return err
@@ -218,42 +236,20 @@ func restrictTo(rs []care.Result, f *care.Facts, only org.FINESS) []care.Result 
 func runDue(ctx context.Context, env *Env, args []string) error {
 	const usage = "due [--within 60d] [--at AAAA-MM-JJ] [--entity FINESS] [--format table|json]"
 	fs := newFlags(env, "due", usage)
-	var sf storeFlags
-	sf.register(fs)
-	var ef evalFlags
-	ef.register(fs)
+	var se storeEval
+	se.register(fs, "limiter au dossier qui porte cette entité")
 	within := fs.String("within", "60d", "horizon : nombre de jours (60d), de semaines (8w) ou de mois (2m)")
-	entity := fs.String("entity", "", "limiter au dossier qui porte cette entité")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 0 {
-		return usagef("due : argument inattendu %q", pos[0])
-	}
-	if err := oneOf("format", ef.format, "table", "json"); err != nil {
-		return err
-	}
-	asOf, err := dateFlag(env, ef.at)
-	if err != nil {
-		return err
-	}
-	limit, err := horizon(asOf, *within)
-	if err != nil {
-		return err
-	}
-	var only org.FINESS
-	if *entity != "" {
-		if only, err = org.ParseFINESS(*entity); err != nil {
-			return usagef("--entity : %s", err)
-		}
-	}
-	st, err := sf.open(ctx, env)
+	asOf, only, st, cat, err := se.setup(ctx, env, "due", pos)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	cat, err := loadCatalogue(ef.catalogue)
+	ef := &se.ef
+	limit, err := horizon(asOf, *within)
 	if err != nil {
 		return err
 	}
