@@ -119,17 +119,20 @@ type Port struct {
 
 // Finding is one vulnerability or exposure.
 type Finding struct {
-	ID          string     `json:"id"`
-	Host        string     `json:"host"`
-	Port        int        `json:"port,omitempty"`
-	Service     string     `json:"service,omitempty"`
-	Severity    Severity   `json:"severity"`
-	Confidence  Confidence `json:"confidence"`
-	Title       string     `json:"title"`
-	Evidence    string     `json:"evidence,omitempty"`
-	Remediation string     `json:"remediation,omitempty"`
-	References  []string   `json:"references,omitempty"`
-	CVEs        []string   `json:"cves,omitempty"`
+	ID         string     `json:"id"`
+	Host       string     `json:"host"`
+	Port       int        `json:"port,omitempty"`
+	Service    string     `json:"service,omitempty"`
+	Severity   Severity   `json:"severity"`
+	Confidence Confidence `json:"confidence"`
+	Title      string     `json:"title"`
+	// Category is the French type of the finding (e.g. "Base de données",
+	// "Chiffrement"), as in CERT Santé reports; set by the policy.
+	Category    string   `json:"category,omitempty"`
+	Evidence    string   `json:"evidence,omitempty"`
+	Remediation string   `json:"remediation,omitempty"`
+	References  []string `json:"references,omitempty"`
+	CVEs        []string `json:"cves,omitempty"`
 }
 
 // Key identifies a finding across audits (asset, port/proto, check id).
