@@ -81,8 +81,12 @@ type ExposureAudit struct {
 	// Counts is nil when the source gave no per-severity counts (e.g. an
 	// OPSSIES file carries a compliance level, not counts).
 	Counts *Counts `json:"counts,omitempty"`
-	Source string  `json:"source"`
-	Report string  `json:"report,omitempty"`
+	// NoCritical, when counts are unknown, is what the source states about
+	// critical vulnerabilities (e.g. an OPSSIES compliance level); nil when
+	// it states nothing.
+	NoCritical *bool  `json:"no_critical,omitempty"`
+	Source     string `json:"source"`
+	Report     string `json:"report,omitempty"`
 }
 
 // Exercise is a cyber crisis exercise.

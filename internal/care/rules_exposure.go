@@ -25,14 +25,34 @@ func (e *evaluator) exposureAudits(o *Objective, ej org.FINESS) (audits []*Expos
 	return audits, partial, ignored
 }
 
+// criticals returns the number of critical vulnerabilities an audit found
+// and whether it is known. A source that only states "none" or "some" gives
+// 0 or 1.
+func criticals(a *ExposureAudit) (int, bool) {
+	switch {
+	case a.Counts != nil:
+		return a.Counts.Critical, true
+	case a.NoCritical != nil && *a.NoCritical:
+		return 0, true
+	case a.NoCritical != nil:
+		return 1, true
+	}
+	return 0, false
+}
+
 func exposureEvidence(a *ExposureAudit) Evidence {
 	ref := a.ID
 	if ref == "" {
 		ref = "exposition@" + a.Date.String()
 	}
 	detail := "nombre de vulnérabilités inconnu"
-	if a.Counts != nil {
+	switch {
+	case a.Counts != nil:
 		detail = fmt.Sprintf("%d critique(s), %d élevée(s), %d moyenne(s), %d faible(s)", a.Counts.Critical, a.Counts.High, a.Counts.Medium, a.Counts.Low)
+	case a.NoCritical != nil && *a.NoCritical:
+		detail = "aucune vulnérabilité critique selon la source"
+	case a.NoCritical != nil:
+		detail = "vulnérabilité(s) critique(s) selon la source"
 	}
 	return Evidence{Kind: "exposure_audit", Ref: ref, Date: a.Date, Detail: detail + " (" + a.Source + ")"}
 }
@@ -91,13 +111,14 @@ func (e *evaluator) cleanPair(audits []*ExposureAudit, p Params) Result {
 	}
 	b := audits[n-1]
 	r := Result{Evidence: []Evidence{exposureEvidence(b)}}
-	if b.Counts == nil {
+	nb, known := criticals(b)
+	if !known {
 		r.Status, r.Reason = MissingData, fmt.Sprintf("l'audit du %s ne donne pas le nombre de vulnérabilités critiques", b.Date)
 		return r
 	}
-	if b.Counts.Critical > p.MaxCritical {
+	if nb > p.MaxCritical {
 		r.Status = NotMet
-		r.Reason = fmt.Sprintf("%d vulnérabilité(s) critique(s) au dernier audit d'exposition du %s", b.Counts.Critical, b.Date)
+		r.Reason = fmt.Sprintf("vulnérabilité(s) critique(s) au dernier audit d'exposition du %s (%s)", b.Date, exposureEvidence(b).Detail)
 		r.Next = &Next{Action: "corriger les vulnérabilités critiques puis refaire un audit de tout le périmètre", Due: e.deadline}
 		return r
 	}
@@ -107,14 +128,15 @@ func (e *evaluator) cleanPair(audits []*ExposureAudit, p Params) Result {
 		if gap > p.MaxSpacingDays {
 			break
 		}
-		if a.Counts == nil {
+		na, known := criticals(a)
+		if !known {
 			r.Status, r.Reason = MissingData, fmt.Sprintf("l'audit du %s ne donne pas le nombre de vulnérabilités critiques", a.Date)
 			r.Evidence = append([]Evidence{exposureEvidence(a)}, r.Evidence...)
 			return r
 		}
-		if a.Counts.Critical > p.MaxCritical {
+		if na > p.MaxCritical {
 			r.Evidence = append([]Evidence{exposureEvidence(a)}, r.Evidence...)
-			return e.needSecondAudit(r, b, p, fmt.Sprintf(" ; l'audit du %s (%d jours avant) relevait %d vulnérabilité(s) critique(s)", a.Date, gap, a.Counts.Critical))
+			return e.needSecondAudit(r, b, p, fmt.Sprintf(" ; l'audit du %s (%d jours avant) relevait des vulnérabilités critiques", a.Date, gap))
 		}
 		if gap >= p.MinSpacingDays {
 			r.Status = Met

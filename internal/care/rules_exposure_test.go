@@ -10,6 +10,13 @@ func exposure(date string, c *Counts, complete bool, source string) ExposureAudi
 	return ExposureAudit{Entities: []org.FINESS{ejA}, Date: d(date), CompletePerimeter: complete, Counts: c, Source: source}
 }
 
+// noCritical is a provider audit that only states whether criticals were found.
+func noCritical(date string, none bool) ExposureAudit {
+	a := exposure(date, nil, true, "prestataire")
+	a.NoCritical = &none
+	return a
+}
+
 func TestExposureCleanPairSpacing(t *testing.T) {
 	cases := []struct {
 		second string
@@ -48,6 +55,8 @@ func TestExposureCleanPairRules(t *testing.T) {
 		{"monthly audits: pair 2 months apart", []ExposureAudit{exposure("2024-07-01", counts(0), true, "SILENE"), exposure("2024-07-29", counts(0), true, "SILENE"), exposure("2024-08-26", counts(0), true, "SILENE")}, "2024-09-01", Met},
 		{"monthly audits: critical in between", []ExposureAudit{exposure("2024-07-01", counts(0), true, "SILENE"), exposure("2024-07-29", counts(3), true, "SILENE"), exposure("2024-08-26", counts(0), true, "SILENE")}, "2024-09-01", InProgress},
 		{"counts unknown", []ExposureAudit{exposure("2024-07-01", counts(0), true, "SILENE"), exposure("2024-08-20", nil, true, "SILENE")}, "2024-09-01", MissingData},
+		{"source states no critical", []ExposureAudit{exposure("2024-07-01", counts(0), true, "SILENE"), noCritical("2024-08-20", true)}, "2024-09-01", Met},
+		{"source states criticals", []ExposureAudit{exposure("2024-07-01", counts(0), true, "SILENE"), noCritical("2024-08-20", false)}, "2024-09-01", NotMet},
 		{"vigie audits ignored", []ExposureAudit{exposure("2024-07-01", counts(0), true, "vigie"), exposure("2024-08-20", counts(0), true, "vigie")}, "2024-09-01", InProgress},
 		{"provider audits count", []ExposureAudit{exposure("2024-07-01", counts(0), true, "prestataire"), exposure("2024-08-20", counts(0), true, "CERT Santé")}, "2024-09-01", Met},
 		{"one clean audit after deadline", []ExposureAudit{exposure("2025-06-01", counts(0), true, "SILENE")}, "2025-07-15", NotMet},

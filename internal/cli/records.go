@@ -3,11 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/dossier"
+	"vigie/internal/exposure/opssies"
 	"vigie/internal/org"
 	"vigie/internal/report"
 	"vigie/internal/store"
@@ -34,41 +37,111 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("import : un fichier est attendu (usage : vigie %s)", usage)
 	}
-	facts, err := readImportFile(pos[0])
+	path := pos[0]
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return inputErr(fmt.Errorf("import : %w", err))
+	}
+	var probe struct {
+		Format string          `json:"format"`
+		Events json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return inputErr(fmt.Errorf("%s : JSON invalide : %w", path, err))
+	}
+	who := actor(env, *by)
+	switch {
+	case strings.HasPrefix(probe.Format, "vigie-dossier/"):
+		facts, err := dossier.Read(bytes.NewReader(b))
+		if err != nil {
+			return inputErr(fmt.Errorf("%s : %w", path, err))
+		}
+		st, err := sf.open(ctx, env)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		stats, err := st.ImportFacts(ctx, *facts, who)
+		if err != nil {
+			return fmt.Errorf("import de %s : %w", path, err)
+		}
+		fmt.Fprintf(env.Stdout, "Dossier %s importé : %s\n", stats.Applicant, stats)
+		return nil
+	case probe.Events != nil:
+		return importOPSSIES(ctx, env, &sf, path, b, who)
+	}
+	return inputErr(fmt.Errorf("%s : format non reconnu (attendu un dossier \"vigie-dossier/1\", voir docs/dossier.md, ou un fichier OPSSIES CaRE D1)", path))
+}
+
+// importOPSSIES stores each exposure-audit event of an OPSSIES file as an
+// audit summary of the entities it names. The file's digest makes the IDs,
+// so importing it again adds nothing.
+func importOPSSIES(ctx context.Context, env *Env, sf *storeFlags, path string, b []byte, who string) error {
+	sums, err := opssies.Parse(b)
+	if err != nil {
+		return inputErr(fmt.Errorf("%s : %w", path, err))
+	}
+	if len(sums) == 0 {
+		return inputErr(fmt.Errorf("%s : aucun audit d'exposition (SILENE, CERT Santé ou prestataire) dans ce fichier OPSSIES", path))
+	}
+	audits := make([]care.ExposureAudit, len(sums))
+	digest := sha256.Sum256(b)
+	for i, s := range sums {
+		a := care.ExposureAudit{ID: fmt.Sprintf("opssies-%x-%d", digest[:6], i+1), Date: civil.Of(s.Date),
+			CompletePerimeter: s.CompletePerimeter, NoCritical: s.NoCritical, Source: s.Source, Report: filepath.Base(path)}
+		if s.Counts != nil {
+			a.Counts = &care.Counts{Critical: s.Counts.Critical, High: s.Counts.High, Medium: s.Counts.Medium, Low: s.Counts.Low, Info: s.Counts.Info}
+		}
+		for j, e := range s.Entities {
+			f, err := org.ParseFINESS(e)
+			if err != nil {
+				return inputErr(fmt.Errorf("%s : événement %d, entité %d : %w", path, i+1, j+1, err))
+			}
+			a.Entities = append(a.Entities, f)
+		}
+		audits[i] = a
 	}
 	st, err := sf.open(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	stats, err := st.ImportFacts(ctx, *facts, actor(env, *by))
-	if err != nil {
-		return fmt.Errorf("import de %s : %w", pos[0], err)
+	ctx = store.WithActor(ctx, who)
+	for _, a := range audits {
+		for _, f := range a.Entities {
+			if _, err := st.Entity(ctx, f); errors.Is(err, store.ErrNotFound) {
+				return inputErr(fmt.Errorf("%s : l'entité %s n'est pas dans la base : importez d'abord son dossier", path, f))
+			} else if err != nil {
+				return err
+			}
+		}
+		id, err := st.SaveExposureAudit(ctx, a, b)
+		switch {
+		case errors.Is(err, store.ErrExists):
+			fmt.Fprintf(env.Stdout, "Audit %s du %s déjà importé : rien à faire.\n", a.ID, a.Date)
+		case err != nil:
+			return fmt.Errorf("import de %s : %w", path, err)
+		default:
+			verdict := "nombre de vulnérabilités critiques non indiqué"
+			if n, known := noCriticalLabel(a); known {
+				verdict = n
+			}
+			fmt.Fprintf(env.Stdout, "Audit d'exposition %s importé : %s, %s, %d entité(s), %s.\n", id, a.Source, a.Date, len(a.Entities), verdict)
+		}
 	}
-	fmt.Fprintf(env.Stdout, "Dossier %s importé : %s\n", stats.Applicant, stats)
 	return nil
 }
 
-// readImportFile reads a file vigie import accepts.
-func readImportFile(path string) (*care.Facts, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, inputErr(fmt.Errorf("import : %w", err))
+func noCriticalLabel(a care.ExposureAudit) (string, bool) {
+	switch {
+	case a.Counts != nil:
+		return fmt.Sprintf("%d vulnérabilité(s) critique(s)", a.Counts.Critical), true
+	case a.NoCritical != nil && *a.NoCritical:
+		return "aucune vulnérabilité critique", true
+	case a.NoCritical != nil:
+		return "vulnérabilité(s) critique(s) signalée(s)", true
 	}
-	var probe struct {
-		Format string `json:"format"`
-	}
-	_ = json.Unmarshal(b, &probe)
-	if !strings.HasPrefix(probe.Format, "vigie-dossier/") {
-		return nil, inputErr(fmt.Errorf("%s : format non reconnu (attendu un dossier \"vigie-dossier/1\", voir docs/dossier.md)", path))
-	}
-	facts, err := dossier.Read(bytes.NewReader(b))
-	if err != nil {
-		return nil, inputErr(fmt.Errorf("%s : %w", path, err))
-	}
-	return facts, nil
+	return "", false
 }
 
 // storeEval is what status and due share: store and evaluation options, an

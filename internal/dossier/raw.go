@@ -74,6 +74,7 @@ type rawExposure struct {
 	Date              string       `json:"date"`
 	CompletePerimeter *bool        `json:"complete_perimeter"`
 	Counts            *care.Counts `json:"counts"`
+	NoCritical        *bool        `json:"no_critical"`
 	Source            string       `json:"source"`
 	Report            string       `json:"report"`
 }
@@ -369,7 +370,10 @@ func (d *raw) audits(v *validator, f *care.Facts) {
 	}
 	for i, r := range d.ExposureAudits {
 		p := fmt.Sprintf("exposure_audits[%d]", i)
-		x := care.ExposureAudit{ID: r.ID, Date: v.date(p+".date", r.Date, true), Counts: r.Counts, Source: r.Source, Report: r.Report}
+		x := care.ExposureAudit{ID: r.ID, Date: v.date(p+".date", r.Date, true), Counts: r.Counts, NoCritical: r.NoCritical, Source: r.Source, Report: r.Report}
+		if r.Counts != nil && r.NoCritical != nil {
+			v.fail(p+".no_critical", "à omettre quand « counts » est donné")
+		}
 		if len(r.Entities) == 0 {
 			v.fail(p+".entities", "au moins une entité auditée")
 		}

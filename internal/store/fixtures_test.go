@@ -71,7 +71,7 @@ func ghtFacts(t testing.TB) care.Facts {
 		ExposureAudits: []care.ExposureAudit{
 			{Entities: []org.FINESS{ej2, ej1}, Date: d("2024-06-01"), CompletePerimeter: true,
 				Counts: &care.Counts{Critical: 0, High: 1, Medium: 2, Low: 3, Info: 4}, Source: care.SourceSILENE},
-			{ID: "opssies-1", Entities: []org.FINESS{ej1}, Date: d("2024-07-20"), Source: care.SourceProvider, Report: "PRESTA-D1-20240720-101010.json"},
+			{ID: "opssies-1", Entities: []org.FINESS{ej1}, Date: d("2024-07-20"), NoCritical: ptr(true), Source: care.SourceProvider, Report: "PRESTA-D1-20240720-101010.json"},
 			{Entities: []org.FINESS{ej1}, Date: d("2024-06-01"), Counts: &care.Counts{}, Source: care.SourceCERTSante},
 		},
 		Exercises: []care.Exercise{

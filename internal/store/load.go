@@ -204,14 +204,18 @@ const ownedExposure = `SELECT DISTINCT xe.audit FROM exposure_audit_entities xe
 
 func (l loader) exposureAudits(f *care.Facts) error {
 	idx := map[string]int{}
-	err := l.each(`SELECT uid, id, date, complete_perimeter, has_counts, critical, high, medium, low, info, source, report
+	err := l.each(`SELECT uid, id, date, complete_perimeter, has_counts, critical, high, medium, low, info, no_critical, source, report
 		FROM exposure_audits WHERE uid IN (`+ownedExposure+`)`, func(r *sql.Rows) error {
 		var a care.ExposureAudit
 		var uid, d string
 		var has bool
 		var c [5]sql.NullInt64
-		if err := r.Scan(&uid, &a.ID, &d, &a.CompletePerimeter, &has, &c[0], &c[1], &c[2], &c[3], &c[4], &a.Source, &a.Report); err != nil {
+		var none sql.NullBool
+		if err := r.Scan(&uid, &a.ID, &d, &a.CompletePerimeter, &has, &c[0], &c[1], &c[2], &c[3], &c[4], &none, &a.Source, &a.Report); err != nil {
 			return err
+		}
+		if none.Valid {
+			a.NoCritical = &none.Bool
 		}
 		if err := dates(d, &a.Date); err != nil {
 			return err
