@@ -60,6 +60,8 @@ func commands() []command {
 		{"ad", "audit Active Directory (collecte LDAP, ORADAD, analyse ANSSI)", runAD},
 		{"exposure", "audit d'exposition internet (périmètre, scan, vulnérabilités)", runExposure},
 		{"vulndb", "base locale de vulnérabilités (KEV CISA)", runVulnDB},
+		{"serve", "serveur web : interface en français et API JSON", runServe},
+		{"user", "comptes de l'interface web (création, mot de passe, jeton d'API)", runUser},
 	}
 }
 

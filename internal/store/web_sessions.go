@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// WebSession is a browser session. TokenHash is the SHA-256 of the cookie
+// value (hex): the token itself is never stored.
+type WebSession struct {
+	TokenHash string
+	Login     string
+	// CSRF is the per-session token every form must send back.
+	CSRF      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// CreateWebSession stores a new session and removes the sessions expired
+// at its creation time.
+func (s *Store) CreateWebSession(ctx context.Context, ss WebSession) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE expires_at <= $1`, webTime(ss.CreatedAt)); err != nil {
+			return fmt.Errorf("purge des sessions : %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO web_sessions (token_hash, login, csrf, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5)`, ss.TokenHash, ss.Login, ss.CSRF, webTime(ss.CreatedAt), webTime(ss.ExpiresAt)); err != nil {
+			return fmt.Errorf("création de session pour %s : %w", ss.Login, err)
+		}
+		return nil
+	})
+}
+
+// WebSessionByHash returns the session with that token hash, unexpired at
+// now, and its account (ErrNotFound when absent or expired). The caller
+// gives the time: the web application has its own clock.
+func (s *Store) WebSessionByHash(ctx context.Context, tokenHash string, now time.Time) (WebSession, WebUser, error) {
+	var ss WebSession
+	var u WebUser
+	var created, expires string
+	err := s.r.QueryRowContext(ctx, `SELECT s.token_hash, s.login, s.csrf, s.created_at, s.expires_at, u.role, u.scope
+		FROM web_sessions s JOIN web_users u ON u.login = s.login
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, webTime(now)).
+		Scan(&ss.TokenHash, &ss.Login, &ss.CSRF, &created, &expires, &u.Role, &u.Scope)
+	if errors.Is(err, sql.ErrNoRows) {
+		return WebSession{}, WebUser{}, fmt.Errorf("session : %w", ErrNotFound)
+	}
+	if err != nil {
+		return WebSession{}, WebUser{}, fmt.Errorf("lecture de session : %w", err)
+	}
+	ss.CreatedAt, _ = time.Parse(webTimeLayout, created)
+	ss.ExpiresAt, _ = time.Parse(webTimeLayout, expires)
+	u.Login = ss.Login
+	return ss, u, nil
+}
+
+// DeleteWebSession ends a session (logout). Deleting an unknown session is
+// not an error.
+func (s *Store) DeleteWebSession(ctx context.Context, tokenHash string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM web_sessions WHERE token_hash = $1`, tokenHash); err != nil {
+		return fmt.Errorf("fin de session : %w", err)
+	}
+	return nil
+}
+
+// CreateAPIToken stores the hash of a new API token for an account.
+func (s *Store) CreateAPIToken(ctx context.Context, login, tokenHash, label, by string) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO web_tokens (token_hash, login, label, created_at) VALUES ($1, $2, $3, $4)`,
+			tokenHash, login, label, webTime(s.now())); err != nil {
+			return fmt.Errorf("jeton API pour %s : %w", login, err)
+		}
+		return s.trail(ctx, tx, by, ActionTokenCreate, login, label)
+	})
+}
+
+// APITokenUser returns the account an API token hash belongs to
+// (ErrNotFound when the token is unknown).
+func (s *Store) APITokenUser(ctx context.Context, tokenHash string) (WebUser, error) {
+	var u WebUser
+	err := s.r.QueryRowContext(ctx, `SELECT u.login, u.role, u.scope FROM web_tokens t JOIN web_users u ON u.login = t.login
+		WHERE t.token_hash = $1`, tokenHash).Scan(&u.Login, &u.Role, &u.Scope)
+	if errors.Is(err, sql.ErrNoRows) {
+		return WebUser{}, fmt.Errorf("jeton API : %w", ErrNotFound)
+	}
+	if err != nil {
+		return WebUser{}, fmt.Errorf("lecture du jeton API : %w", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,17 @@
+// Package web is Vigie's French web application: server-side rendered pages
+// (html/template, embedded assets, no JavaScript build step), local accounts
+// with roles and scopes, browser sessions with CSRF protection, and a small
+// JSON API under /api/v1/ for scripts holding a bearer token.
+//
+// Pages: /connexion, / (the dossiers in scope, filterable by statistics
+// bucket), /dossiers/{id} (dashboard, ?at=AAAA-MM-JJ), /entites/{finess}
+// (one EJ or EG), the record forms /entites/{finess}/exercices/nouveau,
+// /entites/{finess}/osis and /entites/{finess}/budget, /import (upload of a
+// vigie-dossier file) and /journal (audit trail, administrators). The API is
+// documented in docs/openapi.yaml.
+//
+// Every page and API call goes through one access check (see access.go):
+// a resource outside the user's scope answers 404, exactly like a resource
+// that does not exist, so that scope cannot be probed; an in-scope resource
+// the role may only read answers 403 to a write.
+package web

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+
+	"vigie/internal/care"
+)
+
+// dossierData fills the dashboard of a dossier.
+type dossierData struct {
+	View     *view
+	Wave     *care.Wave
+	Ev       *care.Evaluation
+	Facts    *care.Facts
+	At       string
+	Blocks   []objBlock
+	Tree     []treeEJ
+	Dues     []dueRow
+	Calendar []care.Window
+	Links    map[string]bool // entity IDs that have a page
+	CanWrite bool
+}
+
+// dossierPage is the dashboard of one dossier: objectives, entity tree,
+// deadlines, evaluated at ?at= (today by default).
+func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	v, err := s.loadApplicantView(r.Context(), rq.scope, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	asOf, at, err := s.asOf(r)
+	if err != nil {
+		return err
+	}
+	ev, f, err := s.evaluate(r.Context(), v, asOf)
+	if err != nil {
+		return err
+	}
+	d := dossierData{View: v, Ev: ev, Facts: f, At: at, Blocks: blocks(ev), Tree: tree(f), Dues: dues(ev),
+		Links: map[string]bool{}, CanWrite: rq.p.CanWrite()}
+	for _, e := range f.Entities {
+		d.Links[string(e.FINESS)] = true
+	}
+	if wv, err := s.cat.Wave(ev.Wave); err == nil {
+		d.Wave = wv
+		for _, win := range wv.Calendar {
+			if win.End.IsZero() || !win.End.Before(asOf) {
+				d.Calendar = append(d.Calendar, win)
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "dossier", pageData{Title: v.Applicant.Name, User: rq.p, CSRF: rq.csrf, Data: d})
+	return nil
+}

@@ -1,0 +1,108 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"vigie/internal/care"
+	"vigie/internal/civil"
+	"vigie/internal/org"
+)
+
+// dueHorizonDays is how far ahead the calendar of deadlines looks.
+const dueHorizonDays = 365
+
+// asOf reads ?at=YYYY-MM-DD (today when absent).
+func (s *Server) asOf(r *http.Request) (civil.Date, string, error) {
+	at := strings.TrimSpace(r.URL.Query().Get("at"))
+	if at == "" {
+		return civil.Of(s.now()), "", nil
+	}
+	d, err := civil.Parse(at)
+	if err != nil || d.Year < 2000 || d.Year > 2100 {
+		return civil.Date{}, "", &httpError{Status: http.StatusBadRequest,
+			Msg: fmt.Sprintf("Date d'évaluation « %s » invalide : format attendu AAAA-MM-JJ (par exemple 2025-06-15).", at)}
+	}
+	return d, d.String(), nil
+}
+
+// evaluate loads an applicant's facts and evaluates them at asOf, cut down
+// to what the view shows.
+func (s *Server) evaluate(ctx context.Context, v *view, asOf civil.Date) (*care.Evaluation, *care.Facts, error) {
+	f, err := s.st.LoadFacts(ctx, v.Applicant.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dossier %s : %w", v.Applicant.ID, err)
+	}
+	ev, err := s.cat.Evaluate(&f, asOf, care.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("évaluation du dossier %s : %w", v.Applicant.ID, err)
+	}
+	filterEvaluation(ev, &f, v)
+	return ev, &f, nil
+}
+
+// objBlock is one objective with its per-entity results.
+type objBlock struct {
+	Sum     care.ObjectiveSummary
+	Results []care.Result
+}
+
+// blocks groups results by objective, in catalogue order.
+func blocks(ev *care.Evaluation) []objBlock {
+	var out []objBlock
+	for _, o := range ev.Objectives {
+		b := objBlock{Sum: o}
+		for _, r := range ev.Results {
+			if r.Objective == o.Objective {
+				b.Results = append(b.Results, r)
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// dueRow is a line of the calendar of deadlines.
+type dueRow struct {
+	R       care.Result
+	Overdue bool
+}
+
+func dues(ev *care.Evaluation) []dueRow {
+	var out []dueRow
+	for _, r := range ev.Dues(ev.AsOf.AddDays(dueHorizonDays)) {
+		out = append(out, dueRow{R: r, Overdue: r.Next.Due.Before(ev.AsOf)})
+	}
+	return out
+}
+
+// treeEJ is an EJ and its sites.
+type treeEJ struct {
+	EJ  org.Entity
+	EGs []org.Entity
+}
+
+// tree builds GHT → EJ → EG from the facts (EG whose EJ is hidden are listed alone).
+func tree(f *care.Facts) []treeEJ {
+	var out []treeEJ
+	idx := map[org.FINESS]int{}
+	for _, e := range f.Entities {
+		if e.Kind == org.EJ {
+			idx[e.FINESS] = len(out)
+			out = append(out, treeEJ{EJ: e})
+		}
+	}
+	for _, e := range f.Entities {
+		if e.Kind != org.EG {
+			continue
+		}
+		if i, ok := idx[e.Parent]; ok {
+			out[i].EGs = append(out[i].EGs, e)
+		} else {
+			out = append(out, treeEJ{EJ: e})
+		}
+	}
+	return out
+}

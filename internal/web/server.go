@@ -1,0 +1,200 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"vigie/internal/care"
+	"vigie/internal/store"
+)
+
+// Config is what the web application needs.
+type Config struct {
+	Store     *store.Store
+	Catalogue *care.Catalogue // the embedded catalogue when nil
+	// Now is the clock (time.Now when nil): sessions, lockouts, "today".
+	Now func() time.Time
+	// Logger receives request errors (discarded when nil).
+	Logger *slog.Logger
+	// SessionTTL is how long a session lasts (12 hours when zero).
+	SessionTTL time.Duration
+}
+
+// Server serves the pages and the API. Build it with New.
+type Server struct {
+	st      *store.Store
+	cat     *care.Catalogue
+	now     func() time.Time
+	log     *slog.Logger
+	ttl     time.Duration
+	limiter *limiter
+	pages   map[string]*template.Template
+	// dummyHash is verified when a login is unknown, so that timing does
+	// not tell which logins exist.
+	dummyHash string
+	mux       *http.ServeMux
+}
+
+// New builds the server: parses the templates and registers the routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("serveur web : aucune base configurée")
+	}
+	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter()}
+	if s.cat == nil {
+		c, err := care.DefaultCatalogue()
+		if err != nil {
+			return nil, fmt.Errorf("catalogue : %w", err)
+		}
+		s.cat = c
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.ttl <= 0 {
+		s.ttl = 12 * time.Hour
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	if s.dummyHash, err = HashPassword("vigie-compte-inexistant", DefaultArgon2()); err != nil {
+		return nil, err
+	}
+	s.mux = s.routes()
+	return s, nil
+}
+
+// Handler returns the HTTP handler of the application.
+func (s *Server) Handler() http.Handler { return securityHeaders(s.mux) }
+
+// routes registers every page and API call. Each handler goes through
+// s.page (session required) or s.api (token or session required), which
+// resolve the user's scope once; resource handlers then call loadEntity or
+// loadApplicantView, the only two doors to data.
+func (s *Server) routes() *http.ServeMux {
+	m := http.NewServeMux()
+	methods := map[string][]string{} // path → methods, for the French 405
+	handle := func(pattern string, h http.Handler) {
+		method, path, _ := strings.Cut(pattern, " ")
+		methods[path] = append(methods[path], method)
+		m.Handle(pattern, h)
+	}
+	handle("GET /static/", staticHandler())
+	handle("GET /sante", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	}))
+	handle("GET /favicon.ico", http.NotFoundHandler())
+	handle("GET /connexion", http.HandlerFunc(s.loginForm))
+	handle("POST /connexion", http.HandlerFunc(s.loginSubmit))
+	handle("POST /deconnexion", s.page(s.logout))
+	handle("GET /{$}", s.page(s.homePage))
+	handle("GET /dossiers/{id}", s.page(s.dossierPage))
+	handle("GET /entites/{finess}", s.page(s.entityPage))
+	handle("GET /entites/{finess}/exercices/nouveau", s.page(s.exerciseForm))
+	handle("POST /entites/{finess}/exercices", s.page(s.exerciseSubmit))
+	handle("GET /entites/{finess}/budget", s.page(s.budgetHandler()))
+	handle("POST /entites/{finess}/budget", s.page(s.budgetHandler()))
+	handle("GET /entites/{finess}/osis", s.page(s.osisHandler()))
+	handle("POST /entites/{finess}/osis", s.page(s.osisHandler()))
+	handle("GET /journal", s.page(s.trailPage))
+	handle("GET /import", s.page(s.importForm))
+	handle("POST /import", s.pageUpload(s.importSubmit, maxUploadBytes))
+	handle("GET /api/v1/applicants", s.api(s.apiApplicants))
+	handle("GET /api/v1/applicants/{id}/evaluation", s.api(s.apiEvaluation))
+	handle("GET /api/v1/entities/{finess}", s.api(s.apiEntity))
+	for path, ms := range methods {
+		if path == "/{$}" {
+			continue // the "/" catch-all below answers
+		}
+		m.Handle(path, methodNotAllowed(ms))
+	}
+	m.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		return &httpError{Status: http.StatusNotFound, Msg: "point d'accès inconnu"}
+	}))
+	m.Handle("/", s.page(func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		return errOutOfScope
+	}))
+	return m
+}
+
+// methodNotAllowed answers a known path called with another method, in French.
+func methodNotAllowed(methods []string) http.Handler {
+	allow := strings.Join(methods, ", ")
+	if slices.Contains(methods, http.MethodGet) {
+		allow += ", HEAD"
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		fmt.Fprintf(w, "Méthode %s non autorisée ici (autorisées : %s).\n", r.Method, allow)
+	})
+}
+
+// httpError is an error with the status and the French message to show.
+type httpError struct {
+	Status int
+	Msg    string
+}
+
+func (e *httpError) Error() string { return e.Msg }
+
+// request is what an authenticated handler receives.
+type request struct {
+	p     *Principal
+	scope *scope
+	// csrf is the session's form token (empty for API token calls).
+	csrf string
+	// sessionHash identifies the session (empty for API token calls).
+	sessionHash string
+}
+
+// handlerFunc is an authenticated handler; an error is rendered by the wrapper.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, rq *request) error
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// internalError logs err and returns the generic French message.
+func (s *Server) internalError(r *http.Request, err error) *httpError {
+	s.log.ErrorContext(r.Context(), "erreur interne", "méthode", r.Method, "chemin", r.URL.Path, "erreur", err)
+	return &httpError{Status: http.StatusInternalServerError,
+		Msg: "Une erreur interne est survenue. Réessayez ; si elle persiste, contactez l'administrateur de Vigie."}
+}
+
+// asHTTPError maps any error to what the user sees.
+func (s *Server) asHTTPError(r *http.Request, err error) *httpError {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he
+	}
+	if errors.Is(err, context.Canceled) {
+		return &httpError{Status: 499, Msg: "requête annulée"}
+	}
+	return s.internalError(r, err)
+}
