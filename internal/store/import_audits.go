@@ -107,7 +107,7 @@ func exposureAuditCols(a care.ExposureAudit) []col {
 	return []col{{"id", a.ID}, {"entities_key", entitiesKey(a.Entities)}, {"date", a.Date.String()},
 		{"complete_perimeter", a.CompletePerimeter}, {"has_counts", has},
 		{"critical", opt(c.Critical)}, {"high", opt(c.High)}, {"medium", opt(c.Medium)}, {"low", opt(c.Low)}, {"info", opt(c.Info)},
-		{"no_critical", optBool(a.NoCritical)}, {"source", a.Source}, {"report", a.Report}}
+		{"no_critical", nullBool(a.NoCritical)}, {"source", a.Source}, {"report", a.Report}}
 }
 
 func (im importer) exposureAudits(as []care.ExposureAudit) error {

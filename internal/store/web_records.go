@@ -31,20 +31,12 @@ func (s *Store) RecordExercise(ctx context.Context, x care.Exercise, by string) 
 		if _, err := tx.ExecContext(ctx, `INSERT INTO exercises
 			(entity, date, kit, scenario, general_management, clinical, hot_debrief, retex)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			string(x.Entity), x.Date.String(), x.Kit, x.Scenario, optBool(x.GeneralManagement), optBool(x.Clinical),
+			string(x.Entity), x.Date.String(), x.Kit, x.Scenario, nullBool(x.GeneralManagement), nullBool(x.Clinical),
 			x.HotDebrief.String(), x.Retex.String()); err != nil {
 			return fmt.Errorf("enregistrement de l'exercice de crise : %w", err)
 		}
 		return s.trail(ctx, tx, by, ActionExercise, string(x.Entity), fmt.Sprintf("exercice du %s, kit %s", x.Date, x.Kit))
 	})
-}
-
-// optBool maps an optional boolean to a nullable column value.
-func optBool(b *bool) sql.NullBool {
-	if b == nil {
-		return sql.NullBool{}
-	}
-	return sql.NullBool{Bool: *b, Valid: true}
 }
 
 // RecordBudget records (or corrects) an EJ's digital budget share and SSI
