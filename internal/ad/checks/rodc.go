@@ -1,0 +1,169 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"vigie/internal/ad/model"
+	"vigie/internal/ad/secdesc"
+)
+
+func rodcChecks() []Check {
+	return []Check{
+		{ID: "vuln_rodc_priv_revealed", Run: runRODCRevealed},
+		{ID: "vuln_rodc_never_reveal", Run: runRODCNeverReveal},
+		{ID: "vuln_rodc_reveal", Run: runRODCReveal},
+		{ID: "vuln_rodc_allowed_group", Run: runRODCAllowed},
+		{ID: "vuln_rodc_denied_group", Run: runRODCDenied},
+		{ID: "vuln_rodc_orphan_krbtgt", Run: runOrphanKrbtgt},
+	}
+}
+
+// dnBinaryDN returns the DN of a DN-Binary value ("B:8:0102…:CN=x,…").
+func dnBinaryDN(v string) string {
+	if strings.HasPrefix(v, "B:") {
+		parts := strings.SplitN(v, ":", 4)
+		if len(parts) == 4 {
+			return parts[3]
+		}
+	}
+	return v
+}
+
+func runRODCRevealed(c *Context) ([]Failure, error) {
+	d := c.Dir
+	if len(d.RODCs) == 0 {
+		return nil, nil
+	}
+	if !d.AttrSeen("msds-revealedusers") {
+		return nil, skip("msDS-RevealedUsers non collecté (lecture privilégiée nécessaire)")
+	}
+	priv := map[*model.Object]bool{}
+	for _, o := range d.PrivilegedAccounts() {
+		priv[o] = true
+	}
+	var objs []ObjectRef
+	for _, r := range d.RODCs {
+		seen := map[string]bool{}
+		for _, v := range r.All("msds-revealedusers") {
+			dn := dnBinaryDN(v)
+			if o := d.ByDN(dn); o != nil && priv[o] && !seen[o.Key] {
+				seen[o.Key] = true
+				objs = append(objs, ref(o, "secrets présents sur "+r.Sam()))
+			}
+		}
+	}
+	return failIf(2, "", objs), nil
+}
+
+// sidsOfDNs resolves DN values to SIDs (unknown DNs are kept as "").
+func sidsOfDNs(d *model.Directory, dns []string) map[secdesc.SID]bool {
+	out := map[secdesc.SID]bool{}
+	for _, dn := range dns {
+		if o := d.ByDN(dnBinaryDN(dn)); o != nil && o.SID != "" {
+			out[o.SID] = true
+		}
+	}
+	return out
+}
+
+func runRODCNeverReveal(c *Context) ([]Failure, error) {
+	d := c.Dir
+	var objs []ObjectRef
+	for _, r := range d.RODCs {
+		have := sidsOfDNs(d, r.All("msds-neverrevealgroup"))
+		var missing []string
+		want := []secdesc.SID{model.SIDAdministrators, model.SIDServerOperators, model.SIDAccountOperators, model.SIDBackupOperators}
+		if r.Domain != nil && r.Domain.SID != "" {
+			want = append(want, r.Domain.SID.WithRID(model.RIDDeniedRODCPwdRepl))
+		}
+		for _, s := range want {
+			if !have[s] {
+				missing = append(missing, d.Describe(s))
+			}
+		}
+		if len(missing) > 0 {
+			objs = append(objs, ref(r, "absents de msDS-NeverRevealGroup : "+strings.Join(missing, ", ")))
+		}
+	}
+	return failIf(3, "", objs), nil
+}
+
+func runRODCReveal(c *Context) ([]Failure, error) {
+	d := c.Dir
+	var objs []ObjectRef
+	for _, r := range d.RODCs {
+		var bad []string
+		for s := range sidsOfDNs(d, r.All("msds-revealondemandgroup")) {
+			rid, ok := s.RID()
+			if ok && rid < 1000 && rid != model.RIDAllowedRODCPwdRepl {
+				bad = append(bad, d.Describe(s))
+			}
+		}
+		if len(bad) > 0 {
+			objs = append(objs, ref(r, "msDS-RevealOnDemandGroup contient : "+strings.Join(bad, ", ")))
+		}
+	}
+	return failIf(3, "", objs), nil
+}
+
+func runRODCAllowed(c *Context) ([]Failure, error) {
+	d := c.Dir
+	var objs []ObjectRef
+	for _, dom := range d.Domains {
+		g := d.WellKnownGroup(dom, model.RIDAllowedRODCPwdRepl)
+		if g == nil {
+			continue
+		}
+		if n := len(d.DirectMembers(d.NodeOf(g))); n > 0 {
+			objs = append(objs, ref(g, fmt.Sprintf("%d membre(s)", n)))
+		}
+	}
+	return failIf(3, "", objs), nil
+}
+
+func runRODCDenied(c *Context) ([]Failure, error) {
+	d := c.Dir
+	var objs []ObjectRef
+	for _, dom := range d.Domains {
+		g := d.WellKnownGroup(dom, model.RIDDeniedRODCPwdRepl)
+		if g == nil {
+			if dom.SID != "" {
+				objs = append(objs, ObjectRef{DN: dom.DN, Detail: "groupe Denied RODC Password Replication Group absent"})
+			}
+			continue
+		}
+		have := map[secdesc.SID]bool{}
+		for _, m := range d.DirectMembers(d.NodeOf(g)) {
+			have[d.SIDOf(m)] = true
+		}
+		var missing []string
+		for _, rid := range []uint32{516, 521, 520, 512, 517, 519, 518, 502} {
+			s := dom.SID.WithRID(rid)
+			if d.BySID(s) != nil && !have[s] {
+				missing = append(missing, d.Describe(s))
+			}
+		}
+		if len(missing) > 0 {
+			objs = append(objs, ref(g, "membres par défaut absents : "+strings.Join(missing, ", ")))
+		}
+	}
+	return failIf(3, "", objs), nil
+}
+
+func runOrphanKrbtgt(c *Context) ([]Failure, error) {
+	d := c.Dir
+	linked := map[string]bool{}
+	for _, r := range d.RODCs {
+		for _, v := range r.All("msds-krbtgtlink") {
+			linked[model.NormDN(v)] = true
+		}
+	}
+	var objs []ObjectRef
+	for _, o := range d.Accounts {
+		if o.Get("msds-secondarykrbtgtnumber") != "" && !linked[o.Key] {
+			objs = append(objs, ref(o, "aucun RODC ne le référence (msDS-KrbTgtLink)"))
+		}
+	}
+	return failIf(3, "", objs), nil
+}

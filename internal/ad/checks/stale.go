@@ -1,0 +1,123 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"vigie/internal/ad/model"
+)
+
+func staleChecks() []Check {
+	pwd := Needs{Attrs: []string{"pwdlastset"}}
+	return []Check{
+		{ID: "vuln_user_accounts_dormant", Needs: Needs{Attrs: []string{"pwdlastset", "lastlogontimestamp"}}, Run: runDormant},
+		{ID: "vuln_password_change_server_no_change_90", Needs: pwd, Run: runServerAge("pwdlastset", "mot de passe machine changé le ")},
+		{ID: "vuln_password_change_server_no_change_45", Needs: pwd, Run: runServerAge("pwdlastset", "mot de passe machine changé le ")},
+		{ID: "vuln_password_change_inactive_servers", Needs: Needs{Attrs: []string{"lastlogontimestamp"}}, Run: runServerAge("lastlogontimestamp", "dernière authentification le ")},
+		{ID: "vuln_password_change_cluster_no_change_3years", Needs: pwd, Run: runCluster},
+		{ID: "vuln_password_change_msa_no_change_90", Needs: pwd, Run: runMSAAge},
+		{ID: "vuln_trusts_accounts", Needs: pwd, Run: runTrustAccounts},
+		{ID: "vuln_guest", Run: runGuest},
+	}
+}
+
+func runDormant(c *Context) ([]Failure, error) {
+	pwdMax := c.Days("pwd_days", 1095)
+	logonMax := c.Days("logon_days", 365)
+	var enabled int
+	var objs []ObjectRef
+	for _, o := range c.Dir.Accounts {
+		if !o.Enabled() || !(o.IsUser() || o.IsComputer()) || o.UAC&model.UACInterdomainTrustAccount != 0 {
+			continue
+		}
+		enabled++
+		if !c.OlderThan(o, "pwdlastset", pwdMax) {
+			continue
+		}
+		if _, ok := o.Time("lastlogontimestamp"); ok {
+			if !c.OlderThan(o, "lastlogontimestamp", logonMax) {
+				continue
+			}
+		} else if !c.OlderThan(o, "whencreated", logonMax) {
+			continue
+		}
+		objs = append(objs, ref(o, "dernière authentification : "+dateOf(o, "lastlogontimestamp")))
+	}
+	if enabled == 0 {
+		return nil, nil
+	}
+	ratio := float64(len(objs)) / float64(enabled)
+	if ratio <= c.Param("max_ratio", 0.25) {
+		return nil, nil
+	}
+	return failIf(1, fmt.Sprintf("%d comptes dormants sur %d actifs (%.0f %%)", len(objs), enabled, 100*ratio), objs), nil
+}
+
+func runServerAge(attr, what string) func(c *Context) ([]Failure, error) {
+	return func(c *Context) ([]Failure, error) {
+		max := c.Days("max_days", 90)
+		var objs []ObjectRef
+		for _, o := range c.Dir.Accounts {
+			if o.IsServer() && c.OlderThan(o, attr, max) {
+				objs = append(objs, ref(o, what+dateOf(o, attr)))
+			}
+		}
+		return failIf(c.Entry.Grades[0], "", objs), nil
+	}
+}
+
+func runCluster(c *Context) ([]Failure, error) {
+	max := c.Days("max_days", 1095)
+	var objs []ObjectRef
+	for _, o := range c.Dir.Accounts {
+		if !o.Enabled() {
+			continue
+		}
+		cluster := false
+		for _, spn := range o.All("serviceprincipalname") {
+			if strings.Contains(strings.ToLower(spn), "mscluster") || strings.Contains(strings.ToLower(spn), "msservercluster") {
+				cluster = true
+			}
+		}
+		if cluster && c.OlderThan(o, "pwdlastset", max) {
+			objs = append(objs, ref(o, "mot de passe changé le "+dateOf(o, "pwdlastset")))
+		}
+	}
+	return failIf(2, "", objs), nil
+}
+
+func runMSAAge(c *Context) ([]Failure, error) {
+	max := c.Days("max_days", 90)
+	var objs []ObjectRef
+	for _, o := range c.Dir.Accounts {
+		if o.IsMSA() && o.Enabled() && c.OlderThan(o, "pwdlastset", max) {
+			objs = append(objs, ref(o, "mot de passe changé le "+dateOf(o, "pwdlastset")))
+		}
+	}
+	return failIf(2, "", objs), nil
+}
+
+func runTrustAccounts(c *Context) ([]Failure, error) {
+	max := c.Days("max_days", 365)
+	var objs []ObjectRef
+	for _, o := range c.Dir.Accounts {
+		if o.Enabled() && o.UAC&model.UACInterdomainTrustAccount != 0 && c.OlderThan(o, "pwdlastset", max) {
+			objs = append(objs, ref(o, "mot de passe d'approbation changé le "+dateOf(o, "pwdlastset")))
+		}
+	}
+	return failIf(2, "", objs), nil
+}
+
+func runGuest(c *Context) ([]Failure, error) {
+	d := c.Dir
+	var objs []ObjectRef
+	for _, dom := range d.Domains {
+		if dom.SID == "" {
+			continue
+		}
+		if g := d.BySID(dom.SID.WithRID(model.RIDGuest)); g != nil && g.HasUAC && g.Enabled() {
+			objs = append(objs, ref(g, "compte Invité activé"))
+		}
+	}
+	return failIf(2, "", objs), nil
+}

@@ -1,0 +1,91 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie/internal/ad"
+	"vigie/internal/ad/adtest"
+)
+
+func sample(t *testing.T) *ad.Report {
+	t.Helper()
+	f := adtest.NewForest("lab.test", time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	f.Privileged("svc<sql>").Set("serviceprincipalname", "MSSQLSvc/sql").SetInt("msds-supportedencryptiontypes", 0x18)
+	f.BySam("DC1$").Del("lastlogontimestamp")
+	for _, o := range f.Objects() {
+		o.Del("lastlogontimestamp")
+	}
+	r, err := ad.Analyze(f.Reader(t), ad.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestText(t *testing.T) {
+	r := sample(t)
+	var b bytes.Buffer
+	if err := Report(&b, r, Table); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	lvl := strings.Index(out, "NIVEAU ANSSI : 1 / 5")
+	fd := strings.Index(out, "[vuln_spn_priv]")
+	if lvl < 0 || fd < 0 || lvl > fd {
+		t.Fatalf("level must come first:\n%s", out)
+	}
+	for _, want := range []string{"Points en échec — niveau 1", "Correction :", "ATTENTION", "non évalués", "vuln_user_accounts_dormant"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+}
+
+func TestHTMLSelfContainedAndEscaped(t *testing.T) {
+	r := sample(t)
+	var b bytes.Buffer
+	if err := Report(&b, r, HTML); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "<sql>") || !strings.Contains(out, "svc&lt;sql&gt;") {
+		t.Error("object names not escaped")
+	}
+	for _, bad := range []string{"<link", "<script", "src=", "@import", "http://", "https://"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("external resource %q", bad)
+		}
+	}
+	if !strings.Contains(out, `lang="fr"`) || strings.Index(out, "Niveau ANSSI") > strings.Index(out, "vuln_spn_priv") {
+		t.Error("verdict not first")
+	}
+}
+
+func TestJSONAndFormat(t *testing.T) {
+	r := sample(t)
+	var b bytes.Buffer
+	if err := Report(&b, r, JSON); err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(b.Bytes()) {
+		t.Fatal("invalid JSON")
+	}
+	if _, err := ParseFormat("pdf"); err == nil {
+		t.Error("pdf accepted")
+	}
+}
+
+func TestDiffText(t *testing.T) {
+	r := sample(t)
+	var b bytes.Buffer
+	if err := WriteDiffText(&b, ad.Diff(r, r)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "Toujours en échec (1)") || !strings.Contains(b.String(), "Corrigés (0)") {
+		t.Fatal(b.String())
+	}
+}

@@ -1,0 +1,190 @@
+// Package render writes AD audit reports for people and machines: a French
+// text table (level first), JSON, and a self-contained French HTML page.
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"vigie/internal/ad"
+)
+
+// Format is an output format name.
+type Format string
+
+// Supported formats.
+const (
+	Table Format = "table"
+	JSON  Format = "json"
+	HTML  Format = "html"
+)
+
+// ParseFormat validates a --format value.
+func ParseFormat(s string) (Format, error) {
+	switch Format(s) {
+	case Table, JSON, HTML:
+		return Format(s), nil
+	}
+	return "", fmt.Errorf("format %q inconnu (table, json ou html)", s)
+}
+
+// Report writes r in the given format.
+func Report(w io.Writer, r *ad.Report, f Format) error {
+	switch f {
+	case JSON:
+		return r.WriteJSON(w)
+	case HTML:
+		return WriteHTML(w, r)
+	default:
+		return WriteText(w, r)
+	}
+}
+
+// errWriter keeps the first write error so rendering code stays linear.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, a ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, a...)
+	}
+}
+
+// WriteText writes the French text report: level first, then failed
+// control points by grade with their objects and remediation, then what
+// was not evaluated.
+func WriteText(w io.Writer, r *ad.Report) error {
+	e := &errWriter{w: w}
+	e.printf("Audit Active Directory — forêt %s\n", r.Forest)
+	e.printf("Collecte du %s (source : %s%s)\n\n", r.CollectedAt.UTC().Format("02/01/2006 15:04 UTC"), orDash(r.Source), serverSuffix(r.Server))
+	e.printf("NIVEAU ANSSI : %d / 5 — %s\n", r.Level, ad.LevelMeaning(r.Level))
+	if r.LevelWithAcceptedRisks != r.Level {
+		e.printf("Niveau avec risques acceptés : %d / 5 (le niveau officiel reste %d)\n", r.LevelWithAcceptedRisks, r.Level)
+	}
+	e.printf("Couverture : %d points évalués sur %d", r.Coverage.Evaluated, r.Coverage.Total)
+	if n := len(r.Coverage.NotEvaluated); n > 0 {
+		e.printf(", %d non évalués\n", n)
+		e.printf("ATTENTION : %s\n", Caveat(r))
+	} else {
+		e.printf("\n")
+	}
+	e.printf("Instantané : %d objets, %d domaine(s), %d descripteurs de sécurité lus, %d lacune(s) de collecte\n",
+		r.Stats.Objects, r.Stats.Domains, r.Stats.Descriptors, r.Stats.Gaps)
+	if len(r.Findings) == 0 {
+		e.printf("\nAucun point de contrôle en échec.\n")
+	}
+	for g := 1; g <= 4; g++ {
+		first := true
+		for _, f := range r.Findings {
+			if f.Grade != g {
+				continue
+			}
+			if first {
+				e.printf("\n=== Points en échec — niveau %d ===\n", g)
+				first = false
+			}
+			acc := ""
+			if f.Accepted {
+				acc = " [RISQUE ACCEPTÉ]"
+			}
+			e.printf("\n[%s] %s%s\n", f.ID, f.Title, acc)
+			if f.Detail != "" {
+				e.printf("  %s\n", f.Detail)
+			}
+			e.printf("  Objets concernés (%d) :\n", len(f.Objects))
+			for _, o := range f.Objects {
+				name := o.Sam
+				if name == "" {
+					name = "-"
+				}
+				e.printf("    - %s  %s", name, o.DN)
+				if o.Detail != "" {
+					e.printf("  (%s)", o.Detail)
+				}
+				if o.Accepted != nil {
+					e.printf("  [risque accepté jusqu'au %s : %s]", o.Accepted.Expires, o.Accepted.Justification)
+				}
+				e.printf("\n")
+			}
+			e.printf("  Correction : %s\n", f.Remediation)
+		}
+	}
+	if len(r.Coverage.NotEvaluated) > 0 {
+		e.printf("\n=== Points non évalués (%d) — ni réussis ni en échec ===\n", len(r.Coverage.NotEvaluated))
+		for _, n := range r.Coverage.NotEvaluated {
+			e.printf("  %-48s %s\n", n.ID, n.Why)
+		}
+	}
+	if len(r.ExtraTier0) > 0 {
+		e.printf("\n=== Comptes Tier 0 supplémentaires (délégations acceptées, protégées à la AdminSDHolder) ===\n")
+		for _, s := range r.ExtraTier0 {
+			e.printf("  %s\n", s)
+		}
+	}
+	if len(r.Limits) > 0 {
+		e.printf("\n=== Limites connues de l'analyse ===\n")
+		for _, l := range r.Limits {
+			e.printf("  %-48s %s\n", l.ID, l.Note)
+		}
+	}
+	if len(r.ControlPaths) > 0 {
+		e.printf("\n=== Chemins de contrôle vers le Tier 0 (information, %d affichés) ===\n", len(r.ControlPaths))
+		for _, p := range r.ControlPaths {
+			e.printf("  %s :\n", p.Principal)
+			for _, s := range p.Steps {
+				e.printf("      %s\n", s)
+			}
+		}
+	}
+	if len(r.Exceptions) > 0 {
+		e.printf("\n=== Risques acceptés (fichier d'exceptions) ===\n")
+		for _, x := range r.Exceptions {
+			e.printf("  %-40s %-30s jusqu'au %s : %s (%d objet(s)) — %s\n", x.ID, x.DN, x.Expires, x.Status, x.Matches, x.Justification)
+		}
+	}
+	return e.err
+}
+
+// Caveat explains what a partial evaluation means for the level.
+func Caveat(r *ad.Report) string {
+	return fmt.Sprintf("%d point(s) de contrôle n'ont pas pu être évalués faute de données ; le niveau %d est un maximum, "+
+		"il pourrait être plus bas.", len(r.Coverage.NotEvaluated), r.Level)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func serverSuffix(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ", serveur " + s
+}
+
+// WriteDiffText writes a comparison of two audits in French.
+func WriteDiffText(w io.Writer, d *ad.DiffResult) error {
+	e := &errWriter{w: w}
+	e.printf("Comparaison d'audits AD — forêt %s\n", d.After.Forest)
+	e.printf("Avant : collecte du %s, niveau %d\n", d.Before.CollectedAt.UTC().Format("02/01/2006"), d.Before.Level)
+	e.printf("Après : collecte du %s, niveau %d\n", d.After.CollectedAt.UTC().Format("02/01/2006"), d.After.Level)
+	section := func(title string, items []ad.DiffItem) {
+		e.printf("\n=== %s (%d) ===\n", title, len(items))
+		for _, it := range items {
+			e.printf("  [%s] niveau %d  %s  %s\n", it.ID, it.Grade, orDash(it.Sam), it.DN)
+		}
+	}
+	section("Corrigés", d.Fixed)
+	section("Nouveaux", d.New)
+	section("Toujours en échec", d.StillFailing)
+	if len(d.NotComparable) > 0 {
+		e.printf("\nNon comparables (évalués dans un seul des deux audits) : %s\n", strings.Join(d.NotComparable, ", "))
+	}
+	return e.err
+}
