@@ -1,0 +1,92 @@
+package probe
+
+import (
+	"context"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie/internal/testenv"
+)
+
+const nmapSample = `# sample in the nmap-service-probes format
+Probe TCP NULL q||
+totalwaitms 6000
+match pop3 m|^\+OK Dovecot ready\.\r\n| p/Dovecot pop3d/ cpe:/a:dovecot:dovecot/a
+match ftp m|^220 ([\w.-]+) FTP server \(Version ([\d.]+)\) ready\.\r\n|s p/BSD ftpd/ v/$2/ h/$1/
+match binary m|^\xff\xfe\x01(..)| p/Binary thing/ v/$P(1)/
+match broken m|^(?<=x)abc| p/Perl only/
+Probe TCP GetRequest q|GET / HTTP/1.0\r\n\r\n|
+match http m|^HTTP/1\.0 200| p/Not a NULL match/
+`
+
+func TestNmapMatch(t *testing.T) {
+	db, err := parseNmapProbes(strings.NewReader(nmapSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		banner             string
+		svc, product, vers string
+	}{
+		{"+OK Dovecot ready.\r\n", "pop3", "Dovecot pop3d", ""},
+		{"220 files.chu.fr FTP server (Version 6.4) ready.\r\n", "ftp", "BSD ftpd", "6.4"},
+		{"\xff\xfe\x01AB", "binary", "Binary thing", "AB"},
+	}
+	for _, c := range cases {
+		svc, p, v, ok := db.Match([]byte(c.banner))
+		if !ok || svc != c.svc || p != c.product || v != c.vers {
+			t.Errorf("Match(%q) = %q %q %q %v", c.banner, svc, p, v, ok)
+		}
+	}
+	if _, _, _, ok := db.Match([]byte("HTTP/1.0 200 OK\r\n")); ok {
+		t.Error("une correspondance hors sonde NULL ne doit pas servir")
+	}
+	if _, err := parseNmapProbes(strings.NewReader("Probe TCP GetRequest q||\n")); err == nil {
+		t.Error("un fichier sans sonde NULL doit être refusé")
+	}
+}
+
+func TestIdentifyUsesNmapForUnknownBanner(t *testing.T) {
+	db, err := parseNmapProbes(strings.NewReader(nmapSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := serve(t, func(c net.Conn) {
+		c.Write([]byte("+OK Dovecot ready.\r\n"))
+		time.Sleep(time.Second)
+	})
+	r := DefaultSet().WithNmap(db).Identify(context.Background(), tg)
+	if r.Service != "pop3" || r.Product != "Dovecot pop3d" || len(r.Observations) != 0 {
+		t.Fatalf("%+v", r)
+	}
+	r = DefaultSet().Identify(context.Background(), tg)
+	if r.Service != "" || !strings.Contains(r.Banner, "Dovecot") {
+		t.Fatalf("sans nmap : %+v", r)
+	}
+}
+
+func TestRealNmapProbesFile(t *testing.T) {
+	_, err := os.Stat(DefaultNmapProbes)
+	testenv.Need(t, err == nil, "nmap-common ("+DefaultNmapProbes+")")
+	db, err := LoadNmapProbes(DefaultNmapProbes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, p, _, ok := db.Match([]byte("* OK [CAPABILITY IMAP4rev1 LITERAL+] Dovecot ready.\r\n"))
+	if !ok || svc != "imap" || !strings.Contains(p, "Dovecot") {
+		t.Fatalf("IMAP Dovecot : %q %q %v", svc, p, ok)
+	}
+}
+
+func FuzzNmapMatchLine(f *testing.F) {
+	f.Add(`ftp m|^220 ([\w.-]+) FTP| p/x/ v/$1/ cpe:/a:x:y/`)
+	f.Fuzz(func(t *testing.T, s string) {
+		m, ok := parseNmapMatch(s)
+		if ok && m.service == "" && !strings.HasPrefix(s, " ") {
+			t.Fatalf("service vide pour %q", s)
+		}
+	})
+}

@@ -1,0 +1,113 @@
+// Package probe identifies the service behind an open TCP port. Each
+// protocol is one small unit behind the Prober interface (zgrab2 style): a
+// name, its default ports and a Probe that speaks the protocol and returns
+// what it saw. A port alone never yields an observation: only a protocol
+// answer does.
+package probe
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"vigie/internal/exposure"
+)
+
+// ErrNoMatch means the service did not answer as this protocol.
+var ErrNoMatch = errors.New("le service ne parle pas ce protocole")
+
+// DialFunc opens a TCP connection.
+type DialFunc func(ctx context.Context, network, address string) (net.Conn, error)
+
+// Target is one open port to identify.
+type Target struct {
+	Addr netip.Addr
+	Port int
+	// Name is a declared DNS name leading to Addr (TLS SNI, HTTP Host,
+	// certificate name check); empty when the address was given directly.
+	Name string
+	// Now is the audit's clock (certificate validity is judged against it).
+	Now time.Time
+	// Timeout bounds one connection, from dial to the last read [4 s].
+	Timeout time.Duration
+	Dial    DialFunc
+}
+
+// Address returns host:port.
+func (t Target) Address() string { return net.JoinHostPort(t.Addr.String(), strconv.Itoa(t.Port)) }
+
+// Host is what to call the server by: the declared name, else the address.
+func (t Target) Host() string {
+	if t.Name != "" {
+		return t.Name
+	}
+	return t.Addr.String()
+}
+
+func (t Target) timeout() time.Duration {
+	if t.Timeout <= 0 {
+		return 4 * time.Second
+	}
+	return t.Timeout
+}
+
+// dial opens a connection whose whole life is bounded by the target's timeout.
+func (t Target) dial(ctx context.Context) (net.Conn, error) {
+	d := t.Dial
+	if d == nil {
+		var nd net.Dialer
+		d = nd.DialContext
+	}
+	cctx, cancel := context.WithTimeout(ctx, t.timeout())
+	defer cancel()
+	c, err := d(cctx, "tcp", t.Address())
+	if err != nil {
+		return nil, err
+	}
+	dl := time.Now().Add(t.timeout())
+	if cd, ok := ctx.Deadline(); ok && cd.Before(dl) {
+		dl = cd
+	}
+	_ = c.SetDeadline(dl)
+	return c, nil
+}
+
+// Result is what a probe learnt about a port.
+type Result struct {
+	Service string // short lower-case name: ssh, http, https, rdp, dicom …
+	Product string
+	Version string
+	Banner  string // printable excerpt of what the server said
+	TLS     bool
+	// Names are DNS names the service revealed (TLS certificate names).
+	Names        []string
+	Observations []exposure.Observation
+	// tlsHint: a plain HTTP request got "400, this is an HTTPS port".
+	tlsHint bool
+}
+
+// observe appends an observation; host, port and service are filled in by Identify.
+func (r *Result) observe(class string, conf exposure.Confidence, evidence string) {
+	r.Observations = append(r.Observations, exposure.Observation{Class: class, Confidence: conf, Evidence: evidence})
+}
+
+// versionObservation records an identified product and version for the
+// vulnerability database.
+func (r *Result) versionObservation() {
+	if r.Product != "" && r.Version != "" {
+		r.observe(exposure.ClassServiceVersion, exposure.VersionBased, r.Product+" "+r.Version)
+	}
+}
+
+// Prober identifies one protocol.
+type Prober interface {
+	// Name is the service name, e.g. "redis".
+	Name() string
+	// Ports are the ports where this protocol is tried first.
+	Ports() []int
+	// Probe speaks the protocol; ErrNoMatch when the answer is something else.
+	Probe(ctx context.Context, t Target) (*Result, error)
+}

@@ -1,0 +1,190 @@
+// Package scan runs an exposure audit end to end: perimeter → guard → port
+// scan → protocol probes → observations → judges (policy, vulnerability
+// database) → exposure.Audit.
+package scan
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"sort"
+	"sync"
+	"time"
+
+	"vigie/internal/exposure"
+	"vigie/internal/exposure/portscan"
+	"vigie/internal/exposure/probe"
+	"vigie/internal/exposure/scope"
+)
+
+// Judge turns observations into findings (the severity policy, the
+// vulnerability database).
+type Judge func([]exposure.Observation) []exposure.Finding
+
+// Config is one audit run.
+type Config struct {
+	Perimeter *scope.Perimeter
+	// Resolver is needed when the perimeter holds names.
+	Resolver *scope.Resolver
+	Ports    []int
+	Scan     portscan.Options
+	// NoProbe stops after the port scan (ports are listed, nothing is judged).
+	NoProbe bool
+	// ProbeTimeout bounds one probe connection [4 s]; ProbeConcurrency the
+	// ports identified at once [32].
+	ProbeTimeout     time.Duration
+	ProbeConcurrency int
+	// MaxAddresses bounds the expansion of the perimeter [scope.DefaultMaxAddresses].
+	MaxAddresses int
+	Now          func() time.Time
+	Judges       []Judge
+	// Probes defaults to probe.DefaultSet().
+	Probes *probe.Set
+	// Dial replaces the TCP dialer of the scanner and the probes (netns runs).
+	Dial probe.DialFunc
+}
+
+// Result is the audit plus the raw observations it was judged from.
+type Result struct {
+	Audit        *exposure.Audit
+	Observations []exposure.Observation
+	// Problems are French messages on what kept the audit from being complete.
+	Problems []string
+}
+
+// Run performs the audit. An interrupted scan still returns the partial audit
+// (Complete false) together with the error.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	started := now()
+	plan, err := scope.BuildPlan(ctx, cfg.Perimeter, cfg.Resolver, cfg.MaxAddresses)
+	if err != nil {
+		return nil, err
+	}
+	audit := &exposure.Audit{
+		StartedAt:  started,
+		Perimeter:  cfg.Perimeter.Model(),
+		Candidates: plan.Candidates,
+		Hosts:      []exposure.Host{},
+		Findings:   []exposure.Finding{},
+	}
+	res := &Result{Audit: audit, Problems: plan.Problems}
+	if w := cfg.Perimeter.Within(); w != nil {
+		audit.Perimeter = w.Model()
+		res.Problems = append(res.Problems, "scan limité aux cibles données : le périmètre déclaré n'est pas entièrement audité")
+	}
+	names := map[netip.Addr][]string{}
+	addrs := make([]netip.Addr, 0, len(plan.Targets))
+	for _, t := range plan.Targets {
+		addrs = append(addrs, t.Addr)
+		names[t.Addr] = t.Names
+	}
+	so := cfg.Scan
+	if cfg.Dial != nil {
+		so.Dial = portscan.DialFunc(cfg.Dial)
+	}
+	sr, scanErr := portscan.Scan(ctx, addrs, cfg.Ports, so)
+	if sr == nil {
+		return nil, scanErr
+	}
+	if !sr.Complete {
+		res.Problems = append(res.Problems, fmt.Sprintf("scan des ports incomplet : %d tentatives sur %d", sr.Done, sr.Total))
+	}
+	results := map[portscan.Open]*probe.Result{}
+	if !cfg.NoProbe && scanErr == nil {
+		results = identify(ctx, cfg, sr.Open, names, now())
+	}
+	guard := scope.NewGuard(cfg.Perimeter)
+	seenCand := map[string]bool{}
+	hostIdx := map[netip.Addr]int{}
+	for _, o := range sr.Open {
+		i, ok := hostIdx[o.Addr]
+		if !ok {
+			i = len(audit.Hosts)
+			hostIdx[o.Addr] = i
+			audit.Hosts = append(audit.Hosts, exposure.Host{Address: o.Addr.String(), Names: names[o.Addr]})
+		}
+		p := exposure.Port{Port: o.Port, Proto: "tcp"}
+		if r := results[o]; r != nil {
+			p.Service, p.Product, p.Version, p.Banner, p.TLS = r.Service, r.Product, r.Version, r.Banner, r.TLS
+			res.Observations = append(res.Observations, r.Observations...)
+			for _, n := range r.Names {
+				if k := o.Addr.String() + "|" + n; !guard.NameDeclared(n) && !seenCand[k] {
+					seenCand[k] = true
+					audit.Candidates = append(audit.Candidates, exposure.Candidate{
+						Address: o.Addr.String(), Name: n,
+						Why: fmt.Sprintf("nom présent dans le certificat TLS de %s, hors du périmètre déclaré", netip.AddrPortFrom(o.Addr, uint16(o.Port))),
+					})
+				}
+			}
+		}
+		audit.Hosts[i].Ports = append(audit.Hosts[i].Ports, p)
+	}
+	for _, j := range cfg.Judges {
+		audit.Findings = append(audit.Findings, j(res.Observations)...)
+	}
+	sortFindings(audit.Findings)
+	audit.Summary = exposure.Summarize(audit.Findings)
+	audit.Complete = sr.Complete && len(res.Problems) == 0 && scanErr == nil
+	audit.FinishedAt = now()
+	return res, scanErr
+}
+
+// identify runs the probes on every open port with bounded concurrency.
+func identify(ctx context.Context, cfg Config, open []portscan.Open, names map[netip.Addr][]string, now time.Time) map[portscan.Open]*probe.Result {
+	set := cfg.Probes
+	if set == nil {
+		set = probe.DefaultSet()
+	}
+	n := cfg.ProbeConcurrency
+	if n <= 0 {
+		n = 32
+	}
+	out := make(map[portscan.Open]*probe.Result, len(open))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, n)
+	for _, o := range open {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			t := probe.Target{Addr: o.Addr, Port: o.Port, Now: now, Timeout: cfg.ProbeTimeout, Dial: cfg.Dial}
+			if ns := names[o.Addr]; len(ns) > 0 {
+				t.Name = ns[0]
+			}
+			r := set.Identify(ctx, t)
+			mu.Lock()
+			out[o] = r
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// sortFindings orders by severity, then address, port and id.
+func sortFindings(fs []exposure.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() < b.Severity.Rank()
+		}
+		if a.Host != b.Host {
+			ha, ea := netip.ParseAddr(a.Host)
+			hb, eb := netip.ParseAddr(b.Host)
+			if ea == nil && eb == nil {
+				return ha.Less(hb)
+			}
+			return a.Host < b.Host
+		}
+		if a.Port != b.Port {
+			return a.Port < b.Port
+		}
+		return a.ID < b.ID
+	})
+}
