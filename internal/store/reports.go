@@ -29,6 +29,9 @@ func (s *Store) SaveADAudit(ctx context.Context, a care.ADAudit, report []byte) 
 		return "", fmt.Errorf("enregistrement de l'audit AD : %w", err)
 	}
 	err = s.writeCached(ctx, func(tx *wtx) error {
+		if err := mustExist(ctx, tx.Tx, "annuaire", "directories", "id", a.Directory); err != nil {
+			return err
+		}
 		if err := refuseExisting(ctx, tx, "ad_audits", reportAD, a.ID); err != nil {
 			return err
 		}
@@ -68,6 +71,11 @@ func (s *Store) SaveExposureAudit(ctx context.Context, a care.ExposureAudit, aud
 		return "", fmt.Errorf("enregistrement de l'audit d'exposition : %w", err)
 	}
 	err = s.writeCached(ctx, func(tx *wtx) error {
+		for _, f := range a.Entities {
+			if err := mustExist(ctx, tx.Tx, "établissement", "entities", "finess", string(f)); err != nil {
+				return err
+			}
+		}
 		if err := refuseExisting(ctx, tx, "exposure_audits", reportExposure, a.ID); err != nil {
 			return err
 		}

@@ -15,11 +15,8 @@ import (
 func (s *Store) RecordExercise(ctx context.Context, x care.Exercise, by string) error {
 	return s.writeTx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM entities WHERE finess = $1`, string(x.Entity)).Scan(&n); err != nil {
-			return fmt.Errorf("exercice de crise : %w", err)
-		}
-		if n == 0 {
-			return fmt.Errorf("établissement %s : %w", x.Entity, ErrNotFound)
+		if err := mustExist(ctx, tx, "établissement", "entities", "finess", string(x.Entity)); err != nil {
+			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM exercises WHERE entity = $1 AND date = $2`,
 			string(x.Entity), x.Date.String()).Scan(&n); err != nil {
@@ -43,17 +40,17 @@ func (s *Store) RecordExercise(ctx context.Context, x care.Exercise, by string) 
 // staff for a year. The entity must be stored. by names who records it.
 func (s *Store) RecordBudget(ctx context.Context, b care.Budget, by string) error {
 	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		if err := entityExists(ctx, tx, string(b.Entity)); err != nil {
+		if err := mustExist(ctx, tx, "établissement", "entities", "finess", string(b.Entity)); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE budgets SET digital_share_pct = $1, ssi_fte = $2 WHERE entity = $3 AND year = $4`,
-			optFloat(b.DigitalSharePct), optFloat(b.SSIFTE), string(b.Entity), b.Year)
+			nullFloat(b.DigitalSharePct), nullFloat(b.SSIFTE), string(b.Entity), b.Year)
 		if err != nil {
 			return fmt.Errorf("enregistrement du budget %d : %w", b.Year, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO budgets (entity, year, digital_share_pct, ssi_fte) VALUES ($1, $2, $3, $4)`,
-				string(b.Entity), b.Year, optFloat(b.DigitalSharePct), optFloat(b.SSIFTE)); err != nil {
+				string(b.Entity), b.Year, nullFloat(b.DigitalSharePct), nullFloat(b.SSIFTE)); err != nil {
 				return fmt.Errorf("enregistrement du budget %d : %w", b.Year, err)
 			}
 		}
@@ -65,7 +62,7 @@ func (s *Store) RecordBudget(ctx context.Context, b care.Budget, by string) erro
 // campaign year. The entity must be stored. by names who records it.
 func (s *Store) RecordOSIS(ctx context.Context, o care.OSIS, by string) error {
 	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		if err := entityExists(ctx, tx, string(o.Entity)); err != nil {
+		if err := mustExist(ctx, tx, "établissement", "entities", "finess", string(o.Entity)); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE osis SET budget_share = $1, priority_measures_answered = $2 WHERE entity = $3 AND year = $4`,
@@ -81,24 +78,4 @@ func (s *Store) RecordOSIS(ctx context.Context, o care.OSIS, by string) error {
 		}
 		return s.trail(ctx, tx, by, ActionOSIS, string(o.Entity), fmt.Sprintf("oSIS %d : %d mesures", o.Year, o.PriorityMeasuresAnswered))
 	})
-}
-
-// entityExists fails with ErrNotFound when the entity is not stored.
-func entityExists(ctx context.Context, tx *sql.Tx, finess string) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM entities WHERE finess = $1`, finess).Scan(&n); err != nil {
-		return fmt.Errorf("établissement %s : %w", finess, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("établissement %s : %w", finess, ErrNotFound)
-	}
-	return nil
-}
-
-// optFloat maps an optional number to a nullable column value.
-func optFloat(f *float64) sql.NullFloat64 {
-	if f == nil {
-		return sql.NullFloat64{}
-	}
-	return sql.NullFloat64{Float64: *f, Valid: true}
 }
