@@ -36,7 +36,7 @@ func runExposure(ctx context.Context, env *Env, args []string) error {
 	return usagef("exposure : sous-commande inconnue %q (voir « vigie exposure -h »)", args[0])
 }
 
-const scanUsage = "exposure scan [CIBLES…] [--perimeter FICHIER] [--ports 22,80,443,8000-8100|default|top-1000] [--resolver 127.0.0.1:53] [--format table|json|jsonl|csv|sarif] [-o FICHIER] [--fail-on critical] [--quiet]"
+const scanUsage = "exposure scan [CIBLES…] [--perimeter FICHIER] [--ports 22,80,443,8000-8100|default|top-1000] [--resolver 127.0.0.1:53] [--format table|json|jsonl|csv|sarif] [-o FICHIER] [--fail-on critical] [--quiet] [--save --entity FINESS[,FINESS…]]"
 
 // exposureScan runs « vigie exposure scan ».
 func exposureScan(ctx context.Context, env *Env, args []string) error {
@@ -62,7 +62,14 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	maxAddr := fs.Int("max-addresses", scope.DefaultMaxAddresses, "nombre maximal d'adresses du périmètre")
 	policyFile := fs.String("policy", "", "fichier de politique de sévérité qui complète la politique par défaut")
 	nmapProbes := fs.String("nmap-probes", probe.DefaultNmapProbes, "fichier nmap-service-probes pour nommer les bannières inconnues (vide : désactivé ; ignoré s'il est absent)")
+	var save saveFlags
+	save.register(fs)
+	entityList := fs.String("entity", "", "avec --save : FINESS des entités dont l'audit couvre le périmètre (séparés par des virgules ; défaut : les entités du fichier de périmètre)")
 	targets, err := parse(env, fs, scanUsage, args)
+	if err != nil {
+		return err
+	}
+	entities, err := parseEntities("entity", *entityList)
 	if err != nil {
 		return err
 	}
@@ -85,6 +92,14 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	perim, err := buildPerimeter(*perimFile, targets)
 	if err != nil {
 		return err
+	}
+	if save.save && len(entities) == 0 {
+		if entities, err = parseEntities("entity", strings.Join(perim.Entities, ",")); err != nil {
+			return inputErr(fmt.Errorf("périmètre %s : %w", *perimFile, err))
+		}
+		if len(entities) == 0 {
+			return usagef("exposure scan : --save demande --entity FINESS (ou des lignes « entity » dans le périmètre)")
+		}
 	}
 	var res *scope.Resolver
 	if len(perim.Hosts) > 0 || len(perim.Domains) > 0 {
@@ -139,7 +154,14 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if runErr != nil {
-		return fmt.Errorf("exposure scan : %w (résultat partiel écrit)", runErr)
+		return fmt.Errorf("exposure scan : %w (résultat partiel écrit, non enregistré)", runErr)
+	}
+	if save.save {
+		id, err := save.saveExposure(ctx, env, entities, result.Audit)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "Audit enregistré sous l'identifiant %s (source vigie : indicatif pour D1.O2, voir « vigie status --include-vigie »).\n", id)
 	}
 	if failSev != "" {
 		for _, f := range result.Audit.Findings {

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"vigie/internal/care"
+	"vigie/internal/civil"
+	"vigie/internal/exposure"
+	"vigie/internal/org"
+	"vigie/internal/store"
+)
+
+// saveFlags are --save and where to store an audit.
+type saveFlags struct {
+	save bool
+	by   string
+	sf   storeFlags
+}
+
+func (s *saveFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&s.save, "save", false, "enregistrer l'audit dans la base (il alimente alors l'évaluation CaRE)")
+	fs.StringVar(&s.by, "by", "", "qui enregistre (journal des modifications) ; défaut : l'utilisateur courant")
+	s.sf.register(fs)
+}
+
+// parseEntities reads a comma-separated list of FINESS numbers.
+func parseEntities(flagName, list string) ([]org.FINESS, error) {
+	var out []org.FINESS
+	for _, s := range strings.Split(list, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		f, err := org.ParseFINESS(s)
+		if err != nil {
+			return nil, usagef("--%s : %s", flagName, err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// saveExposure stores an exposure audit run with Vigie and its summary for
+// the programme engine.
+func (s *saveFlags) saveExposure(ctx context.Context, env *Env, entities []org.FINESS, a *exposure.Audit) (string, error) {
+	blob, err := json.Marshal(a)
+	if err != nil {
+		return "", err
+	}
+	sum := care.ExposureAudit{Entities: entities, Date: civil.Of(a.FinishedAt.Local()), CompletePerimeter: a.Complete,
+		Counts: &care.Counts{Critical: a.Summary.Critical, High: a.Summary.High, Medium: a.Summary.Medium, Low: a.Summary.Low, Info: a.Summary.Info},
+		Source: care.SourceVigie}
+	st, err := s.sf.open(ctx, env)
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	id, err := st.SaveExposureAudit(store.WithActor(ctx, actor(env, s.by)), sum, blob)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", inputErr(fmt.Errorf("%w : importez d'abord le dossier de l'établissement (vigie import)", err))
+	}
+	return id, err
+}
