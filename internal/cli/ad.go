@@ -1,8 +1,104 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
 
-// runAD is replaced by the engine's subcommands.
+// adCommand is one « vigie ad » subcommand.
+type adCommand struct {
+	name    string
+	summary string // French, one line
+	run     func(ctx context.Context, env *Env, args []string) error
+}
+
+// adCommands lists the « vigie ad » subcommands in help order.
+func adCommands() []adCommand {
+	cs := []adCommand{
+		{"collect", "collecter l'annuaire par LDAP dans un instantané", adCollect},
+		{"import-oradad", "convertir une extraction ORADAD en clair en instantané", adImportORADAD},
+		{"audit", "collecter puis analyser (points de contrôle ANSSI)", adAudit},
+	}
+	return append(cs, adEngineCommands()...)
+}
+
+// runAD dispatches « vigie ad SOUS-COMMANDE ».
 func runAD(ctx context.Context, env *Env, args []string) error {
-	return usagef("« ad » : pas encore disponible")
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		adUsage(env.Stdout)
+		if len(args) == 0 {
+			return usagef("« vigie ad » attend une sous-commande")
+		}
+		return nil
+	}
+	for _, c := range adCommands() {
+		if c.name == args[0] {
+			return c.run(ctx, env, args[1:])
+		}
+	}
+	return usagef("« vigie ad » : sous-commande inconnue %q (voir « vigie ad help »)", args[0])
+}
+
+func adUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage : vigie ad SOUS-COMMANDE [options]\n\nSous-commandes :")
+	for _, c := range adCommands() {
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\n« vigie ad SOUS-COMMANDE -h » détaille les options.")
+}
+
+// adParse parses flags placed before, between or after positional
+// arguments, and returns the positional ones. -h prints the help (nil, errAdHelp).
+func adParse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errAdHelp
+			}
+			return nil, usagef("%s : %v", fs.Name(), strings.TrimSpace(err.Error()))
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// errAdHelp means the user asked for a subcommand's help: exit 0.
+var errAdHelp = errors.New("aide affichée")
+
+// adDone maps errAdHelp to success.
+func adDone(err error) error {
+	if errors.Is(err, errAdHelp) {
+		return nil
+	}
+	return err
+}
+
+// adUsageFunc prints a subcommand's French usage line and its options.
+func adUsageFunc(env *Env, fs *flag.FlagSet, synopsis string) func() {
+	return func() {
+		fmt.Fprintf(env.Stderr, "Usage : %s\n\nOptions :\n", synopsis)
+		fs.VisitAll(func(f *flag.Flag) {
+			arg := ""
+			if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
+				arg = " VALEUR"
+			}
+			fmt.Fprintf(env.Stderr, "  -%s%s\n      %s", f.Name, arg, f.Usage)
+			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+				fmt.Fprintf(env.Stderr, " (défaut : %s)", f.DefValue)
+			}
+			fmt.Fprintln(env.Stderr)
+		})
+	}
 }

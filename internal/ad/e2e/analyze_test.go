@@ -1,0 +1,84 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"vigie/internal/ad"
+	"vigie/internal/ad/snapshot"
+)
+
+// seededFindings maps each seeded weakness to the ANSSI control point that
+// must report it, and the object the finding must name ("" = none needed).
+var seededFindings = []struct{ id, object string }{
+	{"vuln_spn_priv", spnAdmin},
+	{"vuln_kerberos_properties_preauth", asrepUser},
+	{"vuln_dont_expire_priv", noexpAdmin},
+	{"vuln_delegation_t4d", unconHost},
+	{"vuln_compatible_2000_anonymous", ""},
+	{"vuln_guest", ""},
+	{"vuln_permissions_adminsdholder", helpdesk},
+}
+
+func analyze(t *testing.T, path string) *ad.Report {
+	t.Helper()
+	r, c, err := snapshot.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rep, err := ad.Analyze(r, ad.Options{})
+	if err != nil {
+		t.Fatalf("analyse : %v", err)
+	}
+	return rep
+}
+
+// reported tells whether the report has finding id, naming object when given.
+func reported(rep *ad.Report, id, object string) bool {
+	for _, f := range rep.Findings {
+		if f.ID != id {
+			continue
+		}
+		if object == "" {
+			return true
+		}
+		for _, o := range f.Objects {
+			if strings.Contains(strings.ToLower(o.DN+" "+o.Sam+" "+o.Detail), strings.ToLower(object)) {
+				return true
+			}
+		}
+		if strings.Contains(strings.ToLower(f.Detail), strings.ToLower(object)) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSeededAnalysis asserts the analysis of the seeded forest.
+func checkSeededAnalysis(t *testing.T, path string) {
+	t.Helper()
+	rep := analyze(t, path)
+	for _, w := range seededFindings {
+		if !reported(rep, w.id, w.object) {
+			t.Errorf("seeded weakness not reported: %s (%s)", w.id, w.object)
+		}
+	}
+	if rep.Level != 1 {
+		t.Errorf("ANSSI level = %d, want 1 (grade-1 weaknesses seeded)", rep.Level)
+	}
+}
+
+// checkCleanAnalysis asserts the seeded findings are gone.
+func checkCleanAnalysis(t *testing.T, path string) {
+	t.Helper()
+	rep := analyze(t, path)
+	for _, w := range seededFindings {
+		if w.object == "" && (w.id == "vuln_compatible_2000_anonymous" || w.id == "vuln_guest") && reported(rep, w.id, "") {
+			t.Errorf("%s still reported after cleaning", w.id)
+		}
+		if w.object != "" && reported(rep, w.id, w.object) {
+			t.Errorf("%s still reports %s after cleaning", w.id, w.object)
+		}
+	}
+}
