@@ -29,6 +29,9 @@ func adAnalyze(ctx context.Context, env *Env, args []string) error {
 	out := fs.String("o", "", "écrire le rapport dans ce fichier (sortie standard sinon)")
 	failBelow := fs.Int("fail-below", 0, "code de sortie 3 si le niveau officiel est inférieur à N (1 à 5)")
 	quiet := fs.Bool("quiet", false, "ne pas afficher la progression")
+	var save saveFlags
+	save.register(fs)
+	directory := fs.String("directory", "", "avec --save : identifiant de l'annuaire dans le dossier (ex. ad-chu)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage : vigie ad analyze INSTANTANÉ [options]\n\nAnalyse un instantané selon les 76 points de contrôle ANSSI.\n\nOptions :")
 		fs.PrintDefaults()
@@ -48,6 +51,9 @@ func adAnalyze(ctx context.Context, env *Env, args []string) error {
 	if *failBelow < 0 || *failBelow > 5 {
 		return usagef("--fail-below : niveau %d invalide (1 à 5)", *failBelow)
 	}
+	if save.save && *directory == "" {
+		return usagef("--save demande --directory ID (l'annuaire du dossier auquel rattacher l'audit)")
+	}
 	opts, err := adAnalyzeOptions(env, *excPath, *checksPath)
 	if err != nil {
 		return err
@@ -61,6 +67,13 @@ func adAnalyze(ctx context.Context, env *Env, args []string) error {
 	}
 	if err := adWriteOutput(env, *out, func(w io.Writer) error { return render.Report(w, rep, f) }); err != nil {
 		return err
+	}
+	if save.save {
+		id, err := save.saveAD(ctx, env, *directory, rep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "Audit enregistré sous l'identifiant %s (source vigie : indicatif pour D1.O1, voir « vigie status --include-vigie »).\n", id)
 	}
 	if *failBelow > 0 && rep.Level < *failBelow {
 		return ExitStatus(3)

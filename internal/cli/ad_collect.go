@@ -186,7 +186,10 @@ func adAudit(ctx context.Context, env *Env, args []string) error {
 	checksPath := fs.String("checks", "", "fichier JSON surchargeant les points de contrôle (voir vigie ad analyze)")
 	report := fs.String("report", "", "écrire le rapport dans ce fichier (sortie standard sinon)")
 	failBelow := fs.Int("fail-below", 0, "code de sortie 3 si le niveau ANSSI est inférieur à N (1 à 5)")
-	fs.Usage = adUsageFunc(env, fs, "vigie ad audit --dc HÔTE --user COMPTE [options]")
+	var save saveFlags
+	save.register(fs)
+	directory := fs.String("directory", "", "avec --save : identifiant de l'annuaire dans le dossier (ex. ad-chu)")
+	fs.Usage = adUsageFunc(env, fs, "vigie ad audit --dc HÔTE --user COMPTE [options] [--save --directory ID]")
 	pos, err := adParse(fs, args)
 	if err != nil {
 		return adDone(err)
@@ -202,6 +205,9 @@ func adAudit(ctx context.Context, env *Env, args []string) error {
 	if *failBelow < 0 || *failBelow > 5 {
 		return usagef("vigie ad audit : --fail-below %d invalide (1 à 5)", *failBelow)
 	}
+	if save.save && *directory == "" {
+		return usagef("vigie ad audit : --save demande --directory ID (l'annuaire du dossier auquel rattacher l'audit)")
+	}
 	if err := f.resolve(env); err != nil {
 		return err
 	}
@@ -211,10 +217,14 @@ func adAudit(ctx context.Context, env *Env, args []string) error {
 	}
 	defer cleanup()
 	analyzeArgs := []string{"--format", *format, "--quiet"}
-	for flag, v := range map[string]string{"--exceptions": *excPath, "--checks": *checksPath, "-o": *report} {
+	for flag, v := range map[string]string{"--exceptions": *excPath, "--checks": *checksPath, "-o": *report,
+		"--directory": *directory, "--data": save.sf.data, "--database": save.sf.database, "--key-file": save.sf.keyFile, "--by": save.by} {
 		if v != "" {
 			analyzeArgs = append(analyzeArgs, flag, v)
 		}
+	}
+	if save.save {
+		analyzeArgs = append(analyzeArgs, "--save")
 	}
 	if *failBelow > 0 {
 		analyzeArgs = append(analyzeArgs, "--fail-below", fmt.Sprint(*failBelow))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"vigie/internal/ad"
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/exposure"
@@ -62,6 +63,28 @@ func (s *saveFlags) saveExposure(ctx context.Context, env *Env, entities []org.F
 	id, err := st.SaveExposureAudit(store.WithActor(ctx, actor(env, s.by)), sum, blob)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", inputErr(fmt.Errorf("%w : importez d'abord le dossier de l'établissement (vigie import)", err))
+	}
+	return id, err
+}
+
+// saveAD stores an AD audit run with Vigie and its summary for the
+// programme engine.
+func (s *saveFlags) saveAD(ctx context.Context, env *Env, directory string, r *ad.Report) (string, error) {
+	blob, err := json.Marshal(r)
+	if err != nil {
+		return "", err
+	}
+	sum := r.Summary()
+	a := care.ADAudit{Directory: directory, Date: civil.Of(sum.CollectedAt.Local()), Level: sum.Level,
+		Source: care.SourceVigie, FailedChecks: sum.FailedIDs}
+	st, err := s.sf.open(ctx, env)
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	id, err := st.SaveADAudit(store.WithActor(ctx, actor(env, s.by)), a, blob)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", inputErr(fmt.Errorf("%w : déclarez l'annuaire dans le dossier (« directories ») puis importez-le (vigie import)", err))
 	}
 	return id, err
 }
