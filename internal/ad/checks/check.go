@@ -97,6 +97,18 @@ func (c *Context) OlderThan(o *model.Object, attr string, d time.Duration) bool 
 	return c.AsOf.Sub(t) > d
 }
 
+// Inactive reports whether an account's last authentication (attr, e.g.
+// lastLogonTimestamp) is older than d. An account that carries no such date
+// has never authenticated since it was created: it is inactive only when it
+// was created more than d ago. Samba never sets lastLogonTimestamp on a
+// freshly provisioned DC, which must not read as "inactive for ever".
+func (c *Context) Inactive(o *model.Object, attr string, d time.Duration) bool {
+	if _, ok := o.Time(attr); ok {
+		return c.OlderThan(o, attr, d)
+	}
+	return c.OlderThan(o, "whencreated", d)
+}
+
 // errNotEvaluated marks a control point that could not be evaluated.
 type errNotEvaluated struct{ why string }
 

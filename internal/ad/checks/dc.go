@@ -82,7 +82,7 @@ func runDCAge(attr, what string) func(c *Context) ([]Failure, error) {
 		var objs []ObjectRef
 		for _, list := range [][]*model.Object{c.Dir.DCs, c.Dir.RODCs} {
 			for _, o := range list {
-				if o.Enabled() && c.OlderThan(o, attr, max) {
+				if o.Enabled() && c.Inactive(o, attr, max) {
 					objs = append(objs, ref(o, what+dateOf(o, attr)))
 				}
 			}

@@ -34,11 +34,7 @@ func runDormant(c *Context) ([]Failure, error) {
 		if !c.OlderThan(o, "pwdlastset", pwdMax) {
 			continue
 		}
-		if _, ok := o.Time("lastlogontimestamp"); ok {
-			if !c.OlderThan(o, "lastlogontimestamp", logonMax) {
-				continue
-			}
-		} else if !c.OlderThan(o, "whencreated", logonMax) {
+		if !c.Inactive(o, "lastlogontimestamp", logonMax) {
 			continue
 		}
 		objs = append(objs, ref(o, "dernière authentification : "+dateOf(o, "lastlogontimestamp")))
@@ -58,7 +54,7 @@ func runServerAge(attr, what string) func(c *Context) ([]Failure, error) {
 		max := c.Days("max_days", 90)
 		var objs []ObjectRef
 		for _, o := range c.Dir.Accounts {
-			if o.IsServer() && c.OlderThan(o, attr, max) {
+			if o.IsServer() && c.Inactive(o, attr, max) {
 				objs = append(objs, ref(o, what+dateOf(o, attr)))
 			}
 		}

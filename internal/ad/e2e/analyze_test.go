@@ -81,4 +81,15 @@ func checkCleanAnalysis(t *testing.T, path string) {
 			t.Errorf("%s still reports %s after cleaning", w.id, w.object)
 		}
 	}
+	// What remains is Samba's own baseline: no grade-1 point, and the
+	// default domain password policy (7 characters) applying to the
+	// administrators, a grade-2 point.
+	for _, f := range rep.Findings {
+		if f.Grade == 1 {
+			t.Errorf("grade-1 finding left after cleaning: %s %+v", f.ID, f.Objects)
+		}
+	}
+	if rep.Level != 2 || !reported(rep, "vuln_privileged_members_password", "Administrator") {
+		t.Errorf("ANSSI level after cleaning = %d, want 2 (default password policy on the administrators)", rep.Level)
+	}
 }
