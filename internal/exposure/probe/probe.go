@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -99,8 +100,16 @@ func (r *Result) observe(class string, conf exposure.Confidence, evidence string
 func (r *Result) versionObservation() {
 	if r.Product != "" && r.Version != "" {
 		r.observe(exposure.ClassServiceVersion, exposure.VersionBased, r.Product+" "+r.Version)
+		r.Observations[len(r.Observations)-1].Build = distroBuild(r.Banner)
 	}
 }
+
+// distroRe finds the package revision of a distribution build in a banner:
+// Debian (deb12u10), Ubuntu, Red Hat and Fedora release tags.
+var distroRe = regexp.MustCompile(`(?i)[\w.+~-]*(?:deb\d+u\d+|debian|ubuntu|\.el\d+|\.fc\d+)[\w.+~-]*`)
+
+// distroBuild returns the distribution revision announced in a banner, or "".
+func distroBuild(banner string) string { return distroRe.FindString(banner) }
 
 // Prober identifies one protocol.
 type Prober interface {

@@ -27,6 +27,9 @@ func (db *DB) Findings(obs []exposure.Observation) []exposure.Finding {
 		}
 		for _, v := range db.Match(o.Product, o.Version) {
 			f := v.Finding(o.Host, o.Port, o.Service)
+			if o.Build != "" {
+				f = distroCap(f, v, o.Build)
+			}
 			if seen[f.Key()] {
 				continue
 			}
@@ -35,6 +38,23 @@ func (db *DB) Findings(obs []exposure.Observation) []exposure.Finding {
 		}
 	}
 	return out
+}
+
+// distroCap lowers a version-only finding on a distribution package: the
+// distribution backports fixes without changing the upstream version, so
+// the match says little until its own advisory is checked. A KEV-listed CVE
+// stays at medium, the others at low.
+func distroCap(f exposure.Finding, v Vuln, build string) exposure.Finding {
+	limit := exposure.Low
+	if v.KEV {
+		limit = exposure.Medium
+	}
+	if f.Severity.Rank() < limit.Rank() {
+		f.Severity = limit
+	}
+	f.Evidence += fmt.Sprintf(" ; paquet de distribution (%s) : vérifier dans l'avis de sécurité de la distribution si %s y est corrigée ; sévérité ramenée à « %s »", build, v.CVE, f.Severity.French())
+	f.Remediation = fmt.Sprintf("Vérifier que le paquet %s est à jour auprès de la distribution (son avis de sécurité pour %s) ; ", build, v.CVE) + f.Remediation
+	return f
 }
 
 // Finding turns a match into an exposure finding on host:port.
