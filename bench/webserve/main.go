@@ -34,6 +34,7 @@ func main() {
 func run() error {
 	listen := flag.String("listen", "127.0.0.1:0", "adresse d'écoute (boucle locale)")
 	national := flag.Int("national", 0, "établissements générés en plus du GHT de démonstration")
+	dsn := flag.String("dsn", "", "base à utiliser (postgres://… ; défaut : un fichier SQLite temporaire)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -43,7 +44,10 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	st, err := store.Open(ctx, store.Config{DSN: "sqlite:" + dir + "/vigie.db"})
+	if *dsn == "" {
+		*dsn = "sqlite:" + dir + "/vigie.db"
+	}
+	st, err := store.Open(ctx, store.Config{DSN: *dsn})
 	if err != nil {
 		return err
 	}
@@ -52,16 +56,22 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	largestGHT := ""
 	if *national > 0 {
 		// The generator's FINESS numbers may collide with the demo's: such
 		// applicants are refused by the store and skipped.
-		skipped := 0
+		skipped, biggest := 0, 0
 		for _, f := range demo.National(1, *national, civil.MustParse("2025-06-15")) {
-			if _, err := st.ImportFacts(ctx, f, "bench"); err != nil {
+			stats, err := st.ImportFacts(ctx, f, "bench")
+			if err != nil {
 				skipped++
+				continue
+			}
+			if f.GHT != nil && len(f.Entities) > biggest {
+				biggest, largestGHT = len(f.Entities), stats.Applicant
 			}
 		}
-		fmt.Fprintf(os.Stderr, "webserve : %d candidat(s) générés ignorés (numéros FINESS déjà pris)\n", skipped)
+		fmt.Fprintf(os.Stderr, "webserve : %d candidat(s) générés ignorés (numéros FINESS déjà pris) ; plus grand GHT : %s (%d entités)\n", skipped, largestGHT, biggest)
 	}
 	token, err := web.IssueAPIToken(ctx, st, "admin", "bench", "bench")
 	if err != nil {
@@ -82,7 +92,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("URL=%s\nTOKEN=%s\nCOOKIE=%s\n", base, token, cookie)
+	fmt.Printf("URL=%s\nTOKEN=%s\nGHT=%s\nCOOKIE=%s\n", base, token, largestGHT, cookie)
 	return <-done
 }
 
