@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -175,8 +176,8 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 
 // isInputProblem tells perimeter errors (exit 2) from run failures.
 func isInputProblem(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "trop grand") || strings.Contains(s, "résolveur")
+	var pe *scope.PerimeterError
+	return errors.As(err, &pe)
 }
 
 // buildPerimeter reads the perimeter file and applies the command-line targets.

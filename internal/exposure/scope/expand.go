@@ -1,7 +1,6 @@
 package scope
 
 import (
-	"fmt"
 	"net/netip"
 	"sort"
 )
@@ -19,7 +18,7 @@ func Expand(prefixes, excludes []netip.Prefix, max int) ([]netip.Addr, error) {
 	for _, pf := range ps {
 		hostBits := pf.Addr().BitLen() - pf.Bits()
 		if hostBits >= 31 || (1<<hostBits) > max {
-			return nil, fmt.Errorf("réseau %s trop grand : plus de %d adresses (découpez-le en préfixes plus petits)", pf, max)
+			return nil, perimeterErrorf("réseau %s trop grand : plus de %d adresses (découpez-le en préfixes plus petits)", pf, max)
 		}
 		total = min(total+1<<hostBits, max+1)
 	}
@@ -30,7 +29,7 @@ func Expand(prefixes, excludes []netip.Prefix, max int) ([]netip.Addr, error) {
 			if !inSorted(ex, a) {
 				out = append(out, a)
 				if len(out) > max {
-					return nil, fmt.Errorf("périmètre trop grand : plus de %d adresses", max)
+					return nil, perimeterErrorf("périmètre trop grand : plus de %d adresses", max)
 				}
 			}
 			a = a.Next()

@@ -67,7 +67,7 @@ func BuildPlan(ctx context.Context, p *Perimeter, r *Resolver, max int) (*Plan, 
 	}
 	names := append(append([]string(nil), p.Hosts...), p.Domains...)
 	if len(names) > 0 && r == nil {
-		return nil, fmt.Errorf("le périmètre contient des noms DNS mais aucun résolveur n'est configuré (précisez --resolver)")
+		return nil, perimeterErrorf("le périmètre contient des noms DNS mais aucun résolveur n'est configuré (précisez --resolver)")
 	}
 	declaredName := func(name string, why string) {
 		res, err := r.Resolve(ctx, name)
