@@ -14,19 +14,30 @@ import (
 	"vigie/internal/demo"
 )
 
-// run executes vigie with args and returns the exit code and outputs.
+// run executes vigie with args on 2025-06-15 (inside the demo's phase) and
+// returns the exit code and outputs.
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runAt(t, time.Date(2025, 6, 15, 10, 0, 0, 0, time.UTC), args...)
+}
+
+// runAt executes vigie at a fixed time with a private XDG data directory.
+func runAt(t *testing.T, now time.Time, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
+	xdg := t.TempDir()
 	env := Env{
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string {
-			if k == "USER" {
+			switch k {
+			case "USER":
 				return "testeur"
+			case "XDG_DATA_HOME":
+				return xdg
 			}
 			return ""
 		},
-		Now: func() time.Time { return time.Date(2025, 6, 15, 10, 0, 0, 0, time.UTC) },
+		Now: func() time.Time { return now },
 	}
 	code := Main(context.Background(), args, env)
 	return code, out.String(), errb.String()

@@ -19,17 +19,7 @@ import (
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	env := Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""),
-		Getenv: func(k string) string {
-			if k == "XDG_DATA_HOME" {
-				return t.TempDir()
-			}
-			return ""
-		},
-		Now: func() time.Time { return time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC) }}
-	code := Main(context.Background(), args, env)
-	return code, out.String(), errb.String()
+	return runAt(t, time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC), args...)
 }
 
 // fakeVNC starts an RFB server offering "None" on 127.0.44.2 and returns its port.
