@@ -54,24 +54,14 @@ func adUsage(w io.Writer) {
 // adParse parses flags placed before, between or after positional
 // arguments, and returns the positional ones. -h prints the help (nil, errAdHelp).
 func adParse(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, errAdHelp
-			}
-			return nil, usagef("%s : %v", fs.Name(), strings.TrimSpace(err.Error()))
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
+	pos, err := splitArgs(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, errAdHelp
+	case err != nil:
+		return nil, usagef("%s : %v", fs.Name(), strings.TrimSpace(err.Error()))
 	}
+	return pos, nil
 }
 
 // errAdHelp means the user asked for a subcommand's help: exit 0.

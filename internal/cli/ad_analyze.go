@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,9 +36,9 @@ func adAnalyze(ctx context.Context, env *Env, args []string) error {
 		fs.PrintDefaults()
 		fmt.Fprint(env.Stderr, adAnalyzeFormats)
 	}
-	pos, err := adAnalyzeParse(fs, args)
+	pos, err := adParse(fs, args)
 	if err != nil {
-		return adAnalyzeDone(err)
+		return adDone(err)
 	}
 	if len(pos) != 1 {
 		return usagef("« vigie ad analyze » attend un instantané (vigie ad analyze INSTANTANÉ)")
@@ -107,9 +106,9 @@ func adDiff(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "Usage : vigie ad diff AVANT APRÈS [options]\n\nCompare deux audits (rapports JSON ou instantanés) : corrigés, nouveaux, toujours en échec.\n\nOptions :")
 		fs.PrintDefaults()
 	}
-	pos, err := adAnalyzeParse(fs, args)
+	pos, err := adParse(fs, args)
 	if err != nil {
-		return adAnalyzeDone(err)
+		return adDone(err)
 	}
 	if len(pos) != 2 {
 		return usagef("« vigie ad diff » attend deux audits (vigie ad diff AVANT APRÈS)")
@@ -227,35 +226,4 @@ func adWriteOutput(env *Env, path string, write func(io.Writer) error) error {
 		return fmt.Errorf("écrire %s : %w", path, err)
 	}
 	return nil
-}
-
-// adAnalyzeParse parses flags placed anywhere among positional arguments.
-func adAnalyzeParse(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, errADAnalyzeHelp
-			}
-			return nil, usagef("%s : %v", fs.Name(), strings.TrimSpace(err.Error()))
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-var errADAnalyzeHelp = errors.New("aide affichée")
-
-func adAnalyzeDone(err error) error {
-	if errors.Is(err, errADAnalyzeHelp) {
-		return nil
-	}
-	return err
 }

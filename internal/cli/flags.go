@@ -23,20 +23,16 @@ func newFlags(env *Env, name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags that may come before or after positional arguments and
-// returns the positionals. -h prints the usage to stdout.
-func parse(env *Env, fs *flag.FlagSet, usage string, args []string) ([]string, error) {
+// splitArgs parses flags that may come before or after positional
+// arguments ("--" ends the flags) and returns the positionals; flag errors,
+// flag.ErrHelp included, come back as they are.
+func splitArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
-	rest := args
 	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				printUsage(env.Stdout, fs, usage)
-				return nil, ExitStatus(0)
-			}
-			return nil, usagef("%s : %s (voir « vigie %s -h »)", fs.Name(), frenchFlagError(err), fs.Name())
+		if err := fs.Parse(args); err != nil {
+			return nil, err
 		}
-		rest = fs.Args()
+		rest := fs.Args()
 		if len(rest) == 0 {
 			return pos, nil
 		}
@@ -44,8 +40,22 @@ func parse(env *Env, fs *flag.FlagSet, usage string, args []string) ([]string, e
 			return append(pos, rest[1:]...), nil
 		}
 		pos = append(pos, rest[0])
-		rest = rest[1:]
+		args = rest[1:]
 	}
+}
+
+// parse is splitArgs for the commands built with newFlags: -h prints the
+// usage to stdout (exit 0), a bad flag is a usage error.
+func parse(env *Env, fs *flag.FlagSet, usage string, args []string) ([]string, error) {
+	pos, err := splitArgs(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(env.Stdout, fs, usage)
+		return nil, ExitStatus(0)
+	case err != nil:
+		return nil, usagef("%s : %s (voir « vigie %s -h »)", fs.Name(), frenchFlagError(err), fs.Name())
+	}
+	return pos, nil
 }
 
 func printUsage(w io.Writer, fs *flag.FlagSet, usage string) {
