@@ -96,7 +96,10 @@ func parseNmapMatch(s string) (nmapMatch, bool) {
 		}
 		key := rest[0]
 		if strings.HasPrefix(rest, "cpe:") {
-			key, rest = 'c', rest[3:]
+			key, rest = 'c', rest[3:] // "cpe:/…/" → ":/…/": the delimiter is rest[1]
+		}
+		if len(rest) < 2 {
+			break
 		}
 		d := rest[1]
 		e := strings.IndexByte(rest[2:], d)
