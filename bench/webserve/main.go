@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"runtime/pprof"
 	"syscall"
 
 	"vigie/internal/civil"
@@ -34,11 +35,23 @@ func main() {
 func run() error {
 	listen := flag.String("listen", "127.0.0.1:0", "adresse d'écoute (boucle locale)")
 	national := flag.Int("national", 0, "établissements générés en plus du GHT de démonstration")
+	cpuProfile := flag.String("cpuprofile", "", "écrire un profil CPU dans ce fichier (go tool pprof)")
 	dsn := flag.String("dsn", "", "base à utiliser (postgres://… ; défaut : un fichier SQLite temporaire)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	dir, err := os.MkdirTemp("", "vigie-bench-web-")
 	if err != nil {
 		return err

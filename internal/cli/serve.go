@@ -59,6 +59,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer srv.Close() // stops the background audits
+	if err := srv.FailInterruptedJobs(ctx); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return inputErr(fmt.Errorf("--listen %s : %w", *listen, err))

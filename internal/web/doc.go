@@ -10,6 +10,12 @@
 // vigie-dossier file) and /journal (audit trail, administrators). The API is
 // documented in docs/openapi.yaml.
 //
+// /dossiers/{id}/audits launches audits from the application: exposure
+// scans of a declared perimeter and AD collections with a connection sealed
+// in the store, run as background jobs owned by the server (audit_*.go, job
+// pages /dossiers/{id}/taches/{job}); /dossiers/{id}/gouvernance is the GHT
+// governance form (D1.O6, governance.go).
+//
 // Every page and API call goes through one access check (see access.go):
 // a resource outside the user's scope answers 404, exactly like a resource
 // that does not exist, so that scope cannot be probed; an in-scope resource

@@ -19,6 +19,9 @@ type dossierData struct {
 	Calendar []care.Window
 	Links    map[string]bool // entity IDs that have a page
 	CanWrite bool
+	Vigie    bool          // « inclure les audits Vigie » (?vigie=1), see audit_pages.go
+	Charts   []chartView   // see chart.go
+	Files    []evidenceRow // see evidence.go
 }
 
 // dossierPage is the dashboard of one dossier: objectives, entity tree,
@@ -32,12 +35,12 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	ev, f, err := s.evaluate(r.Context(), v, asOf)
+	ev, f, err := s.evaluateWith(r.Context(), v, asOf, care.Options{IncludeVigie: includeVigie(r)})
 	if err != nil {
 		return err
 	}
 	d := dossierData{View: v, Ev: ev, Facts: f, At: at, Blocks: blocks(ev), Tree: tree(f), Dues: dues(ev),
-		Links: map[string]bool{}, CanWrite: rq.p.CanWrite()}
+		Links: map[string]bool{}, CanWrite: rq.p.CanWrite(), Vigie: includeVigie(r)}
 	for _, e := range f.Entities {
 		d.Links[string(e.FINESS)] = true
 	}
@@ -48,6 +51,9 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request, rq *request
 				d.Calendar = append(d.Calendar, win)
 			}
 		}
+	}
+	if err := s.dossierExtras(r.Context(), v, &d); err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "dossier", pageData{Title: v.Applicant.Name, User: rq.p, CSRF: rq.csrf, Data: d})
 	return nil

@@ -197,6 +197,9 @@ func TestEndToEndChromium(t *testing.T) {
 	if got := text(`tr[data-objectif="D1.O3"][data-entite="010000016"]`); !strings.Contains(got, "atteint") {
 		t.Errorf("referent's D1.O3 for CH de Valmont: %q", got)
 	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('svg.graphique > title').length`)); err != nil || n != 3 {
+		t.Errorf("the GHT dashboard shows %d titled charts (%v), want 3", n, err)
+	}
 	run("autres pages",
 		chromedp.Navigate(base+"/entites/010000065/osis?at="+demoAt),
 		chromedp.WaitVisible(chromedp.CSS(`#mesures`)),

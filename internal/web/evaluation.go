@@ -31,11 +31,16 @@ func (s *Server) asOf(r *http.Request) (civil.Date, string, error) {
 // evaluate loads an applicant's facts and evaluates them at asOf, cut down
 // to what the view shows.
 func (s *Server) evaluate(ctx context.Context, v *view, asOf civil.Date) (*care.Evaluation, *care.Facts, error) {
+	return s.evaluateWith(ctx, v, asOf, care.Options{})
+}
+
+// evaluateWith is evaluate with evaluation options (« inclure les audits Vigie »).
+func (s *Server) evaluateWith(ctx context.Context, v *view, asOf civil.Date, opts care.Options) (*care.Evaluation, *care.Facts, error) {
 	f, err := s.st.LoadFacts(ctx, v.Applicant.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("dossier %s : %w", v.Applicant.ID, err)
 	}
-	ev, err := s.cat.Evaluate(&f, asOf, care.Options{})
+	ev, err := s.cat.Evaluate(&f, asOf, opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("évaluation du dossier %s : %w", v.Applicant.ID, err)
 	}

@@ -20,7 +20,7 @@ var templateFiles embed.FS
 var staticFiles embed.FS
 
 // pageNames are the pages; each is templates/NAME.html inside layout.html.
-var pageNames = []string{"login", "error", "home", "dossier", "entity", "exercise", "form", "import", "trail"}
+var pageNames = []string{"login", "error", "home", "dossier", "entity", "exercise", "form", "import", "trail", "evidence"}
 
 // pageData is what every page template receives.
 type pageData struct {
@@ -106,7 +106,7 @@ func yesNo(b *bool) string {
 func parsePages() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
-		t, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFiles, "templates/layout.html", "templates/part_*.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("gabarit %s : %w", name, err)
 		}

@@ -40,6 +40,8 @@ type Server struct {
 	// not tell which logins exist.
 	dummyHash string
 	mux       *http.ServeMux
+	// jobs owns the background audits (see audit_jobs.go).
+	jobs *jobRunner
 }
 
 // New builds the server: parses the templates and registers the routes.
@@ -69,6 +71,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
+	if err := s.initAudits(); err != nil {
+		return nil, err
+	}
 	if s.dummyHash, err = HashPassword("vigie-compte-inexistant", DefaultArgon2()); err != nil {
 		return nil, err
 	}
@@ -115,6 +120,8 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /api/v1/applicants", s.api(s.apiApplicants))
 	handle("GET /api/v1/applicants/{id}/evaluation", s.api(s.apiEvaluation))
 	handle("GET /api/v1/entities/{finess}", s.api(s.apiEntity))
+	s.evidenceRoutes(handle) // evidence files and declaration bundle, see evidence.go
+	s.auditRoutes(handle)
 	for path, ms := range methods {
 		if path == "/{$}" {
 			continue // the "/" catch-all below answers

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"vigie/internal/care"
+	"vigie/internal/store"
+)
+
+// auditPageNames are the pages of the audits launched from the web
+// application, parsed with the layout like pageNames.
+var auditPageNames = []string{"auditform", "job", "audits"}
+
+// initAudits prepares the background jobs and parses the audit pages.
+func (s *Server) initAudits() error {
+	s.jobs = newJobRunner()
+	for _, name := range auditPageNames {
+		t, err := template.New("layout.html").Funcs(templateFuncs()).Funcs(template.FuncMap{
+			"tlsModes": func() []struct{ Value, Label string } { return tlsModes },
+			"jobState": jobStateFr, "jobKind": jobKindFr,
+		}).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("gabarit %s : %w", name, err)
+		}
+		s.pages[name] = t
+	}
+	return nil
+}
+
+// auditRoutes registers the audit launch, job, connection and governance pages.
+func (s *Server) auditRoutes(handle func(pattern string, h http.Handler)) {
+	handle("GET /dossiers/{id}/audits", s.page(s.auditsPage))
+	handle("GET /dossiers/{id}/audits/exposition", s.page(s.exposureLaunch))
+	handle("POST /dossiers/{id}/audits/exposition", s.page(s.exposureLaunch))
+	handle("GET /dossiers/{id}/annuaires/{dir}/connexion", s.page(s.connectionHandler))
+	handle("POST /dossiers/{id}/annuaires/{dir}/connexion", s.page(s.connectionHandler))
+	handle("POST /dossiers/{id}/annuaires/{dir}/audit", s.page(s.adLaunch))
+	handle("GET /dossiers/{id}/taches/{job}", s.page(s.jobPage))
+	handle("GET /dossiers/{id}/taches/{job}/etat", s.page(s.jobStatus))
+	handle("GET /dossiers/{id}/gouvernance", s.page(s.governanceHandler))
+	handle("POST /dossiers/{id}/gouvernance", s.page(s.governanceHandler))
+}
+
+// directoryRow is a directory of the audits page with its stored connection.
+type directoryRow struct {
+	Dir   care.Directory
+	Saved *store.ADConnectionInfo
+}
+
+// auditsData fills the audits page of a dossier.
+type auditsData struct {
+	View        *view
+	CanWrite    bool
+	IsGHT       bool
+	Directories []directoryRow
+	Jobs        []store.WebJob
+	Saved       string
+}
+
+// auditsPage lists a dossier's directories, launch buttons and latest jobs.
+func (s *Server) auditsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	v, err := s.loadApplicantView(ctx, rq.scope, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	f, err := s.st.LoadFacts(ctx, v.Applicant.ID)
+	if err != nil {
+		return fmt.Errorf("dossier %s : %w", v.Applicant.ID, err)
+	}
+	infos, err := s.st.ADConnections(ctx, v.Applicant.ID)
+	if err != nil {
+		return err
+	}
+	jobs, err := s.st.WebJobs(ctx, v.Applicant.ID, 20)
+	if err != nil {
+		return err
+	}
+	d := auditsData{View: v, CanWrite: rq.p.CanWrite(), IsGHT: v.Applicant.Kind == store.ApplicantGHT && f.GHT != nil && !v.Partial(),
+		Jobs: jobs, Saved: r.URL.Query().Get("enregistre")}
+	for _, dir := range f.Directories {
+		visible := !v.Partial()
+		for _, e := range dir.Entities {
+			visible = visible || v.only[e]
+		}
+		if !visible {
+			continue
+		}
+		row := directoryRow{Dir: dir}
+		for i := range infos {
+			if infos[i].Directory == dir.ID {
+				row.Saved = &infos[i]
+			}
+		}
+		d.Directories = append(d.Directories, row)
+	}
+	s.render(w, r, http.StatusOK, "audits", pageData{Title: "Audits Vigie — " + v.Applicant.Name, User: rq.p, CSRF: rq.csrf, Data: d})
+	return nil
+}
+
+// includeVigie reads the dashboard's « inclure les audits Vigie » option (?vigie=1).
+func includeVigie(r *http.Request) bool {
+	v := r.URL.Query().Get("vigie")
+	return v == "1" || v == "oui" || v == "on"
+}

@@ -1,0 +1,382 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"html"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie/internal/care"
+	"vigie/internal/civil"
+	"vigie/internal/exposure/probe/probetest"
+	"vigie/internal/store"
+)
+
+// newKeyedEnv is newEnv with an encryption key on the store (audits and
+// connections are sealed) and the server's jobs stopped at the end.
+func newKeyedEnv(t *testing.T) (*env, string) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vigie.db")
+	st, err := store.Open(ctx, store.Config{DSN: "sqlite:" + path, Key: bytes.Repeat([]byte{9}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	accs, err := SetupDemo(ctx, st, cheapArgon2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, st: st, clock: &testClock{t: time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)}, accounts: map[string]string{}}
+	for _, a := range accs {
+		e.accounts[a.Login] = a.Password
+	}
+	if _, err := st.ImportFacts(ctx, privateFacts(t), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := CreateUser(ctx, st, "rssi-clinique", RoleEstablishment, "750000010", "clinique-mot-de-passe", "test", cheapArgon2); err != nil {
+		t.Fatal(err)
+	}
+	e.accounts["rssi-clinique"] = "clinique-mot-de-passe"
+	s, err := New(Config{Store: st, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	e.srv = httptest.NewServer(s.Handler())
+	t.Cleanup(e.srv.Close)
+	return e, path
+}
+
+// fakeVNC listens on a loopback port of its own and speaks RFB without
+// authentication: the only port the exposure tests scan.
+func fakeVNC(t *testing.T) *net.TCPAddr {
+	t.Helper()
+	ln, err := probetest.Serve("127.0.0.1:0", probetest.VNC(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln.Addr().(*net.TCPAddr)
+}
+
+// closedPort returns a loopback port that nothing listens on any more.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
+}
+
+// waitJob follows the job page's JSON state until the job ends.
+func waitJob(t *testing.T, c *client, jobPath string) map[string]any {
+	t.Helper()
+	for range 600 {
+		resp, body := c.get(jobPath + "/etat")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s/etat: %d %s", jobPath, resp.StatusCode, body)
+		}
+		var st map[string]any
+		if err := json.Unmarshal([]byte(body), &st); err != nil {
+			t.Fatal(err)
+		}
+		if st["state"] == store.JobDone || st["state"] == store.JobFailed {
+			return st
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("job %s never ended", jobPath)
+	return nil
+}
+
+func TestExposureAuditJob(t *testing.T) {
+	e, _ := newKeyedEnv(t)
+	vnc := fakeVNC(t)
+	c := e.login("referent-ght")
+	_, page := c.get("/dossiers/CVL-99/audits/exposition")
+	tok := csrfOf(t, page)
+	post := func(entity, perimeter, targets, ports string) (*http.Response, string) {
+		return c.post("/dossiers/CVL-99/audits/exposition", url.Values{"csrf": {tok}, "entite": {entity},
+			"perimetre": {perimeter}, "cibles": {targets}, "ports": {ports}})
+	}
+	perimeter := "# CH de Valmont\nnet 127.0.0.1/32\n"
+	port := fmt.Sprint(vnc.Port)
+
+	for _, bad := range []struct{ entity, perimeter, targets, ports, want string }{
+		{"010000016", "", "", port, "déclarez au moins une adresse"},
+		{"750000010", perimeter, "", port, "ne fait pas partie de ce dossier ou de votre périmètre"},
+		{"010000016", perimeter, "127.0.0.3", port, "hors du périmètre déclaré"},
+		{"010000016", "net 10.0.0.0/8", "", port, "trop grand"},
+		{"010000016", perimeter, "", "80-", "80-"},
+		{"010000016", perimeter + "entity 750000010\n", "", port, "hors de ce dossier"},
+	} {
+		resp, body := post(bad.entity, bad.perimeter, bad.targets, bad.ports)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, bad.want) || !strings.Contains(body, `name="perimetre"`) {
+			t.Errorf("%+v: status %d, want 400 with %q re-displaying the form:\n%s", bad, resp.StatusCode, bad.want, body)
+		}
+	}
+	// Read-only and out-of-scope users cannot launch.
+	if resp, _ := e.login("auditeur").post("/dossiers/CVL-99/audits/exposition", url.Values{}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("read-only launch: %d, want 403 (CSRF)", resp.StatusCode)
+	}
+	ro := e.login("auditeur")
+	_, p := ro.get("/dossiers/CVL-99")
+	if resp, _ := ro.post("/dossiers/CVL-99/audits/exposition", url.Values{"csrf": {csrfOf(t, p)}, "entite": {"010000016"}, "perimetre": {perimeter}, "ports": {port}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("read-only launch: %d, want 403", resp.StatusCode)
+	}
+	cl := e.login("rssi-clinique")
+	if resp, _ := cl.get("/dossiers/CVL-99/audits/exposition"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("out-of-scope form: %d, want 404", resp.StatusCode)
+	}
+
+	resp, _ := post("010000016", perimeter, "", port)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("launch: %d", resp.StatusCode)
+	}
+	jobPath := resp.Header.Get("Location")
+	if !strings.HasPrefix(jobPath, "/dossiers/CVL-99/taches/") {
+		t.Fatalf("redirect to %q", jobPath)
+	}
+	if resp, _ := cl.get(jobPath); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("job page out of scope: %d, want 404", resp.StatusCode)
+	}
+	st := waitJob(t, c, jobPath)
+	if st["state"] != store.JobDone || st["audit_id"] == "" || st["created_by"] != "referent-ght" {
+		t.Fatalf("job: %+v", st)
+	}
+	resp, page = c.get(jobPath)
+	if resp.Header.Get("Refresh") != "" || !strings.Contains(page, "Audit terminé") {
+		t.Errorf("finished job page (Refresh %q):\n%s", resp.Header.Get("Refresh"), page)
+	}
+	f, err := e.st.LoadFacts(context.Background(), "CVL-99")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *care.ExposureAudit
+	for i, a := range f.ExposureAudits {
+		if a.ID == st["audit_id"] {
+			got = &f.ExposureAudits[i]
+		}
+	}
+	if got == nil || got.Source != care.SourceVigie || got.Date.String() != "2026-01-10" || len(got.Entities) != 1 || got.Entities[0] != "010000016" {
+		t.Fatalf("stored audit: %+v", got)
+	}
+	// The fake VNC server asks no authentication: the audit has a finding.
+	if got.Counts == nil || got.Counts.Critical+got.Counts.High+got.Counts.Medium == 0 {
+		t.Errorf("open VNC not judged: %+v", got.Counts)
+	}
+	// The dashboard counts it only with « inclure les audits Vigie ».
+	id := st["audit_id"].(string)
+	if _, page := c.get("/dossiers/CVL-99"); strings.Contains(page, id) {
+		t.Errorf("Vigie audit %s shown without the option", id)
+	}
+	if _, page := c.get("/dossiers/CVL-99?vigie=1"); !strings.Contains(page, id) || !strings.Contains(page, `id="vigie" name="vigie" type="checkbox" value="1" checked`) {
+		t.Errorf("Vigie audit %s absent with the option", id)
+	}
+	if _, page := c.get("/dossiers/CVL-99/audits"); !strings.Contains(page, jobPath) || !strings.Contains(page, "terminé") {
+		t.Errorf("audits page lacks the job:\n%s", page)
+	}
+}
+
+func TestADConnectionAndJob(t *testing.T) {
+	e, dbPath := newKeyedEnv(t)
+	c := e.login("rssi-valmont")
+	const secret = "Mdp-Collecte-Valmont-2026!"
+	path := "/dossiers/CVL-99/annuaires/ad-valmont/connexion"
+	_, page := c.get(path)
+	tok := csrfOf(t, page)
+	port := closedPort(t)
+	form := func(pw, tls, ca string) url.Values {
+		return url.Values{"csrf": {tok}, "hote": {"127.0.0.1"}, "port": {fmt.Sprint(port)}, "tls": {tls},
+			"compte": {"svc-vigie@valmont.local"}, "mot_de_passe": {pw}, "ca": {ca}}
+	}
+	for _, bad := range []struct {
+		v    url.Values
+		want string
+	}{
+		{form("", "ldaps", ""), "valeur obligatoire"},
+		{form(secret, "ldap", ""), "choisissez LDAPS"},
+		{form(secret, "ldaps", "pas un certificat"), "certificat illisible"},
+	} {
+		resp, body := c.post(path, bad.v)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, bad.want) {
+			t.Errorf("%s: %d, want 400 with %q", bad.want, resp.StatusCode, bad.want)
+		}
+		if strings.Contains(body, secret) {
+			t.Error("password sent back in the re-displayed form")
+		}
+	}
+	// Another establishment's directory is out of scope.
+	if resp, _ := c.get("/dossiers/CVL-99/annuaires/ad-rivebelle/connexion"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("other directory: %d, want 404", resp.StatusCode)
+	}
+	resp, _ := c.post(path, form(secret, "starttls", ""))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	_, page = c.get("/dossiers/CVL-99/audits")
+	if !strings.Contains(page, "enregistrée le") || strings.Contains(page, secret) {
+		t.Errorf("audits page:\n%s", page)
+	}
+	if _, page := c.get(path); strings.Contains(page, secret) || strings.Contains(page, "svc-vigie") {
+		t.Error("connection shown back")
+	}
+	// At rest: the raw row holds neither the password nor the account.
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var raw []byte
+	if err := db.QueryRow(`SELECT sealed FROM web_ad_credentials WHERE directory = 'ad-valmont'`).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, []byte("svc-vigie")) || len(raw) < len(secret) {
+		t.Errorf("connection not sealed: %q", raw)
+	}
+	var trail string
+	if err := db.QueryRow(`SELECT COALESCE(group_concat(detail || object, ' '), '') FROM audit_trail`).Scan(&trail); err == nil && strings.Contains(trail, secret) {
+		t.Error("password in the audit trail")
+	}
+
+	// The DC is unreachable: the job fails with a French message.
+	resp, _ = c.post("/dossiers/CVL-99/annuaires/ad-valmont/audit", url.Values{"csrf": {tok}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("AD launch: %d", resp.StatusCode)
+	}
+	st := waitJob(t, c, resp.Header.Get("Location"))
+	msg, _ := st["error"].(string)
+	if st["state"] != store.JobFailed || !strings.Contains(msg, "collecte de l'annuaire ad-valmont impossible") || strings.Contains(msg, secret) {
+		t.Errorf("AD job: %+v", st)
+	}
+	if _, page := c.get(resp.Header.Get("Location")); !strings.Contains(page, "Audit en échec") {
+		t.Errorf("failed job page:\n%s", page)
+	}
+	// Without a stored connection, launching is refused in French.
+	rb := e.login("rssi-rivebelle")
+	_, p := rb.get("/dossiers/CVL-99/audits")
+	if resp, body := rb.post("/dossiers/CVL-99/annuaires/ad-rivebelle/audit", url.Values{"csrf": {csrfOf(t, p)}}); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(body, "Aucune connexion n&#39;est enregistrée") {
+		t.Errorf("launch without connection: %d\n%s", resp.StatusCode, body)
+	}
+}
+
+func TestGovernanceForm(t *testing.T) {
+	e, _ := newKeyedEnv(t)
+	c := e.login("referent-ght")
+	_, page := c.get("/dossiers/CVL-99/gouvernance")
+	tok := csrfOf(t, page)
+	form := func(kv ...string) url.Values {
+		v := url.Values{"csrf": {tok}, "referent": {"Mme Martin, RSSI du GHT"}, "equipe_unique": {"oui"}, "gouvernance_ght": {"oui"},
+			"date_convergence": {"2025-11-03"}, "deja_converge": {"non"}, "description": {""}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	for _, bad := range []struct {
+		v    url.Values
+		want string
+	}{
+		{form("referent", ""), "indiquez le référent projet"},
+		{form("equipe_unique", "peut-être"), "oui ou non attendu"},
+		{form("date_convergence", "2027-01-01"), "date dans le futur"},
+		{form("date_convergence", "03/11/2025"), "n'est pas une date valide"},
+		{form("deja_converge", "oui"), "décrivez l'annuaire convergé"},
+	} {
+		resp, body := c.post("/dossiers/CVL-99/gouvernance", bad.v)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), bad.want) {
+			t.Errorf("%s: %d", bad.want, resp.StatusCode)
+		}
+	}
+	if resp, _ := e.login("rssi-valmont").get("/dossiers/CVL-99/gouvernance"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("establishment user on GHT governance: %d, want 403", resp.StatusCode)
+	}
+	resp, _ := c.post("/dossiers/CVL-99/gouvernance", form())
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	f, err := e.st.LoadFacts(context.Background(), "CVL-99")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := f.Governance
+	if g == nil || g.Referent != "Mme Martin, RSSI du GHT" || g.SingleADTeam == nil || !*g.SingleADTeam || g.ConvergenceValidatedOn.String() != "2025-11-03" {
+		t.Fatalf("stored governance: %+v", g)
+	}
+	ev, err := care.Evaluate(&f, civil.Of(e.clock.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ev.Results {
+		if (r.Objective == "D1.O6.A" || r.Objective == "D1.O6.B") && r.Status != care.Met {
+			t.Errorf("%s: %s (%s)", r.Objective, r.Status, r.Reason)
+		}
+	}
+	if _, page := c.get("/dossiers/CVL-99/gouvernance"); !strings.Contains(page, `value="Mme Martin, RSSI du GHT"`) {
+		t.Error("form not filled with the stored declaration")
+	}
+}
+
+// TestJobsStopWithServer: closing the server cancels a running audit,
+// which is then recorded as failed in French.
+func TestJobsStopWithServer(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{DSN: "sqlite:" + filepath.Join(t.TempDir(), "vigie.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := SetupDemo(ctx, st, cheapArgon2); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	id, err := s.startJob(ctx, store.WebJob{Kind: store.JobExposure, Applicant: "CVL-99", Target: "test", CreatedBy: "admin"},
+		func(ctx context.Context, progress jobProgress) (string, error) {
+			progress(10, "attente")
+			close(started)
+			<-ctx.Done()
+			return "", ctx.Err()
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	s.Close()
+	j, err := st.WebJobByID(ctx, id)
+	if err != nil || j.State != store.JobFailed || j.Error != interruptedJob {
+		t.Errorf("job after Close: %+v %v", j, err)
+	}
+	// A job left running by a crash is marked failed at the next start.
+	id2, _ := st.CreateWebJob(ctx, store.WebJob{Kind: store.JobAD, Applicant: "CVL-99", CreatedBy: "admin", CreatedAt: time.Now()})
+	s2, err := New(Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if err := s2.FailInterruptedJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := st.WebJobByID(ctx, id2); j.State != store.JobFailed {
+		t.Errorf("left-over job: %+v", j)
+	}
+}

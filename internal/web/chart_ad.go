@@ -1,0 +1,96 @@
+package web
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"vigie/internal/care"
+	"vigie/internal/civil"
+)
+
+// adLevelChart draws the ANSSI level (1–5) of each Active Directory over
+// time: one line per directory, one marker per audit; official audits (ADS,
+// SILENE, CERT Santé, provider) are circles, Vigie audits are squares.
+func adLevelChart(f *care.Facts) chartView {
+	cv := chartView{ID: "graphique-ad", Caption: "Niveau ANSSI de chaque annuaire Active Directory par audit",
+		Head: []string{"Annuaire", "Date de l'audit", "Niveau", "Source"}}
+	names := map[string]string{}
+	var order []string
+	for _, d := range f.Directories {
+		names[d.ID] = d.Name
+		order = append(order, d.ID)
+	}
+	byDir := map[string][]care.ADAudit{}
+	var dates []civil.Date
+	for _, a := range f.ADAudits {
+		if _, ok := names[a.Directory]; !ok || a.Level < 1 || a.Level > 5 {
+			continue
+		}
+		byDir[a.Directory] = append(byDir[a.Directory], a)
+		dates = append(dates, a.Date)
+	}
+	if len(dates) == 0 {
+		cv.Empty = "Aucun audit Active Directory enregistré : pas de courbe de niveau à afficher."
+		return cv
+	}
+	x0, x1 := float64(chartLeft+10), float64(chartW-chartRight-10)
+	ts := newTimeScale(dates, x0, x1)
+	plotB := float64(chartH - chartBottom)
+	y := func(level int) float64 { return plotB - (plotB-chartTop)*float64(level-1)/4 }
+
+	var s svgBuilder
+	s.open(cv.ID, "Niveau ANSSI des annuaires Active Directory dans le temps",
+		fmt.Sprintf("Une ligne par annuaire (%d), un point par audit, niveaux 1 à 5 ; ronds : audits officiels (ADS…), carrés : audits Vigie. Du %s au %s.",
+			len(byDir), ts.from.French(), ts.to.French()))
+	for lvl := 1; lvl <= 5; lvl++ {
+		s.raw(`<line class="grille" x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#d1d5db"/>`, chartLeft, y(lvl), chartW-chartRight, y(lvl))
+		s.text(chartLeft-8, y(lvl)+4, "end", "axe", "niveau "+strconv.Itoa(lvl))
+	}
+	s.text(x0, chartH-chartBottom+18, "start", "axe", ts.from.French())
+	if ts.to != ts.from {
+		s.text(x1, chartH-chartBottom+18, "end", "axe", ts.to.French())
+	}
+	legendX := float64(chartLeft)
+	for i, id := range order {
+		audits := byDir[id]
+		if len(audits) == 0 {
+			continue
+		}
+		slices.SortStableFunc(audits, func(a, b care.ADAudit) int { return a.Date.Compare(b.Date) })
+		colour, dash := seriesStyle(i)
+		s.raw(`<g class="serie" data-annuaire="%s">`, esc(id))
+		if len(audits) > 1 {
+			s.raw(`<polyline fill="none" stroke="%s" stroke-width="2" stroke-dasharray="%s" points="`, colour, dash)
+			for _, a := range audits {
+				s.raw("%.1f,%.1f ", ts.x(a.Date), y(a.Level))
+			}
+			s.raw(`"/>`)
+		}
+		for _, a := range audits {
+			official := a.Source != care.SourceVigie
+			src := a.Source
+			if src == "" {
+				src = "non précisée"
+			}
+			label := fmt.Sprintf("%s, %s : niveau %d (%s)", names[id], a.Date.French(), a.Level, src)
+			px, py := ts.x(a.Date), y(a.Level)
+			if official {
+				s.raw(`<circle class="point officiel" cx="%.1f" cy="%.1f" r="5" fill="%s" data-date="%s" data-niveau="%d" data-source="%s"><title>%s</title></circle>`,
+					px, py, colour, a.Date, a.Level, esc(a.Source), esc(label))
+			} else {
+				s.raw(`<rect class="point vigie" x="%.1f" y="%.1f" width="10" height="10" fill="#fff" stroke="%s" stroke-width="2" data-date="%s" data-niveau="%d" data-source="%s"><title>%s</title></rect>`,
+					px-5, py-5, colour, a.Date, a.Level, esc(a.Source), esc(label))
+			}
+			cv.Rows = append(cv.Rows, []string{names[id] + " (" + id + ")", a.Date.French(), strconv.Itoa(a.Level), src})
+		}
+		s.raw(`</g>`)
+		s.raw(`<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="%s" stroke-width="2" stroke-dasharray="%s"/>`,
+			legendX, chartH-12, legendX+24, chartH-12, colour, dash)
+		s.text(legendX+28, chartH-8, "start", "legende", names[id])
+		legendX += 40 + 7*float64(len([]rune(names[id])))
+	}
+	s.text(chartW-chartRight, chartTop-6, "end", "legende", "● audit officiel   □ audit Vigie")
+	cv.SVG = s.close()
+	return cv
+}

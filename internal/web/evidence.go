@@ -1,0 +1,335 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"vigie/internal/care"
+	"vigie/internal/civil"
+	"vigie/internal/org"
+	"vigie/internal/store"
+)
+
+// evidenceField is the name of the file field of the upload form.
+const evidenceField = "fichier"
+
+// evidenceRow is an evidence file as listed to the user.
+type evidenceRow struct {
+	File   store.EvidenceFile
+	Target string // French label of what the file proves
+	Entity string // name of the entity, empty for the whole dossier
+	SizeFr string
+}
+
+// evidenceChoice is something a file can be attached to.
+type evidenceChoice struct {
+	Value  string // form value: target "@" entity
+	Label  string
+	Target string
+	Entity org.FINESS
+}
+
+// evidenceData fills the evidence page.
+type evidenceData struct {
+	View     *view
+	Files    []evidenceRow
+	Choices  []evidenceChoice
+	CanWrite bool
+	Errs     map[string]string
+	Chosen   string
+	Saved    string // name of the file just stored
+}
+
+// evidenceRoutes registers the evidence and bundle routes through the
+// server's route table (handle is routes' registering function).
+func (s *Server) evidenceRoutes(handle func(pattern string, h http.Handler)) {
+	handle("GET /dossiers/{id}/preuves", s.page(s.evidencePage))
+	handle("POST /dossiers/{id}/preuves", s.pageUpload(s.evidenceUpload, maxEvidenceBytes+1<<20))
+	handle("GET /dossiers/{id}/preuves/{file}", s.page(s.evidenceDownload))
+	handle("GET /dossiers/{id}/bundle.zip", s.page(s.bundleZip))
+	handle("GET /dossiers/{id}/fiche.pdf", s.page(s.bundlePDF))
+	handle("GET /dossiers/{id}/donnees.csv", s.page(s.bundleCSV))
+	handle("GET /dossiers/{id}/donnees.xlsx", s.page(s.bundleXLSX))
+}
+
+// dossierExtras adds the charts and the evidence list to the dashboard.
+func (s *Server) dossierExtras(ctx context.Context, v *view, d *dossierData) error {
+	d.Charts = dossierCharts(d.Ev, d.Facts)
+	rows, err := s.evidenceRows(ctx, v, d.Ev, d.Facts)
+	if err != nil {
+		return err
+	}
+	d.Files = rows
+	return nil
+}
+
+// visibleFiles lists the applicant's files the view may see: all of them
+// for a whole view, those of a visible entity for a partial one.
+func (s *Server) visibleFiles(ctx context.Context, v *view) ([]store.EvidenceFile, error) {
+	all, err := s.st.EvidenceFiles(ctx, v.Applicant.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Partial() {
+		return all, nil
+	}
+	var out []store.EvidenceFile
+	for _, f := range all {
+		if f.Entity != "" && v.only[org.FINESS(f.Entity)] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// evidenceRows lists the visible files with French labels.
+func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation, f *care.Facts) ([]evidenceRow, error) {
+	files, err := s.visibleFiles(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	labels := map[string]string{}
+	for _, c := range evidenceChoices(v, ev, f) {
+		labels[c.Target] = c.Label
+	}
+	names := map[string]string{}
+	for _, e := range f.Entities {
+		names[string(e.FINESS)] = e.Name
+	}
+	var out []evidenceRow
+	for _, fl := range files {
+		row := evidenceRow{File: fl, Target: labels[fl.Target], Entity: names[fl.Entity], SizeFr: sizeFr(fl.Size)}
+		if row.Target == "" {
+			row.Target = fl.Target
+		}
+		if row.Entity == "" {
+			row.Entity = fl.Entity
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// sizeFr writes a size in French units.
+func sizeFr(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " Mio"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " Kio"
+	}
+	return strconv.FormatInt(n, 10) + " octets"
+}
+
+// evidenceChoices lists what a file may be attached to: objectives and
+// records (AD audits, exposure audits, exercises). A partial view attaches
+// only to its own entities: one choice per objective and visible entity,
+// and the exercises of those entities.
+func evidenceChoices(v *view, ev *care.Evaluation, f *care.Facts) []evidenceChoice {
+	var out []evidenceChoice
+	add := func(target, label string, entity org.FINESS) {
+		out = append(out, evidenceChoice{Value: target + "@" + string(entity), Label: label, Target: target, Entity: entity})
+	}
+	for _, o := range ev.Objectives {
+		target := "objectif:" + o.Objective
+		if !v.Partial() {
+			add(target, fmt.Sprintf("Objectif %s — %s", o.Objective, o.Title), "")
+			continue
+		}
+		for _, e := range f.Entities {
+			add(target, fmt.Sprintf("Objectif %s — %s (%s)", o.Objective, o.Title, e.Name), e.FINESS)
+		}
+	}
+	if !v.Partial() {
+		dirs := map[string]string{}
+		for _, d := range f.Directories {
+			dirs[d.ID] = d.Name
+		}
+		for _, a := range f.ADAudits {
+			if _, ok := dirs[a.Directory]; ok {
+				add("audit-ad:"+adRef(a), fmt.Sprintf("Audit AD de %s du %s (niveau %d, %s)", dirs[a.Directory], a.Date.French(), a.Level, a.Source), "")
+			}
+		}
+		for _, a := range f.ExposureAudits {
+			add("audit-exposition:"+exposureRef(a), fmt.Sprintf("Audit d'exposition du %s (%s)", a.Date.French(), a.Source), "")
+		}
+	}
+	names := map[org.FINESS]string{}
+	for _, e := range f.Entities {
+		names[e.FINESS] = e.Name
+	}
+	for _, x := range f.Exercises {
+		if _, ok := names[x.Entity]; ok {
+			add("exercice:"+string(x.Entity)+":"+x.Date.String(),
+				fmt.Sprintf("Exercice de crise de %s du %s (RETEX, compte rendu)", names[x.Entity], x.Date.French()), x.Entity)
+		}
+	}
+	return out
+}
+
+// adRef identifies an AD audit, by its ID or its directory and date.
+func adRef(a care.ADAudit) string {
+	if a.ID != "" {
+		return a.ID
+	}
+	return a.Directory + ":" + a.Date.String()
+}
+
+// exposureRef identifies an exposure audit, by its ID or its date.
+func exposureRef(a care.ExposureAudit) string {
+	if a.ID != "" {
+		return a.ID
+	}
+	return a.Date.String() + ":" + finessList(a.Entities)
+}
+
+// evidenceContext loads the view, evaluation and files of the page.
+func (s *Server) evidenceContext(r *http.Request, rq *request) (*view, *care.Evaluation, *care.Facts, error) {
+	v, err := s.loadApplicantView(r.Context(), rq.scope, r.PathValue("id"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ev, f, err := s.evaluate(r.Context(), v, civil.Of(s.now()))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return v, ev, f, nil
+}
+
+// evidencePage lists a dossier's evidence files with the upload form.
+func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	v, ev, f, err := s.evidenceContext(r, rq)
+	if err != nil {
+		return err
+	}
+	return s.renderEvidence(w, r, rq, http.StatusOK, v, ev, f, evidenceData{Saved: r.URL.Query().Get("ajoute")})
+}
+
+// savedName is the name of the just-uploaded file whose ID ?ajoute= gives,
+// when the user sees it (never text taken from the URL).
+func savedName(rows []evidenceRow, id string) string {
+	for _, row := range rows {
+		if id != "" && row.File.ID == id {
+			return row.File.Name
+		}
+	}
+	return ""
+}
+
+func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, rq *request, status int, v *view, ev *care.Evaluation, f *care.Facts, d evidenceData) error {
+	rows, err := s.evidenceRows(r.Context(), v, ev, f)
+	if err != nil {
+		return err
+	}
+	d.View, d.Files, d.CanWrite, d.Saved = v, rows, rq.p.CanWrite(), savedName(rows, d.Saved)
+	d.Choices = evidenceChoices(v, ev, f)
+	s.render(w, r, status, "evidence", pageData{Title: "Pièces justificatives — " + v.Applicant.Name, User: rq.p, CSRF: rq.csrf, Data: d})
+	return nil
+}
+
+// evidenceUpload stores an uploaded evidence file after checking its size
+// and type; a refused file re-displays the form with the field named.
+func (s *Server) evidenceUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
+	v, ev, f, err := s.evidenceContext(r, rq)
+	if err != nil {
+		return err
+	}
+	if !rq.p.CanWrite() {
+		return errReadOnly
+	}
+	d := evidenceData{Errs: map[string]string{}, Chosen: r.PostForm.Get("rattachement")}
+	var choice *evidenceChoice
+	for _, c := range evidenceChoices(v, ev, f) {
+		if c.Value == d.Chosen {
+			choice = &c
+			break
+		}
+	}
+	if choice == nil {
+		d.Errs["rattachement"] = "choisissez l'objectif ou l'enregistrement que la pièce justifie."
+	}
+	data, name, msg := readEvidenceFile(r)
+	ct := ""
+	if msg == "" {
+		ct, msg = detectEvidence(data)
+	}
+	if msg != "" {
+		d.Errs[evidenceField] = msg
+	}
+	if len(d.Errs) > 0 {
+		return s.renderEvidence(w, r, rq, http.StatusBadRequest, v, ev, f, d)
+	}
+	name = cleanFileName(name, ct)
+	id, err := s.st.SaveEvidenceFile(r.Context(), store.EvidenceFile{Applicant: v.Applicant.ID, Target: choice.Target,
+		Entity: string(choice.Entity), Name: name, ContentType: ct, UploadedBy: rq.p.Login}, data)
+	if errors.Is(err, store.ErrNoKey) {
+		return &httpError{Status: http.StatusServiceUnavailable, Msg: "Les pièces justificatives ne peuvent pas être enregistrées : " + store.ErrNoKey.Error() + "."}
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/dossiers/"+v.Applicant.ID+"/preuves?ajoute="+urlQueryEscape(id), http.StatusSeeOther)
+	return nil
+}
+
+// readEvidenceFile reads the uploaded file, or gives a French reason.
+func readEvidenceFile(r *http.Request) ([]byte, string, string) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File[evidenceField]) != 1 {
+		return nil, "", "choisissez un fichier à envoyer."
+	}
+	hdr := r.MultipartForm.File[evidenceField][0]
+	if hdr.Size > maxEvidenceBytes {
+		return nil, "", fmt.Sprintf("le fichier fait %s : %d Mio au plus.", sizeFr(hdr.Size), maxEvidenceBytes>>20)
+	}
+	fl, err := hdr.Open()
+	if err != nil {
+		return nil, "", "fichier illisible."
+	}
+	defer fl.Close()
+	data, err := io.ReadAll(io.LimitReader(fl, maxEvidenceBytes+1))
+	if err != nil {
+		return nil, "", "fichier illisible."
+	}
+	if len(data) > maxEvidenceBytes {
+		return nil, "", fmt.Sprintf("le fichier dépasse %d Mio.", maxEvidenceBytes>>20)
+	}
+	return data, hdr.Filename, ""
+}
+
+// evidenceDownload sends a file to a user in scope, always as an
+// attachment with a safe content type.
+func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request, rq *request) error {
+	v, err := s.loadApplicantView(r.Context(), rq.scope, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	fl, data, err := s.st.EvidenceFileData(r.Context(), v.Applicant.ID, r.PathValue("file"))
+	if errors.Is(err, store.ErrNotFound) {
+		return errOutOfScope
+	}
+	if err != nil {
+		return err
+	}
+	if v.Partial() && !v.only[org.FINESS(fl.Entity)] {
+		return errOutOfScope
+	}
+	sendAttachment(w, fl.Name, servedType(fl.ContentType), data)
+	return nil
+}
+
+// sendAttachment writes a download: attachment, nosniff, sandboxed.
+func sendAttachment(w http.ResponseWriter, name, contentType string, data []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(data)
+}
