@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"vigie/internal/care"
+	"vigie/internal/jsonfr"
 )
 
 // Format is the identifier and major version of the file.
@@ -166,10 +167,10 @@ func jsonErr(path string, data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := position(data, se.Offset)
+		line, col := jsonfr.Position(data, se.Offset)
 		return errAt(path, "JSON invalide ligne %d, colonne %d : %s", line, col, se.Error())
 	case errors.As(err, &te):
-		return errAt(join(te.Field), "type %s attendu, %s trouvé", frenchType(te.Type.Kind().String()), frenchType(te.Value))
+		return errAt(join(te.Field), "attendu %s, trouvé %s", jsonfr.Kind(te.Type.Kind()), jsonfr.Value(te.Value))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errAt(path, "JSON incomplet")
 	}
@@ -178,36 +179,6 @@ func jsonErr(path string, data []byte, err error) error {
 		return errAt(join(strings.Trim(f, `"`)), "champ inconnu")
 	}
 	return errAt(path, "%s", msg)
-}
-
-func position(data []byte, off int64) (line, col int) {
-	line, col = 1, 1
-	for i := int64(0); i < off && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return line, col
-}
-
-func frenchType(kind string) string {
-	switch kind {
-	case "string":
-		return "texte"
-	case "bool":
-		return "booléen"
-	case "int", "int64", "float64", "number":
-		return "nombre"
-	case "slice", "array":
-		return "liste"
-	case "struct", "map", "object":
-		return "objet"
-	case "ptr":
-		return "valeur"
-	}
-	return kind
 }
 
 // Write encodes facts as a dossier file.

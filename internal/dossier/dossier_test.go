@@ -68,7 +68,7 @@ func TestErrorsNamePathAndProblem(t *testing.T) {
 	}{
 		{"bad key", `"finess": "010000024", "kind": "EG"|"finess": "010000025", "kind": "EG"`, "entities[1].finess : 010000025 : clé de contrôle invalide"},
 		{"unknown field", `"name": "Site A"|"name": "Site A", "nom": "x"`, "entities[1].nom : champ inconnu"},
-		{"wrong type", `"level": 2|"level": "2"`, "ad_audits[0].level : type nombre attendu, texte trouvé"},
+		{"wrong type", `"level": 2|"level": "2"`, "ad_audits[0].level : attendu un entier, trouvé une chaîne"},
 		{"level out of scale", `"level": 2|"level": 7`, "ad_audits[0].level : niveau 7 hors de l'échelle ANSSI 1 à 5"},
 		{"bad date", `"date": "2024-07-15"|"date": "15/07/2024"`, "exposure_audits[0].date : date \"15/07/2024\" invalide"},
 		{"unknown entity", `"entity": "010000016", "date": "2024-10-10"|"entity": "750712184", "date": "2024-10-10"`, "exercises[0].entity : l'entité 750712184 n'est pas déclarée"},

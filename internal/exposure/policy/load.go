@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"reflect"
-	"strings"
+
+	"vigie/internal/jsonfr"
 )
 
 // Load returns the default policy with the user file at path merged over it:
@@ -99,81 +99,10 @@ func parse(data []byte, name string) (*Policy, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("%s : %s", name, describeJSONError(data, err))
+		return nil, fmt.Errorf("%s : %s", name, jsonfr.Describe(data, err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s : contenu inattendu après le document JSON", name)
 	}
 	return &p, nil
-}
-
-// describeJSONError turns a decoding error into a French message with a position.
-func describeJSONError(data []byte, err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		l, c := lineCol(data, syn.Offset)
-		return fmt.Sprintf("JSON invalide ligne %d, colonne %d : %v", l, c, syn)
-	case errors.As(err, &typ):
-		l, c := lineCol(data, typ.Offset)
-		field := typ.Field
-		if field == "" {
-			field = "racine du document JSON"
-		}
-		return fmt.Sprintf("ligne %d, colonne %d : %s : attendu %s, trouvé %s", l, c, field, kindFR(typ.Type.Kind()), valueFR(typ.Value))
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "document JSON vide ou tronqué"
-	}
-	return fmt.Sprintf("JSON invalide : %v", err)
-}
-
-func lineCol(data []byte, off int64) (line, col int) {
-	line, col = 1, 1
-	for i := int64(0); i < off && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
-}
-
-// kindFR names a Go kind the way a JSON user understands it.
-func kindFR(k reflect.Kind) string {
-	switch k {
-	case reflect.Struct, reflect.Map:
-		return "un objet"
-	case reflect.Slice, reflect.Array:
-		return "un tableau"
-	case reflect.String:
-		return "une chaîne"
-	case reflect.Bool:
-		return "un booléen"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "un entier"
-	case reflect.Float32, reflect.Float64:
-		return "un nombre"
-	}
-	return "une autre valeur"
-}
-
-// valueFR names the JSON value kind reported by encoding/json.
-func valueFR(v string) string {
-	switch {
-	case v == "object":
-		return "un objet"
-	case v == "array":
-		return "un tableau"
-	case v == "string":
-		return "une chaîne"
-	case v == "bool":
-		return "un booléen"
-	case strings.HasPrefix(v, "number"):
-		return "un nombre (" + v + ")"
-	}
-	return v
 }
