@@ -10,6 +10,7 @@ import (
 	"vigie/internal/demo"
 	"vigie/internal/exposure"
 	"vigie/internal/exposure/opssies"
+	"vigie/internal/testenv"
 )
 
 // An OPSSIES file from a provider lands as an exposure-audit summary and
@@ -49,7 +50,7 @@ func TestImportOPSSIES(t *testing.T) {
 
 func TestImportOPSSIESUnknownEntity(t *testing.T) {
 	data := t.TempDir()
-	example := filepath.Join("..", "..", "..", "shared", "formats", "opssies", "ng-msp-opssies-instance-care_d1-v13.json")
+	example := filepath.Join(testenv.SharedDir(t), "formats", "opssies", "ng-msp-opssies-instance-care_d1-v13.json")
 	code, _, errs := run(t, "import", example, "--data", data)
 	if code != 2 || !strings.Contains(errs, "événement 1, entité 1 : 000000001 : clé de contrôle invalide") {
 		t.Fatalf("exit %d %q", code, errs)

@@ -9,26 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"vigie/internal/testenv"
 )
 
-// kevSnapshotPath finds the shared KEV snapshot (../shared from the module root).
-func vulndbKEVPath(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "data", "kev", "known_exploited_vulnerabilities.json")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-}
-
 func TestVulnDBUpdateFromURLAndStatus(t *testing.T) {
-	feed, err := os.ReadFile(vulndbKEVPath(t))
+	feed, err := os.ReadFile(filepath.Join(testenv.SharedDir(t), "data", "kev", "known_exploited_vulnerabilities.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +53,7 @@ func TestVulnDBUpdateFromURLAndStatus(t *testing.T) {
 func TestVulnDBUpdateFromFileAndErrors(t *testing.T) {
 	data := t.TempDir()
 	env, _, errb := outTestEnv(nil)
-	if code := runOut(env, runVulnDB, "update", "--from", vulndbKEVPath(t), "--data", data); code != 0 {
+	if code := runOut(env, runVulnDB, "update", "--from", filepath.Join(testenv.SharedDir(t), "data", "kev", "known_exploited_vulnerabilities.json"), "--data", data); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
 	bad := filepath.Join(t.TempDir(), "kev.json")

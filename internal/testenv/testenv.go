@@ -6,6 +6,7 @@ package testenv
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -36,4 +37,24 @@ func NeedCommand(t testing.TB, name string) string {
 func NeedRoot(t testing.TB) {
 	t.Helper()
 	Need(t, os.Geteuid() == 0, "droits root")
+}
+
+// SharedDir returns the reference directory every developer and CI run has
+// beside the project: ../shared relative to the module root.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod introuvable : les tests se lancent depuis le projet")
+		}
+		dir = parent
+	}
 }

@@ -16,29 +16,12 @@ import (
 
 	"vigie/internal/exposure"
 	"vigie/internal/org"
+	"vigie/internal/testenv"
 )
-
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-}
 
 func readShared(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedDir(t), "formats", "opssies", name))
+	data, err := os.ReadFile(filepath.Join(testenv.SharedDir(t), "formats", "opssies", name))
 	if err != nil {
 		t.Fatal(err)
 	}
