@@ -102,27 +102,17 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 			return usagef("exposure scan : --save demande --entity FINESS (ou des lignes « entity » dans le périmètre)")
 		}
 	}
-	var res *scope.Resolver
-	if len(perim.Hosts) > 0 || len(perim.Domains) > 0 {
-		if *resolver != "" {
-			res = &scope.Resolver{Addr: *resolver}
-		} else if res, err = scope.SystemResolver(); err != nil {
-			return inputErr(err)
-		}
+	res, err := perimeterResolver(perim, *resolver)
+	if err != nil {
+		return err
 	}
 	judges, err := exposureJudges(env, *policyFile)
 	if err != nil {
 		return err
 	}
-	set := probe.DefaultSet()
-	if *nmapProbes != "" {
-		db, err := probe.LoadNmapProbes(*nmapProbes)
-		switch {
-		case err == nil:
-			set.WithNmap(db)
-		case *nmapProbes != probe.DefaultNmapProbes:
-			return inputErr(err)
-		}
+	set, err := probeSet(*nmapProbes)
+	if err != nil {
+		return err
 	}
 	cfg := scan.Config{
 		Probes:    set,
@@ -206,6 +196,39 @@ func buildPerimeter(file string, targets []string) (*scope.Perimeter, error) {
 		return nil, inputErr(fmt.Errorf("%w (périmètre : %s)", err, file))
 	}
 	return sub, nil
+}
+
+// perimeterResolver returns the DNS resolver the perimeter needs (nil
+// when it only holds addresses): addr when given, else the system's.
+func perimeterResolver(p *scope.Perimeter, addr string) (*scope.Resolver, error) {
+	if len(p.Hosts) == 0 && len(p.Domains) == 0 {
+		return nil, nil
+	}
+	if addr != "" {
+		return &scope.Resolver{Addr: addr}, nil
+	}
+	res, err := scope.SystemResolver()
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return res, nil
+}
+
+// probeSet returns the protocol probes, naming unknown banners with the
+// nmap-service-probes file when given (the default file may be absent).
+func probeSet(nmapProbes string) (*probe.Set, error) {
+	set := probe.DefaultSet()
+	if nmapProbes == "" {
+		return set, nil
+	}
+	db, err := probe.LoadNmapProbes(nmapProbes)
+	switch {
+	case err == nil:
+		set.WithNmap(db)
+	case nmapProbes != probe.DefaultNmapProbes:
+		return nil, inputErr(err)
+	}
+	return set, nil
 }
 
 // exposureJudges loads the severity policy and, when installed, the vulnerability database.

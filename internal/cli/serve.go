@@ -55,7 +55,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintln(env.Stdout, "Astuce : les données de démonstration sont datées ; ajoutez ?at=2025-06-15 à l'adresse d'un dossier.")
 	}
-	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log})
+	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env)})
 	if err != nil {
 		return err
 	}

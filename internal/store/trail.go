@@ -46,10 +46,15 @@ func actorOf(ctx context.Context) string {
 	return actorUnknown
 }
 
-// trail appends an entry inside the caller's transaction.
+// trail appends an entry inside the caller's transaction and increments
+// the data version (see DataVersion): every write that changes facts is
+// audited, hence versioned.
 func (s *Store) trail(ctx context.Context, tx *sql.Tx, by, action, object, detail string) error {
 	if by == "" {
 		by = actorUnknown
+	}
+	if err := bumpVersion(ctx, tx); err != nil {
+		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_trail (at, actor, action, object, detail) VALUES ($1, $2, $3, $4, $5)`,
 		s.now().UTC().Format(trailTimeLayout), by, action, object, detail)

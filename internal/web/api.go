@@ -116,15 +116,18 @@ func (s *Server) apiEvaluation(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
-	ev, _, err := s.evaluate(r.Context(), v, asOf)
+	ev, f, key, err := s.cachedEvaluation(r.Context(), v.Applicant.ID, asOf, care.Options{})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, struct {
-		*care.Evaluation
-		Partial bool `json:"partial,omitempty"`
-	}{ev, v.Partial()})
-	return nil
+	return s.cachedResponse(w, key+"\x00api\x00"+viewKey(v), func(w http.ResponseWriter) error {
+		filterEvaluation(ev, f, v)
+		writeJSON(w, http.StatusOK, struct {
+			*care.Evaluation
+			Partial bool `json:"partial,omitempty"`
+		}{ev, v.Partial()})
+		return nil
+	})
 }
 
 // apiEntityBody is an entity with its applicant.

@@ -8,13 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 
-	"vigie/internal/ad"
-	"vigie/internal/ad/ldapcollect"
-	"vigie/internal/ad/snapshot"
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/store"
@@ -25,9 +20,9 @@ const maxCABytes = 64 << 10
 
 // tlsModes are the choices of the connection form: stored value → French label.
 var tlsModes = []struct{ Value, Label string }{
-	{ldapcollect.TLSLDAPS, "LDAPS (TLS dès la connexion, port 636)"},
-	{ldapcollect.TLSStartTLS, "StartTLS (port 389 puis TLS)"},
-	{ldapcollect.TLSNone, "aucun chiffrement (déconseillé : mot de passe en clair sur le réseau)"},
+	{TLSLDAPS, "LDAPS (TLS dès la connexion, port 636)"},
+	{TLSStartTLS, "StartTLS (port 389 puis TLS)"},
+	{TLSNone, "aucun chiffrement (déconseillé : mot de passe en clair sur le réseau)"},
 }
 
 // connectionForm describes the form storing a directory's connection.
@@ -40,7 +35,7 @@ func connectionForm(v *view, dir string) *form {
 		Fields: []*field{
 			{Name: "hote", Label: "Contrôleur de domaine", Help: "Nom DNS ou adresse, par exemple dc1.chu-exemple.local.", Kind: "text", Required: true},
 			{Name: "port", Label: "Port (facultatif)", Help: "Par défaut 636 en LDAPS, 389 sinon.", Kind: "text"},
-			{Name: "tls", Label: "Chiffrement", Kind: "tls", Required: true, Value: ldapcollect.TLSLDAPS},
+			{Name: "tls", Label: "Chiffrement", Kind: "tls", Required: true, Value: TLSLDAPS},
 			{Name: "compte", Label: "Compte de collecte", Help: "compte@domaine, DOMAINE\\compte ou DN ; un compte en lecture seule suffit.", Kind: "text", Required: true},
 			{Name: "mot_de_passe", Label: "Mot de passe", Kind: "password", Required: true},
 			{Name: "ca", Label: "Certificat de l'autorité (PEM, facultatif)", Help: "L'autorité qui a signé le certificat du contrôleur, si elle n'est pas reconnue par le système.", Kind: "textarea"},
@@ -120,7 +115,7 @@ func validateConnection(fm *form) (store.ADConnection, bool) {
 	}
 	t := fm.get("tls")
 	c.TLS = t.Value
-	if t.Value != ldapcollect.TLSLDAPS && t.Value != ldapcollect.TLSStartTLS && t.Value != ldapcollect.TLSNone {
+	if t.Value != TLSLDAPS && t.Value != TLSStartTLS && t.Value != TLSNone {
 		t.Err = "choisissez LDAPS, StartTLS ou aucun chiffrement"
 	}
 	c.User = req("compte")
@@ -163,6 +158,9 @@ func (s *Server) adLaunch(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
+	if s.engines == nil {
+		return errNoEngines
+	}
 	if _, err := s.st.ADConnectionOf(r.Context(), v.Applicant.ID, dir); errors.Is(err, store.ErrNotFound) {
 		return &httpError{Status: http.StatusBadRequest, Msg: fmt.Sprintf("Aucune connexion n'est enregistrée pour l'annuaire %s : renseignez-la d'abord.", dir)}
 	} else if err != nil {
@@ -180,45 +178,19 @@ func (s *Server) adLaunch(w http.ResponseWriter, r *http.Request, rq *request) e
 	return nil
 }
 
-// runAD collects the directory into a temporary snapshot, analyses it and
-// stores the report (source vigie). The password only lives in memory.
+// runAD has the engines collect and analyse the directory, then stores
+// the report (source vigie). The password only lives in memory.
 func (s *Server) runAD(ctx context.Context, app, dir, by string, progress jobProgress) (string, error) {
 	c, err := s.st.ADConnectionOf(ctx, app, dir)
 	if err != nil {
 		return "", fmt.Errorf("lecture de la connexion chiffrée : %w", err)
 	}
-	tmp, err := os.MkdirTemp("", "vigie-web-ad-")
-	if err != nil {
-		return "", fmt.Errorf("dossier temporaire : %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	cfg := ldapcollect.Config{Host: c.Host, Port: c.Port, TLS: c.TLS, AllowCleartext: c.TLS == ldapcollect.TLSNone,
-		Auth: ldapcollect.AuthSimple, User: c.User, Password: c.Password}
-	if c.CAPEM != "" {
-		cfg.CAFile = filepath.Join(tmp, "ca.pem")
-		if err := os.WriteFile(cfg.CAFile, []byte(c.CAPEM), 0o600); err != nil {
-			return "", fmt.Errorf("certificat de l'autorité : %w", err)
-		}
-	}
-	objects := 0
-	opts := ldapcollect.Options{PageSize: 1000, Now: s.now, Progress: func(p ldapcollect.Progress) {
-		objects = p.Objects
-		progress(min(10+objects/1000, 80), fmt.Sprintf("collecte de %s : %d objets", p.NamingContext, p.Objects))
-	}}
-	path := filepath.Join(tmp, "collecte.vigie-ad.gz")
 	progress(5, "connexion au contrôleur "+c.Host)
-	if _, err := ldapcollect.Collect(ctx, cfg, opts, path); err != nil {
-		return "", fmt.Errorf("collecte de l'annuaire %s impossible : %w", dir, err)
-	}
-	progress(85, "analyse des points de contrôle ANSSI")
-	rd, closer, err := snapshot.Open(path)
+	rep, err := s.engines.ADAudit(ctx, c, func(namingContext string, objects int) {
+		progress(min(10+objects/1000, 80), fmt.Sprintf("collecte de %s : %d objets", namingContext, objects))
+	})
 	if err != nil {
-		return "", fmt.Errorf("lecture de l'instantané : %w", err)
-	}
-	defer closer.Close()
-	rep, err := ad.Analyze(rd, ad.Options{})
-	if err != nil {
-		return "", fmt.Errorf("analyse de l'annuaire %s : %w", dir, err)
+		return "", fmt.Errorf("audit de l'annuaire %s impossible : %w", dir, err)
 	}
 	progress(95, "enregistrement du rapport")
 	blob, err := json.Marshal(rep)

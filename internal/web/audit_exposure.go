@@ -5,20 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/exposure"
-	"vigie/internal/exposure/policy"
-	"vigie/internal/exposure/portscan"
-	"vigie/internal/exposure/probe"
-	"vigie/internal/exposure/scan"
 	perim "vigie/internal/exposure/scope"
-	"vigie/internal/exposure/vulndb"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -57,13 +50,16 @@ func (s *Server) exposureLaunch(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil {
 		return err
 	}
+	if s.engines == nil {
+		return errNoEngines
+	}
 	fm := exposureForm(v)
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, "auditform", pageData{Title: fm.Title, User: rq.p, CSRF: rq.csrf, Data: fm})
 		return nil
 	}
 	fm.fill(r.PostForm.Get)
-	req, ok := validateExposure(fm, v, f)
+	req, ok := validateExposure(fm, v, f, s.engines.ParsePorts)
 	if !ok {
 		s.render(w, r, http.StatusBadRequest, "auditform", pageData{Title: fm.Title + " — erreur", User: rq.p, CSRF: rq.csrf, Data: fm})
 		return nil
@@ -108,8 +104,9 @@ func visibleEntity(v *view, f *care.Facts, e org.FINESS) bool {
 	return false
 }
 
-// validateExposure checks the form; refused fields carry their French error.
-func validateExposure(fm *form, v *view, f *care.Facts) (exposureRequest, bool) {
+// validateExposure checks the form, reading the ports with parsePorts;
+// refused fields carry their French error.
+func validateExposure(fm *form, v *view, f *care.Facts, parsePorts func(string) ([]int, error)) (exposureRequest, bool) {
 	var req exposureRequest
 	ent := fm.get("entite")
 	if ent.Value == "" {
@@ -167,7 +164,7 @@ func validateExposure(fm *form, v *view, f *care.Facts) (exposureRequest, bool) 
 	pt := fm.get("ports")
 	if pt.Value == "" {
 		pt.Err = "valeur obligatoire"
-	} else if ports, err := portscan.ParseSet(pt.Value); err != nil {
+	} else if ports, err := parsePorts(pt.Value); err != nil {
 		pt.Err = err.Error()
 	} else {
 		req.Ports = ports
@@ -190,40 +187,19 @@ func summarizePerimeter(text string) string {
 	return strings.Join(parts, " ; ")
 }
 
-// runExposure scans the perimeter (the scope guard refuses anything
-// outside it) and stores the audit with the source "vigie".
+// runExposure scans the perimeter with the engines (whose scope guard
+// refuses anything outside it) and stores the audit with the source "vigie".
 func (s *Server) runExposure(ctx context.Context, req exposureRequest, by string, progress jobProgress) (string, error) {
-	pol, err := policy.Default()
-	if err != nil {
-		return "", fmt.Errorf("politique de sévérité : %w", err)
-	}
-	judges := []scan.Judge{pol.Judge}
-	if dir, err := vulndb.DefaultDir(os.Getenv); err == nil {
-		if db, err := vulndb.Open(dir); err == nil {
-			judges = append(judges, db.Findings)
-		}
-	}
-	var res *perim.Resolver
-	if len(req.Perimeter.Hosts) > 0 || len(req.Perimeter.Domains) > 0 {
-		if res, err = perim.SystemResolver(); err != nil {
-			return "", fmt.Errorf("résolveur DNS : %w", err)
-		}
-	}
-	cfg := scan.Config{
-		Probes: probe.DefaultSet(), Perimeter: req.Perimeter, Resolver: res, Ports: req.Ports,
-		ProbeTimeout: 4 * time.Second, MaxAddresses: perim.DefaultMaxAddresses, Now: s.now, Judges: judges,
-		Scan: portscan.Options{Concurrency: 256, HostConcurrency: 64, Timeout: 1500 * time.Millisecond, Retries: 1,
-			Progress: func(done, total uint64, open int) {
-				progress(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %d port(s) ouvert(s)", done, total, open))
-			}},
-	}
 	progress(1, "préparation du périmètre")
-	result, err := scan.Run(ctx, cfg)
+	a, err := s.engines.ExposureAudit(ctx, ExposureRequest{Perimeter: req.Perimeter, Ports: req.Ports},
+		func(done, total uint64, open int) {
+			progress(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %d port(s) ouvert(s)", done, total, open))
+		})
 	if err != nil {
 		return "", fmt.Errorf("audit d'exposition : %w", err)
 	}
 	progress(95, "enregistrement de l'audit")
-	return s.saveExposure(ctx, req.Entities, result.Audit, by)
+	return s.saveExposure(ctx, req.Entities, a, by)
 }
 
 // saveExposure stores an exposure audit and its summary (source vigie).

@@ -5,10 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,15 +17,16 @@ import (
 	"testing"
 	"time"
 
+	"vigie/internal/ad"
 	"vigie/internal/care"
 	"vigie/internal/civil"
-	"vigie/internal/exposure/probe/probetest"
 	"vigie/internal/store"
 )
 
 // newKeyedEnv is newEnv with an encryption key on the store (audits and
-// connections are sealed) and the server's jobs stopped at the end.
-func newKeyedEnv(t *testing.T) (*env, string) {
+// connections are sealed), eng running the audits (nil: none) and the
+// server's jobs stopped at the end.
+func newKeyedEnv(t *testing.T, eng Engines) (*env, string) {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "vigie.db")
@@ -49,7 +50,7 @@ func newKeyedEnv(t *testing.T) (*env, string) {
 		t.Fatal(err)
 	}
 	e.accounts["rssi-clinique"] = "clinique-mot-de-passe"
-	s, err := New(Config{Store: st, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	s, err := New(Config{Store: st, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Engines: eng})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,30 +58,6 @@ func newKeyedEnv(t *testing.T) (*env, string) {
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e, path
-}
-
-// fakeVNC listens on a loopback port of its own and speaks RFB without
-// authentication: the only port the exposure tests scan.
-func fakeVNC(t *testing.T) *net.TCPAddr {
-	t.Helper()
-	ln, err := probetest.Serve("127.0.0.1:0", probetest.VNC(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	return ln.Addr().(*net.TCPAddr)
-}
-
-// closedPort returns a loopback port that nothing listens on any more.
-func closedPort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	return port
 }
 
 // waitJob follows the job page's JSON state until the job ends.
@@ -104,9 +81,24 @@ func waitJob(t *testing.T, c *client, jobPath string) map[string]any {
 	return nil
 }
 
+// jobState reads a job's JSON state once.
+func jobState(t *testing.T, c *client, jobPath string) map[string]any {
+	t.Helper()
+	resp, body := c.get(jobPath + "/etat")
+	var st map[string]any
+	if err := json.Unmarshal([]byte(body), &st); resp.StatusCode != http.StatusOK || err != nil {
+		t.Fatalf("%s/etat: %d %v %s", jobPath, resp.StatusCode, err, body)
+	}
+	return st
+}
+
+// TestExposureAuditJob: the form is validated, the engines receive the
+// restricted perimeter and the ports, the job shows their progress and
+// the audit is stored with the source vigie. The real engines are tested
+// through « vigie serve » in package cli.
 func TestExposureAuditJob(t *testing.T) {
-	e, _ := newKeyedEnv(t)
-	vnc := fakeVNC(t)
+	eng := &fakeEngines{release: make(chan struct{})}
+	e, _ := newKeyedEnv(t, eng)
 	c := e.login("referent-ght")
 	_, page := c.get("/dossiers/CVL-99/audits/exposition")
 	tok := csrfOf(t, page)
@@ -114,13 +106,13 @@ func TestExposureAuditJob(t *testing.T) {
 		return c.post("/dossiers/CVL-99/audits/exposition", url.Values{"csrf": {tok}, "entite": {entity},
 			"perimetre": {perimeter}, "cibles": {targets}, "ports": {ports}})
 	}
-	perimeter := "# CH de Valmont\nnet 127.0.0.1/32\n"
-	port := fmt.Sprint(vnc.Port)
+	perimeter := "# CH de Valmont\nnet 127.0.0.0/30\n"
+	port := "5900"
 
 	for _, bad := range []struct{ entity, perimeter, targets, ports, want string }{
 		{"010000016", "", "", port, "déclarez au moins une adresse"},
 		{"750000010", perimeter, "", port, "ne fait pas partie de ce dossier ou de votre périmètre"},
-		{"010000016", perimeter, "127.0.0.3", port, "hors du périmètre déclaré"},
+		{"010000016", perimeter, "127.0.0.9", port, "hors du périmètre déclaré"},
 		{"010000016", "net 10.0.0.0/8", "", port, "trop grand"},
 		{"010000016", perimeter, "", "80-", "80-"},
 		{"010000016", perimeter + "entity 750000010\n", "", port, "hors de ce dossier"},
@@ -144,7 +136,11 @@ func TestExposureAuditJob(t *testing.T) {
 		t.Errorf("out-of-scope form: %d, want 404", resp.StatusCode)
 	}
 
-	resp, _ := post("010000016", perimeter, "", port)
+	if got, _ := eng.requests(); len(got) != 0 {
+		t.Fatalf("refused forms reached the engines: %+v", got)
+	}
+
+	resp, _ := post("010000016", perimeter, "127.0.0.2", port+",8000-8001")
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("launch: %d", resp.StatusCode)
 	}
@@ -155,9 +151,29 @@ func TestExposureAuditJob(t *testing.T) {
 	if resp, _ := cl.get(jobPath); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("job page out of scope: %d, want 404", resp.StatusCode)
 	}
-	st := waitJob(t, c, jobPath)
+	// The engine holds after its first report: the job shows it.
+	st := jobState(t, c, jobPath)
+	for i := 0; i < 100 && st["progress"] != float64(40); i++ {
+		time.Sleep(20 * time.Millisecond)
+		st = jobState(t, c, jobPath)
+	}
+	if st["state"] != store.JobRunning || st["detail"] != "scan des ports : 45/100 tentatives, 1 port(s) ouvert(s)" {
+		t.Errorf("running job: %+v", st)
+	}
+	if resp, _ := c.get(jobPath); resp.Header.Get("Refresh") != "2" {
+		t.Errorf("running job page: Refresh %q, want 2", resp.Header.Get("Refresh"))
+	}
+	close(eng.release)
+	st = waitJob(t, c, jobPath)
 	if st["state"] != store.JobDone || st["audit_id"] == "" || st["created_by"] != "referent-ght" {
 		t.Fatalf("job: %+v", st)
+	}
+	reqs, _ := eng.requests()
+	if len(reqs) != 1 || fmt.Sprint(reqs[0].Ports) != "[5900 8000 8001]" {
+		t.Fatalf("engine requests: %+v", reqs)
+	}
+	if pre := reqs[0].Perimeter.Prefixes(); len(pre) != 1 || pre[0].Addr() != addrOf("127.0.0.2") || pre[0].Bits() != 32 {
+		t.Errorf("perimeter given to the engine: %v, want the target 127.0.0.2 only", pre)
 	}
 	resp, page = c.get(jobPath)
 	if resp.Header.Get("Refresh") != "" || !strings.Contains(page, "Audit terminé") {
@@ -176,9 +192,8 @@ func TestExposureAuditJob(t *testing.T) {
 	if got == nil || got.Source != care.SourceVigie || got.Date.String() != "2026-01-10" || len(got.Entities) != 1 || got.Entities[0] != "010000016" {
 		t.Fatalf("stored audit: %+v", got)
 	}
-	// The fake VNC server asks no authentication: the audit has a finding.
-	if got.Counts == nil || got.Counts.Critical+got.Counts.High+got.Counts.Medium == 0 {
-		t.Errorf("open VNC not judged: %+v", got.Counts)
+	if got.Counts == nil || got.Counts.Critical != 1 || !got.CompletePerimeter {
+		t.Errorf("stored counts: %+v", got)
 	}
 	// The dashboard counts it only with « inclure les audits Vigie ».
 	id := st["audit_id"].(string)
@@ -193,14 +208,17 @@ func TestExposureAuditJob(t *testing.T) {
 	}
 }
 
+// TestADConnectionAndJob: the connection is sealed, the engines receive
+// it decrypted, a failure and a success are recorded.
 func TestADConnectionAndJob(t *testing.T) {
-	e, dbPath := newKeyedEnv(t)
+	eng := &fakeEngines{adErr: errors.New("connexion refusée par 127.0.0.1:1636")}
+	e, dbPath := newKeyedEnv(t, eng)
 	c := e.login("rssi-valmont")
 	const secret = "Mdp-Collecte-Valmont-2026!"
 	path := "/dossiers/CVL-99/annuaires/ad-valmont/connexion"
 	_, page := c.get(path)
 	tok := csrfOf(t, page)
-	port := closedPort(t)
+	const port = 1636
 	form := func(pw, tls, ca string) url.Values {
 		return url.Values{"csrf": {tok}, "hote": {"127.0.0.1"}, "port": {fmt.Sprint(port)}, "tls": {tls},
 			"compte": {"svc-vigie@valmont.local"}, "mot_de_passe": {pw}, "ca": {ca}}
@@ -261,11 +279,37 @@ func TestADConnectionAndJob(t *testing.T) {
 	}
 	st := waitJob(t, c, resp.Header.Get("Location"))
 	msg, _ := st["error"].(string)
-	if st["state"] != store.JobFailed || !strings.Contains(msg, "collecte de l'annuaire ad-valmont impossible") || strings.Contains(msg, secret) {
+	if st["state"] != store.JobFailed || msg != "audit de l'annuaire ad-valmont impossible : connexion refusée par 127.0.0.1:1636" {
 		t.Errorf("AD job: %+v", st)
 	}
 	if _, page := c.get(resp.Header.Get("Location")); !strings.Contains(page, "Audit en échec") {
 		t.Errorf("failed job page:\n%s", page)
+	}
+	want := store.ADConnection{Host: "127.0.0.1", Port: port, TLS: TLSStartTLS, User: "svc-vigie@valmont.local", Password: secret}
+	if _, conns := eng.requests(); len(conns) != 1 || conns[0] != want {
+		t.Errorf("connection given to the engine: %+v, want %+v", conns, want)
+	}
+	// The DC answers: the report is stored with the source vigie.
+	eng.setAD(&ad.Report{Forest: "valmont.local", CollectedAt: fakeScanEnd, Level: 2,
+		Findings: []ad.Finding{{ID: "vuln_spn_priv", Grade: 1}, {ID: "vuln_spn_priv", Grade: 1}}}, nil)
+	resp, _ = c.post("/dossiers/CVL-99/annuaires/ad-valmont/audit", url.Values{"csrf": {tok}})
+	st = waitJob(t, c, resp.Header.Get("Location"))
+	if st["state"] != store.JobDone || st["audit_id"] == "" {
+		t.Fatalf("AD job: %+v", st)
+	}
+	f, err := e.st.LoadFacts(context.Background(), "CVL-99")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *care.ADAudit
+	for i, a := range f.ADAudits {
+		if a.ID == st["audit_id"] {
+			got = &f.ADAudits[i]
+		}
+	}
+	if got == nil || got.Source != care.SourceVigie || got.Directory != "ad-valmont" || got.Level != 2 ||
+		got.Date.String() != "2026-01-10" || fmt.Sprint(got.FailedChecks) != "[vuln_spn_priv]" {
+		t.Errorf("stored AD audit: %+v", got)
 	}
 	// Without a stored connection, launching is refused in French.
 	rb := e.login("rssi-rivebelle")
@@ -276,8 +320,27 @@ func TestADConnectionAndJob(t *testing.T) {
 	}
 }
 
+// TestNoEngines: a server built without engines refuses to launch audits.
+func TestNoEngines(t *testing.T) {
+	e, _ := newKeyedEnv(t, nil)
+	c := e.login("rssi-valmont")
+	for _, path := range []string{"/dossiers/CVL-99/audits/exposition", "/dossiers/CVL-99/annuaires/ad-valmont/connexion"} {
+		resp, body := c.get(path)
+		if path == "/dossiers/CVL-99/audits/exposition" && (resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "pas disponibles")) {
+			t.Errorf("%s: %d, want 503", path, resp.StatusCode)
+		}
+		if path != "/dossiers/CVL-99/audits/exposition" && resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d, want 200 (a connection can be stored without engines)", path, resp.StatusCode)
+		}
+	}
+	_, page := c.get("/dossiers/CVL-99/audits")
+	if resp, _ := c.post("/dossiers/CVL-99/annuaires/ad-valmont/audit", url.Values{"csrf": {csrfOf(t, page)}}); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("AD launch without engines: %d, want 503", resp.StatusCode)
+	}
+}
+
 func TestGovernanceForm(t *testing.T) {
-	e, _ := newKeyedEnv(t)
+	e, _ := newKeyedEnv(t, nil)
 	c := e.login("referent-ght")
 	_, page := c.get("/dossiers/CVL-99/gouvernance")
 	tok := csrfOf(t, page)

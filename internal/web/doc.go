@@ -16,6 +16,12 @@
 // pages /dossiers/{id}/taches/{job}); /dossiers/{id}/gouvernance is the GHT
 // governance form (D1.O6, governance.go).
 //
+// Record forms of a dossier (records_*.go): /dossiers/{id}/audits-ad/ads
+// (official ADS result, D1.O1), /dossiers/{id}/audits-exposition/nouveau
+// (exposure audit typed in or uploaded as a Vigie or OPSSIES file, D1.O2),
+// /dossiers/{id}/entites/saisie (an EJ or EG, administrators and GHT
+// referents) and /finess/import (FINESS Etalab extraction, administrators).
+//
 // Every page and API call goes through one access check (see access.go):
 // a resource outside the user's scope answers 404, exactly like a resource
 // that does not exist, so that scope cannot be probed; an in-scope resource

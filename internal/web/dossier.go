@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"vigie/internal/care"
@@ -25,7 +26,9 @@ type dossierData struct {
 }
 
 // dossierPage is the dashboard of one dossier: objectives, entity tree,
-// deadlines, evaluated at ?at= (today by default).
+// deadlines, evaluated at ?at= (today by default). The page is cached by
+// data version (cache_page.go): whatever it shows must come from data
+// whose writes go through the audit trail, or be part of its key.
 func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request, rq *request) error {
 	v, err := s.loadApplicantView(r.Context(), rq.scope, r.PathValue("id"))
 	if err != nil {
@@ -35,26 +38,32 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	ev, f, err := s.evaluateWith(r.Context(), v, asOf, care.Options{IncludeVigie: includeVigie(r)})
+	ev, f, key, err := s.cachedEvaluation(r.Context(), v.Applicant.ID, asOf, care.Options{IncludeVigie: includeVigie(r)})
 	if err != nil {
 		return err
 	}
-	d := dossierData{View: v, Ev: ev, Facts: f, At: at, Blocks: blocks(ev), Tree: tree(f), Dues: dues(ev),
-		Links: map[string]bool{}, CanWrite: rq.p.CanWrite(), Vigie: includeVigie(r)}
-	for _, e := range f.Entities {
-		d.Links[string(e.FINESS)] = true
-	}
-	if wv, err := s.cat.Wave(ev.Wave); err == nil {
-		d.Wave = wv
-		for _, win := range wv.Calendar {
-			if win.End.IsZero() || !win.End.Before(asOf) {
-				d.Calendar = append(d.Calendar, win)
+	// The page depends on the data (key), the applicant row, the date as
+	// written, the view and the viewer: all in the response key.
+	pk := fmt.Sprintf("%s\x00%+v\x00%s\x00%s\x00%s", key, v.Applicant, at, viewKey(v), requestKey(rq))
+	return s.cachedResponse(w, pk, func(w http.ResponseWriter) error {
+		filterEvaluation(ev, f, v)
+		d := dossierData{View: v, Ev: ev, Facts: f, At: at, Blocks: blocks(ev), Tree: tree(f), Dues: dues(ev),
+			Links: map[string]bool{}, CanWrite: rq.p.CanWrite(), Vigie: includeVigie(r)}
+		for _, e := range f.Entities {
+			d.Links[string(e.FINESS)] = true
+		}
+		if wv, err := s.cat.Wave(ev.Wave); err == nil {
+			d.Wave = wv
+			for _, win := range wv.Calendar {
+				if win.End.IsZero() || !win.End.Before(asOf) {
+					d.Calendar = append(d.Calendar, win)
+				}
 			}
 		}
-	}
-	if err := s.dossierExtras(r.Context(), v, &d); err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "dossier", pageData{Title: v.Applicant.Name, User: rq.p, CSRF: rq.csrf, Data: d})
-	return nil
+		if err := s.dossierExtras(r.Context(), v, &d); err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, "dossier", pageData{Title: v.Applicant.Name, User: rq.p, CSRF: rq.csrf, Data: d})
+		return nil
+	})
 }

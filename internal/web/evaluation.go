@@ -34,18 +34,16 @@ func (s *Server) evaluate(ctx context.Context, v *view, asOf civil.Date) (*care.
 	return s.evaluateWith(ctx, v, asOf, care.Options{})
 }
 
-// evaluateWith is evaluate with evaluation options (« inclure les audits Vigie »).
+// evaluateWith is evaluate with evaluation options (« inclure les audits
+// Vigie »). Facts and evaluation come from the cache of the current data
+// version (see cache_eval.go): treat their slices as read-only.
 func (s *Server) evaluateWith(ctx context.Context, v *view, asOf civil.Date, opts care.Options) (*care.Evaluation, *care.Facts, error) {
-	f, err := s.st.LoadFacts(ctx, v.Applicant.ID)
+	ev, f, _, err := s.cachedEvaluation(ctx, v.Applicant.ID, asOf, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("dossier %s : %w", v.Applicant.ID, err)
+		return nil, nil, err
 	}
-	ev, err := s.cat.Evaluate(&f, asOf, opts)
-	if err != nil {
-		return nil, nil, fmt.Errorf("évaluation du dossier %s : %w", v.Applicant.ID, err)
-	}
-	filterEvaluation(ev, &f, v)
-	return ev, &f, nil
+	filterEvaluation(ev, f, v)
+	return ev, f, nil
 }
 
 // objBlock is one objective with its per-entity results.

@@ -20,7 +20,7 @@ var templateFiles embed.FS
 var staticFiles embed.FS
 
 // pageNames are the pages; each is templates/NAME.html inside layout.html.
-var pageNames = []string{"login", "error", "home", "dossier", "entity", "exercise", "form", "import", "trail", "evidence"}
+var pageNames = []string{"login", "error", "home", "dossier", "entity", "exercise", "form", "import", "trail", "evidence", "recordform"}
 
 // pageData is what every page template receives.
 type pageData struct {

@@ -25,6 +25,9 @@ type Config struct {
 	Logger *slog.Logger
 	// SessionTTL is how long a session lasts (12 hours when zero).
 	SessionTTL time.Duration
+	// Engines runs the audits launched from the UI (launching is refused
+	// when nil).
+	Engines Engines
 }
 
 // Server serves the pages and the API. Build it with New.
@@ -42,6 +45,9 @@ type Server struct {
 	mux       *http.ServeMux
 	// jobs owns the background audits (see audit_jobs.go).
 	jobs *jobRunner
+	// engines runs those audits (nil: launching is refused).
+	engines Engines
+	cache   dataCache // facts and evaluations by data version (cache.go)
 }
 
 // New builds the server: parses the templates and registers the routes.
@@ -49,7 +55,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("serveur web : aucune base configurée")
 	}
-	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter()}
+	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter(), engines: cfg.Engines}
 	if s.cat == nil {
 		c, err := care.DefaultCatalogue()
 		if err != nil {
@@ -122,6 +128,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /api/v1/entities/{finess}", s.api(s.apiEntity))
 	s.evidenceRoutes(handle) // evidence files and declaration bundle, see evidence.go
 	s.auditRoutes(handle)
+	s.recordRoutes(handle) // ADS results, exposure audits, entities, FINESS extraction: records_*.go
 	for path, ms := range methods {
 		if path == "/{$}" {
 			continue // the "/" catch-all below answers

@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"vigie/internal/care"
+	"vigie/internal/org"
+)
+
+// ActionEntity is the audit trail action of an entity recorded or corrected
+// from the web application.
+const ActionEntity = "entite"
+
+// ErrOtherApplicant is returned when an entity already belongs to another dossier.
+var ErrOtherApplicant = errors.New("appartient déjà à un autre dossier")
+
+// RecordADAudit stores an AD audit declared in the web application (an
+// official ADS result, say) and, when ev is not nil, its report file as an
+// evidence file of the applicant attached to the audit — all in one
+// transaction, so that nothing is half-stored. The audit ID is set here and
+// returned; report is the full report kept sealed. The actor is the one
+// set by WithActor.
+func (s *Store) RecordADAudit(ctx context.Context, a care.ADAudit, report []byte, ev *EvidenceFile, evData []byte) (string, error) {
+	a.ID = newID("ad")
+	sealed, err := s.seal(report, aadOf(reportAD, a.ID))
+	if err != nil {
+		return "", fmt.Errorf("enregistrement de l'audit AD : %w", err)
+	}
+	var evSealed []byte
+	if ev != nil {
+		if err := prepareEvidence(s, ev, evData); err != nil {
+			return "", err
+		}
+		ev.Target = "audit-ad:" + a.ID
+		if evSealed, err = s.seal(evData, aadOfEvidence(ev.ID)); err != nil {
+			return "", fmt.Errorf("enregistrement de la pièce justificative : %w", err)
+		}
+	}
+	err = s.writeCached(ctx, func(tx *wtx) error {
+		if err := mustExist(ctx, tx.Tx, "annuaire", "directories", "id", a.Directory); err != nil {
+			return err
+		}
+		uid := newID("ada")
+		if _, err := upsertRow(ctx, tx, "ad_audits", []col{{"uid", uid}}, append(adAuditCols(a), col{"stored", true}), true); err != nil {
+			return err
+		}
+		if _, err := replaceList(ctx, tx, "ad_audit_checks", "audit", "check_id", uid, a.FailedChecks, listFreshRows); err != nil {
+			return fmt.Errorf("points de contrôle : %w", err)
+		}
+		if err := s.putReport(ctx, tx, reportAD, a.ID, sealed); err != nil {
+			return err
+		}
+		if err := s.trail(ctx, tx.Tx, actorOf(ctx), ActionSaveAD, a.ID,
+			fmt.Sprintf("annuaire %s, %s, niveau %d, source %s", a.Directory, a.Date, a.Level, a.Source)); err != nil {
+			return err
+		}
+		if ev == nil {
+			return nil
+		}
+		return s.insertEvidence(ctx, tx.Tx, *ev, evSealed)
+	})
+	if err != nil {
+		return "", fmt.Errorf("enregistrement de l'audit AD : %w", err)
+	}
+	return a.ID, nil
+}
+
+// prepareEvidence checks an evidence file and sets its ID, size, digest and date.
+func prepareEvidence(s *Store, f *EvidenceFile, data []byte) error {
+	if f.Applicant == "" || f.Name == "" || f.ContentType == "" {
+		return errors.New("enregistrement de la pièce justificative : dossier, nom ou type manquant")
+	}
+	f.ID = newID("pj")
+	f.Size = int64(len(data))
+	sum := sha256.Sum256(data)
+	f.SHA256 = hex.EncodeToString(sum[:])
+	f.UploadedAt = s.now().UTC()
+	return nil
+}
+
+// insertEvidence adds a sealed evidence file inside the caller's transaction.
+func (s *Store) insertEvidence(ctx context.Context, tx *sql.Tx, f EvidenceFile, sealed []byte) error {
+	if err := mustExist(ctx, tx, "dossier", "applicants", "id", f.Applicant); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_files
+		(id, applicant, target, entity, name, content_type, size, sha256, sealed, uploaded_by, uploaded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		f.ID, f.Applicant, f.Target, f.Entity, f.Name, f.ContentType, f.Size, f.SHA256, sealed, f.UploadedBy,
+		f.UploadedAt.Format(trailTimeLayout)); err != nil {
+		return fmt.Errorf("pièce justificative : %w", err)
+	}
+	return s.trail(ctx, tx, f.UploadedBy, ActionEvidence, f.Applicant,
+		fmt.Sprintf("%s (%s, %d octets) pour %s", f.Name, f.ContentType, f.Size, f.Target))
+}
+
+// RecordExposureAudits stores exposure audits declared in the web
+// application (a manual entry, or every audit of one uploaded file, whose
+// content is kept sealed as the report of each) in one transaction: all or
+// none. Empty IDs get fresh ones; an ID already stored is refused
+// (ErrExists). The IDs are returned; the actor is set by WithActor.
+func (s *Store) RecordExposureAudits(ctx context.Context, as []care.ExposureAudit, report []byte) ([]string, error) {
+	if len(as) == 0 {
+		return nil, errors.New("enregistrement des audits d'exposition : aucun audit")
+	}
+	sealed := make([][]byte, len(as))
+	for i := range as {
+		if len(as[i].Entities) == 0 {
+			return nil, errors.New("enregistrement de l'audit d'exposition : aucun établissement dans le périmètre")
+		}
+		if as[i].ID == "" {
+			as[i].ID = newID("ex")
+		}
+		var err error
+		if sealed[i], err = s.seal(report, aadOf(reportExposure, as[i].ID)); err != nil {
+			return nil, fmt.Errorf("enregistrement de l'audit d'exposition : %w", err)
+		}
+	}
+	err := s.writeCached(ctx, func(tx *wtx) error {
+		for i, a := range as {
+			for _, f := range a.Entities {
+				if err := mustExist(ctx, tx.Tx, "établissement", "entities", "finess", string(f)); err != nil {
+					return err
+				}
+			}
+			if err := refuseExisting(ctx, tx, "exposure_audits", reportExposure, a.ID); err != nil {
+				return fmt.Errorf("audit %s : %w", a.ID, err)
+			}
+			uid := newID("exa")
+			if _, err := upsertRow(ctx, tx, "exposure_audits", []col{{"uid", uid}}, append(exposureAuditCols(a), col{"stored", true}), true); err != nil {
+				return err
+			}
+			if _, err := replaceList(ctx, tx, "exposure_audit_entities", "audit", "finess", uid, finessStrings(a.Entities), listFreshRows); err != nil {
+				return fmt.Errorf("périmètre : %w", err)
+			}
+			if err := s.putReport(ctx, tx, reportExposure, a.ID, sealed[i]); err != nil {
+				return err
+			}
+			if err := s.trail(ctx, tx.Tx, actorOf(ctx), ActionSaveExposure, a.ID,
+				fmt.Sprintf("%s, %s, source %s", entitiesKey(a.Entities), a.Date, a.Source)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("enregistrement des audits d'exposition : %w", err)
+	}
+	ids := make([]string, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
+	}
+	return ids, nil
+}
+
+// RecordEntity adds an entity to a dossier, or corrects one the dossier
+// already lists, in one transaction with its audit trail entry. An entity
+// of another dossier is refused (ErrOtherApplicant). It reports whether
+// the entity was new to the dossier.
+func (s *Store) RecordEntity(ctx context.Context, applicant string, e org.Entity, by string) (bool, error) {
+	if err := validateEntity(e); err != nil {
+		return false, err
+	}
+	added := false
+	err := s.writeCached(ctx, func(tx *wtx) error {
+		if err := mustExist(ctx, tx.Tx, "dossier", "applicants", "id", applicant); err != nil {
+			return err
+		}
+		var owner string
+		err := tx.QueryRowContext(ctx, `SELECT applicant FROM applicant_entities WHERE finess = $1`, string(e.FINESS)).Scan(&owner)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			added = true
+		case err != nil:
+			return err
+		case owner != applicant:
+			return fmt.Errorf("établissement %s : %w", e.FINESS, ErrOtherApplicant)
+		}
+		if _, err := upsertEntity(ctx, tx, e); err != nil {
+			return err
+		}
+		if added {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO applicant_entities (finess, applicant) VALUES ($1, $2)`, string(e.FINESS), applicant); err != nil {
+				return fmt.Errorf("établissement %s : %w", e.FINESS, err)
+			}
+		}
+		verb := "correction"
+		if added {
+			verb = "ajout"
+		}
+		return s.trail(ctx, tx.Tx, by, ActionEntity, string(e.FINESS),
+			fmt.Sprintf("%s au dossier %s : %s %s", verb, applicant, e.Kind, e.Name))
+	})
+	if err != nil {
+		return false, fmt.Errorf("enregistrement de l'établissement %s : %w", e.FINESS, err)
+	}
+	return added, nil
+}
