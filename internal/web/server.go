@@ -125,9 +125,11 @@ func (s *Server) routes() *http.ServeMux {
 	handle("POST /import", s.pageUpload(s.importSubmit, maxUploadBytes))
 	handle("GET /api/v1/applicants", s.api(s.apiApplicants))
 	handle("GET /api/v1/applicants/{id}/evaluation", s.api(s.apiEvaluation))
+	handle("GET /api/v1/applicants/{id}/facts", s.api(s.apiFacts)) // api_records.go
 	handle("GET /api/v1/entities/{finess}", s.api(s.apiEntity))
 	s.evidenceRoutes(handle) // evidence files and declaration bundle, see evidence.go
 	s.auditRoutes(handle)
+	s.stepRoutes(handle)   // dossier life: steps.go
 	s.recordRoutes(handle) // ADS results, exposure audits, entities, FINESS extraction: records_*.go
 	for path, ms := range methods {
 		if path == "/{$}" {
