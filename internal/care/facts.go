@@ -101,6 +101,39 @@ type Exercise struct {
 	Clinical          *bool      `json:"clinical,omitempty"`
 	HotDebrief        civil.Date `json:"hot_debrief,omitzero"`
 	Retex             civil.Date `json:"retex,omitzero"`
+	// Participants lists the crisis cell members; Actions is the action
+	// plan drawn from the debrief. Both are optional and keep their order.
+	Participants []Participant `json:"participants,omitempty"`
+	Actions      []Action      `json:"actions,omitempty"`
+}
+
+// Participant is one member of an exercise's crisis cell.
+type Participant struct {
+	Role      string `json:"role"`
+	Direction string `json:"direction,omitempty"` // e.g. "direction générale", "DSI"
+}
+
+// Action statuses of an exercise action plan.
+const (
+	ActionTodo       = "a_faire"
+	ActionInProgress = "en_cours"
+	ActionDone       = "fait"
+)
+
+// ActionStatuses lists the valid action statuses, in display order.
+var ActionStatuses = []string{ActionTodo, ActionInProgress, ActionDone}
+
+// Action is one item of an exercise action plan.
+type Action struct {
+	Title  string     `json:"title"`
+	Owner  string     `json:"owner,omitempty"`
+	Due    civil.Date `json:"due,omitzero"`
+	Status string     `json:"status"` // a_faire, en_cours, fait
+}
+
+// Overdue reports whether the action is still open after its due date.
+func (a Action) Overdue(asOf civil.Date) bool {
+	return a.Status != ActionDone && !a.Due.IsZero() && a.Due.Before(asOf)
 }
 
 // OSIS is an entity's oSIS self-assessment for a campaign year.
@@ -109,6 +142,30 @@ type OSIS struct {
 	Year                     int        `json:"year"`
 	BudgetShare              bool       `json:"budget_share"`
 	PriorityMeasuresAnswered int        `json:"priority_measures_answered"`
+	// Measures is the priority-measure checklist, measure ID from the
+	// catalogue → MeasureYes, MeasurePartial, MeasureNo or MeasureNA;
+	// optional. When present, the count answered is derived from it.
+	Measures map[string]string `json:"measures,omitempty"`
+}
+
+// Answers of the oSIS priority-measure checklist.
+const (
+	MeasureYes     = "oui"
+	MeasurePartial = "partiel"
+	MeasureNo      = "non"
+	MeasureNA      = "na"
+)
+
+// MeasureAnswers lists the valid checklist answers, in display order.
+var MeasureAnswers = []string{MeasureYes, MeasurePartial, MeasureNo, MeasureNA}
+
+// Answered is the number of priority measures answered: the checklist's
+// size when there is one, else the declared count.
+func (o OSIS) Answered() int {
+	if o.Measures != nil {
+		return len(o.Measures)
+	}
+	return o.PriorityMeasuresAnswered
 }
 
 // Budget is the digital budget share and SSI staff of an EJ for a year.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"vigie/internal/civil"
 	"vigie/internal/org"
 )
 
@@ -33,6 +34,7 @@ func ruleExercise(e *evaluator, o *Objective) []Result {
 		r := Result{Entity: string(t.FINESS), EntityName: t.Name}
 		var last *Exercise
 		var refused, onParent []string
+		late := 0
 		for i := range e.f.Exercises {
 			x := &e.f.Exercises[i]
 			if x.Date.After(e.asOf) {
@@ -44,6 +46,7 @@ func ruleExercise(e *evaluator, o *Objective) []Result {
 			if x.Entity != t.FINESS {
 				continue
 			}
+			late += overdueActions(x.Actions, e.asOf)
 			if (x.GeneralManagement != nil && !*x.GeneralManagement) || (x.Clinical != nil && !*x.Clinical) {
 				refused = append(refused, x.Date.String())
 				continue
@@ -78,6 +81,13 @@ func ruleExercise(e *evaluator, o *Objective) []Result {
 		if len(refused) > 0 {
 			r.Reason += " ; exercice(s) sans direction générale ou sans directions métier non retenu(s) : " + strings.Join(refused, ", ")
 		}
+		if late > 0 {
+			if late == 1 {
+				r.Reason += " ; 1 action du plan en retard"
+			} else {
+				r.Reason += fmt.Sprintf(" ; %d actions du plan en retard", late)
+			}
+		}
 		if len(onParent) > 0 {
 			r.Reason += " ; exercice(s) enregistré(s) au niveau de l'EJ (" + strings.Join(onParent, ", ") + ") : pour un établissement privé, chaque EG doit avoir le sien"
 		}
@@ -104,20 +114,20 @@ func ruleOSIS(e *evaluator, o *Objective) []Result {
 		switch {
 		case rec == nil:
 			r.Status, r.Reason = e.pending(), fmt.Sprintf("aucune saisie oSIS pour %d ou %d", e.asOf.Year-o.Params.MaxAgeYears, e.asOf.Year)
-		case rec.BudgetShare && rec.PriorityMeasuresAnswered >= want:
-			r.Status, r.Reason = Met, fmt.Sprintf("oSIS %d : part du budget numérique et %d mesures prioritaires renseignées", rec.Year, rec.PriorityMeasuresAnswered)
+		case rec.BudgetShare && rec.Answered() >= want:
+			r.Status, r.Reason = Met, fmt.Sprintf("oSIS %d : part du budget numérique et %d mesures prioritaires renseignées", rec.Year, rec.Answered())
 		default:
 			var miss []string
 			if !rec.BudgetShare {
 				miss = append(miss, "part du budget numérique non renseignée")
 			}
-			if rec.PriorityMeasuresAnswered < want {
-				miss = append(miss, fmt.Sprintf("%d mesures prioritaires renseignées sur %d", rec.PriorityMeasuresAnswered, want))
+			if rec.Answered() < want {
+				miss = append(miss, fmt.Sprintf("%d mesures prioritaires renseignées sur %d", rec.Answered(), want))
 			}
 			r.Status, r.Reason = e.pending(), fmt.Sprintf("oSIS %d incomplet : %s", rec.Year, strings.Join(miss, ", "))
 		}
 		if rec != nil {
-			r.Evidence = []Evidence{{Kind: "osis", Ref: fmt.Sprintf("%s@%d", t.FINESS, rec.Year), Detail: fmt.Sprintf("%d/%d mesures", rec.PriorityMeasuresAnswered, want)}}
+			r.Evidence = []Evidence{{Kind: "osis", Ref: fmt.Sprintf("%s@%d", t.FINESS, rec.Year), Detail: fmt.Sprintf("%d/%d mesures", rec.Answered(), want)}}
 		}
 		if r.Status != Met && !e.pastDeadline() {
 			r.Next = &Next{Action: fmt.Sprintf("compléter l'auto-évaluation oSIS au plus tard le %s", e.deadline), Due: e.deadline}
@@ -169,4 +179,15 @@ func ruleBudget(e *evaluator, o *Objective) []Result {
 // frenchNumber prints 2.8 as "2,8".
 func frenchNumber(v float64) string {
 	return strings.Replace(strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), "."), ".", ",", 1)
+}
+
+// overdueActions counts the actions of a plan still open after their due date.
+func overdueActions(as []Action, asOf civil.Date) int {
+	n := 0
+	for _, a := range as {
+		if a.Overdue(asOf) {
+			n++
+		}
+	}
+	return n
 }

@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -80,21 +81,24 @@ type rawExposure struct {
 }
 
 type rawExercise struct {
-	Entity            string `json:"entity"`
-	Date              string `json:"date"`
-	Kit               string `json:"kit"`
-	Scenario          string `json:"scenario"`
-	GeneralManagement *bool  `json:"general_management"`
-	Clinical          *bool  `json:"clinical"`
-	HotDebrief        string `json:"hot_debrief"`
-	Retex             string `json:"retex"`
+	Entity            string            `json:"entity"`
+	Date              string            `json:"date"`
+	Kit               string            `json:"kit"`
+	Scenario          string            `json:"scenario"`
+	GeneralManagement *bool             `json:"general_management"`
+	Clinical          *bool             `json:"clinical"`
+	HotDebrief        string            `json:"hot_debrief"`
+	Retex             string            `json:"retex"`
+	Participants      []json.RawMessage `json:"participants"` // rawParticipant, decoded with the path
+	Actions           []json.RawMessage `json:"actions"`      // rawAction
 }
 
 type rawOSIS struct {
-	Entity                   string `json:"entity"`
-	Year                     int    `json:"year"`
-	BudgetShare              bool   `json:"budget_share"`
-	PriorityMeasuresAnswered int    `json:"priority_measures_answered"`
+	Entity                   string                     `json:"entity"`
+	Year                     int                        `json:"year"`
+	BudgetShare              bool                       `json:"budget_share"`
+	PriorityMeasuresAnswered *int                       `json:"priority_measures_answered"`
+	Measures                 map[string]json.RawMessage `json:"measures"` // decoded with the path
 }
 
 type rawBudget struct {
@@ -294,15 +298,21 @@ func (d *raw) records(v *validator, f *care.Facts) {
 		if r.Kit != "" && !slices.Contains(kits, r.Kit) {
 			v.fail(p+".kit", "niveau de kit %q inconnu (attendu debutant, intermediaire ou confirme)", r.Kit)
 		}
+		x.Participants = v.participants(p, r.Participants)
+		x.Actions = v.actions(p, r.Actions)
 		f.Exercises = append(f.Exercises, x)
 	}
 	for i, r := range d.OSIS {
 		p := fmt.Sprintf("osis[%d]", i)
-		x := care.OSIS{Entity: v.known(p+".entity", r.Entity), Year: r.Year, BudgetShare: r.BudgetShare, PriorityMeasuresAnswered: r.PriorityMeasuresAnswered}
+		x := care.OSIS{Entity: v.known(p+".entity", r.Entity), Year: r.Year, BudgetShare: r.BudgetShare}
 		checkYear(v, p+".year", r.Year)
-		if r.PriorityMeasuresAnswered < 0 || r.PriorityMeasuresAnswered > 1000 {
-			v.fail(p+".priority_measures_answered", "nombre invalide : %d", r.PriorityMeasuresAnswered)
+		if n := r.PriorityMeasuresAnswered; n != nil {
+			x.PriorityMeasuresAnswered = *n
+			if *n < 0 || *n > 1000 {
+				v.fail(p+".priority_measures_answered", "nombre invalide : %d", *n)
+			}
 		}
+		v.measures(p, r, &x)
 		f.OSIS = append(f.OSIS, x)
 	}
 	for i, r := range d.Budget {

@@ -53,9 +53,11 @@ func TestSchemaMatchesReader(t *testing.T) {
 		}
 	}
 	for name, b := range map[string]string{
-		"level 6":       `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "ad_audits": [{"directory": "x", "date": "2024-01-01", "level": 6, "source": "ADS"}]}`,
-		"unknown field": `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "extra": 1}`,
-		"bad kind":      `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "ET"}]}`,
+		"level 6":        `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "ad_audits": [{"directory": "x", "date": "2024-01-01", "level": 6, "source": "ADS"}]}`,
+		"unknown field":  `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "extra": 1}`,
+		"action status":  `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "exercises": [{"entity": "010000016", "date": "2024-01-01", "actions": [{"title": "x", "status": "fini"}]}]}`,
+		"measure answer": `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "osis": [{"entity": "010000016", "year": 2024, "measures": {"MP01": "yes"}}]}`,
+		"bad kind":       `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "ET"}]}`,
 	} {
 		if validate([]byte(b)) == nil {
 			t.Errorf("%s accepted by the schema", name)

@@ -77,11 +77,16 @@ func ghtFacts(t testing.TB) care.Facts {
 		Exercises: []care.Exercise{
 			{Entity: ej2, Date: d("2024-04-01")},
 			{Entity: ej1, Date: d("2024-03-01"), Kit: "confirme", Scenario: "Rançongiciel sur le DPI",
-				GeneralManagement: ptr(true), Clinical: ptr(false), HotDebrief: d("2024-03-01"), Retex: d("2024-04-15")},
+				GeneralManagement: ptr(true), Clinical: ptr(false), HotDebrief: d("2024-03-01"), Retex: d("2024-04-15"),
+				Participants: []care.Participant{{Role: "directeur de crise", Direction: "direction générale"},
+					{Role: "cadre de santé", Direction: "direction des soins"}, {Role: "observateur"}},
+				Actions: []care.Action{{Title: "Procédures dégradées", Owner: "DSI", Due: d("2024-06-30"), Status: care.ActionInProgress},
+					{Title: "Annuaire de crise", Status: care.ActionTodo}}},
 		},
 		OSIS: []care.OSIS{
 			{Entity: ej1, Year: 2024, BudgetShare: true, PriorityMeasuresAnswered: 43},
-			{Entity: ej1, Year: 2023, PriorityMeasuresAnswered: 12},
+			{Entity: ej1, Year: 2023, PriorityMeasuresAnswered: 3,
+				Measures: map[string]string{"MP01": care.MeasureYes, "MP02": care.MeasurePartial, "MP43": care.MeasureNA}},
 		},
 		Budget: []care.Budget{
 			{Entity: ej1, Year: 2024, DigitalSharePct: ptr(2.5)},

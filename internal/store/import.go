@@ -16,7 +16,9 @@ import (
 // is written or nothing is. It is idempotent: rows are matched on their
 // natural keys (entity FINESS; prerequisite (entity, id); directory id; AD
 // audit id, else (directory, date, source); exposure audit id, else (sorted
-// entities, date, source); exercise (entity, date); oSIS and budget
+// entities, date, source); exercise (entity, date), whose participants
+// and action plan are replaced as a whole; oSIS (its measure checklist
+// replaced as a whole) and budget
 // (entity, year); governance per applicant; dossier step (step, date);
 // payment (date, amount, objective)). A changed value on a known key
 // updates the row, except audits stored with their full report, which are
@@ -171,6 +173,13 @@ func (im importer) exercises(xs []care.Exercise) error {
 		if err != nil {
 			return fmt.Errorf("exercice de crise du %s (%s) : %w", x.Date, x.Entity, err)
 		}
+		changed, err := replacePlan(im.ctx, im.tx, x, listModeOf(o, false))
+		if err != nil {
+			return fmt.Errorf("participants et plan d'action de l'exercice du %s (%s) : %w", x.Date, x.Entity, err)
+		}
+		if changed && o == unchanged {
+			o = updated
+		}
 		im.stats.count(KindExercise, o)
 	}
 	return nil
@@ -180,9 +189,16 @@ func (im importer) osis(os []care.OSIS) error {
 	for _, x := range os {
 		o, err := upsertRow(im.ctx, im.tx, "osis",
 			[]col{{"entity", string(x.Entity)}, {"year", x.Year}},
-			[]col{{"budget_share", x.BudgetShare}, {"priority_measures_answered", x.PriorityMeasuresAnswered}}, false)
+			[]col{{"budget_share", x.BudgetShare}, {"priority_measures_answered", x.Answered()}}, false)
 		if err != nil {
 			return fmt.Errorf("oSIS %d de %s : %w", x.Year, x.Entity, err)
+		}
+		changed, err := replaceMeasures(im.ctx, im.tx, x, listModeOf(o, false))
+		if err != nil {
+			return fmt.Errorf("mesures prioritaires de l'oSIS %d de %s : %w", x.Year, x.Entity, err)
+		}
+		if changed && o == unchanged {
+			o = updated
 		}
 		im.stats.count(KindOSIS, o)
 	}

@@ -58,7 +58,7 @@ func (l loader) load() (care.Facts, error) {
 		f.GHT = &g
 	}
 	parts := []func(*care.Facts) error{l.entities, l.prerequisites, l.directories, l.adAudits, l.exposureAudits,
-		l.exercises, l.osis, l.budgets, l.governance, l.steps, l.payments}
+		l.exercises, l.exercisePlans, l.osis, l.osisMeasures, l.budgets, l.governance, l.steps, l.payments}
 	for _, p := range parts {
 		if err := p(&f); err != nil {
 			return f, err

@@ -18,7 +18,7 @@ import (
 //   - dossier Steps by (date, step); Payments by (date, objective, amount).
 //
 // Lists inside one item (a directory's or an audit's entities, failed
-// checks) keep their order.
+// checks, an exercise's participants and actions) keep their order.
 func SortFacts(f *care.Facts) {
 	slices.SortStableFunc(f.Entities, func(a, b org.Entity) int { return strings.Compare(string(a.FINESS), string(b.FINESS)) })
 	slices.SortStableFunc(f.Prerequisites, func(a, b care.Prerequisite) int {

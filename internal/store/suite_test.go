@@ -74,7 +74,7 @@ func tableCounts(t testing.TB, s *Store) map[string]int {
 	out := map[string]int{}
 	for _, tb := range []string{"ghts", "entities", "ght_members", "applicants", "applicant_entities", "prerequisites",
 		"directories", "directory_entities", "ad_audits", "ad_audit_checks", "exposure_audits", "exposure_audit_entities",
-		"exercises", "osis", "budgets", "governance", "dossier_steps", "payments", "reports"} {
+		"exercises", "exercise_participants", "exercise_actions", "osis", "osis_measures", "budgets", "governance", "dossier_steps", "payments", "reports"} {
 		var n int
 		if err := s.r.QueryRow("SELECT COUNT(*) FROM " + tb).Scan(&n); err != nil {
 			t.Fatalf("COUNT %s : %v", tb, err)
@@ -227,6 +227,27 @@ func testUpdateOnChange(t *testing.T, newConfig func(testing.TB) Config) {
 	if st := mustImport(t, s, h, "test"); st.ByKind[KindExercise].Added != 1 || st.ByKind[KindExercise].Unchanged != 2 {
 		t.Errorf("new exercise: %+v", st.ByKind[KindExercise])
 	}
+
+	// A change in an exercise's action plan alone updates the exercise; in
+	// an oSIS checklist alone, the oSIS record.
+	p := clone(t, h)
+	p.Exercises[1].Actions[0].Status = care.ActionDone
+	p.Exercises[1].Participants = p.Exercises[1].Participants[:1]
+	p.OSIS[1].Measures["MP02"] = care.MeasureYes
+	st = mustImport(t, s, p, "test")
+	if st.ByKind[KindExercise].Updated != 1 || st.ByKind[KindExercise].Unchanged != 2 {
+		t.Errorf("changed action plan: %+v", st.ByKind[KindExercise])
+	}
+	if st.ByKind[KindOSIS].Updated != 1 || st.ByKind[KindOSIS].Unchanged != 1 {
+		t.Errorf("changed oSIS checklist: %+v", st.ByKind[KindOSIS])
+	}
+	got, err = s.LoadFacts(ctx, "ARA-99")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = clone(t, p)
+	SortFacts(&want)
+	assertFactsEqual(t, got, want)
 }
 
 func testRollback(t *testing.T, newConfig func(testing.TB) Config) {

@@ -32,7 +32,11 @@ func (s *Store) RecordExercise(ctx context.Context, x care.Exercise, by string) 
 			x.HotDebrief.String(), x.Retex.String()); err != nil {
 			return fmt.Errorf("enregistrement de l'exercice de crise : %w", err)
 		}
-		return s.trail(ctx, tx, by, ActionExercise, string(x.Entity), fmt.Sprintf("exercice du %s, kit %s", x.Date, x.Kit))
+		if _, err := replacePlan(ctx, tx, x, listFreshRows); err != nil {
+			return fmt.Errorf("participants et plan d'action de l'exercice : %w", err)
+		}
+		return s.trail(ctx, tx, by, ActionExercise, string(x.Entity), fmt.Sprintf("exercice du %s, kit %s, %d participant(s), %d action(s)",
+			x.Date, x.Kit, len(x.Participants), len(x.Actions)))
 	})
 }
 
@@ -59,23 +63,28 @@ func (s *Store) RecordBudget(ctx context.Context, b care.Budget, by string) erro
 }
 
 // RecordOSIS records (or corrects) an entity's oSIS self-assessment for a
-// campaign year. The entity must be stored. by names who records it.
+// campaign year, with its measure checklist when there is one (which then
+// gives the count). The entity must be stored. by names who records it.
 func (s *Store) RecordOSIS(ctx context.Context, o care.OSIS, by string) error {
 	return s.writeTx(ctx, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "établissement", "entities", "finess", string(o.Entity)); err != nil {
 			return err
 		}
+		n := o.Answered()
 		res, err := tx.ExecContext(ctx, `UPDATE osis SET budget_share = $1, priority_measures_answered = $2 WHERE entity = $3 AND year = $4`,
-			o.BudgetShare, o.PriorityMeasuresAnswered, string(o.Entity), o.Year)
+			o.BudgetShare, n, string(o.Entity), o.Year)
 		if err != nil {
 			return fmt.Errorf("enregistrement oSIS %d : %w", o.Year, err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if rows, _ := res.RowsAffected(); rows == 0 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO osis (entity, year, budget_share, priority_measures_answered) VALUES ($1, $2, $3, $4)`,
-				string(o.Entity), o.Year, o.BudgetShare, o.PriorityMeasuresAnswered); err != nil {
+				string(o.Entity), o.Year, o.BudgetShare, n); err != nil {
 				return fmt.Errorf("enregistrement oSIS %d : %w", o.Year, err)
 			}
 		}
-		return s.trail(ctx, tx, by, ActionOSIS, string(o.Entity), fmt.Sprintf("oSIS %d : %d mesures", o.Year, o.PriorityMeasuresAnswered))
+		if _, err := replaceMeasures(ctx, tx, o, listReplace); err != nil {
+			return fmt.Errorf("enregistrement des mesures prioritaires oSIS %d : %w", o.Year, err)
+		}
+		return s.trail(ctx, tx, by, ActionOSIS, string(o.Entity), fmt.Sprintf("oSIS %d : %d mesures", o.Year, n))
 	})
 }

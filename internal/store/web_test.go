@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -68,7 +69,9 @@ func TestWebTables(t *testing.T) {
 			mustImport(t, s, f, "test")
 			yes := true
 			x := care.Exercise{Entity: f.Entities[0].FINESS, Date: civil.MustParse("2025-06-10"), Kit: "confirme",
-				Scenario: "Rançongiciel", GeneralManagement: &yes, Clinical: &yes}
+				Scenario: "Rançongiciel", GeneralManagement: &yes, Clinical: &yes,
+				Participants: []care.Participant{{Role: "directeur de crise", Direction: "direction générale"}},
+				Actions:      []care.Action{{Title: "PCA papier", Owner: "DSI", Due: civil.MustParse("2025-09-01"), Status: care.ActionTodo}}}
 			if err := s.RecordExercise(ctx, x, "rssi"); err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +88,8 @@ func TestWebTables(t *testing.T) {
 			}
 			found := false
 			for _, e := range got.Exercises {
-				if e.Date == x.Date && e.Kit == "confirme" && e.GeneralManagement != nil && *e.GeneralManagement {
+				if e.Date == x.Date && e.Kit == "confirme" && e.GeneralManagement != nil && *e.GeneralManagement &&
+					reflect.DeepEqual(e.Participants, x.Participants) && reflect.DeepEqual(e.Actions, x.Actions) {
 					found = true
 				}
 			}

@@ -202,9 +202,9 @@ func TestEndToEndChromium(t *testing.T) {
 	}
 	run("autres pages",
 		chromedp.Navigate(base+"/entites/010000065/osis?at="+demoAt),
-		chromedp.WaitVisible(chromedp.CSS(`#mesures`)),
-		chromedp.SendKeys(chromedp.CSS(`#annee`), "2025"),
-		chromedp.SendKeys(chromedp.CSS(`#mesures`), "50"),
+		chromedp.WaitVisible(chromedp.CSS(`#mesure_MP01`)),
+		chromedp.SendKeys(chromedp.CSS(`#annee`), "2019"),
+		chromedp.Click(chromedp.CSS(`#mesure_MP01-partiel`)),
 		chromedp.Click(chromedp.CSS(`form.formulaire button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#erreurs`)),
 		shot("09-formulaire-osis-erreurs"),

@@ -30,7 +30,8 @@ type exerciseData struct {
 	Order []string
 }
 
-// exerciseFields are the form's fields in display order, with their labels.
+// exerciseFields are the form's fixed fields in display order, with their
+// labels (allExerciseFields adds the participant and action rows).
 var exerciseFields = []struct{ Name, Label string }{
 	{"date", "Date de l'exercice"},
 	{"kit", "Niveau du kit ANS"},
@@ -43,7 +44,7 @@ var exerciseFields = []struct{ Name, Label string }{
 
 // Label returns the label of a field.
 func (d exerciseData) Label(name string) string {
-	for _, f := range exerciseFields {
+	for _, f := range allExerciseFields {
 		if f.Name == name {
 			return f.Label
 		}
@@ -75,7 +76,7 @@ func (s *Server) exerciseSubmit(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	d := exerciseData{Entity: e, Kits: kits, V: map[string]string{}, Errs: map[string]string{}}
-	for _, f := range exerciseFields {
+	for _, f := range allExerciseFields {
 		d.V[f.Name] = strings.TrimSpace(r.PostForm.Get(f.Name))
 	}
 	if at, err := civil.Parse(r.PostForm.Get("at")); err == nil {
@@ -110,7 +111,7 @@ func (d *exerciseData) fail(field, msg string) {
 	}
 	d.Errs[field] = msg
 	d.Order = nil
-	for _, f := range exerciseFields {
+	for _, f := range allExerciseFields {
 		if _, bad := d.Errs[f.Name]; bad {
 			d.Order = append(d.Order, f.Name)
 		}
@@ -188,5 +189,6 @@ func (s *Server) validateExercise(d *exerciseData) (care.Exercise, bool) {
 			d.fail("retex", "le RETEX ne peut précéder l'exercice")
 		}
 	}
+	d.validatePlan(&x)
 	return x, len(d.Errs) == 0
 }

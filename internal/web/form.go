@@ -11,8 +11,12 @@ import (
 // what was typed, with its French error.
 type field struct {
 	Name, Label, Help string
-	// Kind is "number" or "yesno".
-	Kind     string
+	// Kind is "number", "yesno" or "measure" (an oSIS checklist row).
+	Kind string
+	// Group, when set, opens a titled group of fields before this one;
+	// GroupEnd closes it after.
+	Group    string
+	GroupEnd bool
 	Required bool
 	Value    string
 	Err      string
@@ -23,6 +27,8 @@ type form struct {
 	Title, Intro, Action, Submit string
 	At                           string
 	Fields                       []*field
+	// Note replaces "all fields are required" when some are optional.
+	Note string
 }
 
 // errCount counts the refused fields.

@@ -113,18 +113,28 @@ func (s *Server) budgetHandler() handlerFunc {
 	})
 }
 
-// osisHandler is the D1.O4 form.
+// osisHandler is the D1.O4 form: a checklist of the catalogue's priority
+// measures, or a count when the catalogue lists none.
 func (s *Server) osisHandler() handlerFunc {
 	return s.recordForm(func(e org.Entity) (*form, error) {
-		return osisForm(e, s.now().Year(), s.measuresCount()), nil
+		f := osisForm(e, s.now().Year(), s.measuresCount())
+		if ms := s.measureList(); len(ms) > 0 {
+			osisChecklist(f, ms)
+		}
+		return f, nil
 	}, func(r *http.Request, rq *request, e org.Entity, f *form) error {
 		year, okY := f.integer("annee", 2020, s.now().Year())
 		share, okS := f.yesNo("part_budget")
-		n, okN := f.integer("mesures", 0, s.measuresCount())
+		o := care.OSIS{Entity: e.FINESS, Year: year, BudgetShare: share}
+		okN := true
+		if ms := s.measureList(); len(ms) > 0 {
+			o.Measures, okN = f.checklist(ms)
+		} else {
+			o.PriorityMeasuresAnswered, okN = f.integer("mesures", 0, s.measuresCount())
+		}
 		if !okY || !okS || !okN {
 			return nil
 		}
-		o := care.OSIS{Entity: e.FINESS, Year: year, BudgetShare: share, PriorityMeasuresAnswered: n}
 		return s.st.RecordOSIS(store.WithActor(r.Context(), rq.p.Login), o, rq.p.Login)
 	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,7 +37,11 @@ func TestRecordForms(t *testing.T) {
 	_, page := c.get("/entites/010000040/osis")
 	tok := csrfOf(t, page)
 	osis := func() url.Values {
-		return url.Values{"csrf": {tok}, "annee": {"2025"}, "part_budget": {"oui"}, "mesures": {"43"}, "at": {demoAt}}
+		v := url.Values{"csrf": {tok}, "annee": {"2025"}, "part_budget": {"oui"}, "at": {demoAt}}
+		for i := 1; i <= 43; i++ {
+			v.Set(fmt.Sprintf("mesure_MP%02d", i), care.MeasureAnswers[i%4])
+		}
+		return v
 	}
 	budget := func() url.Values {
 		return url.Values{"csrf": {tok}, "annee": {"2025"}, "part_numerique": {"2,5"}, "etp_ssi": {"1.5"}}
@@ -54,8 +59,8 @@ func TestRecordForms(t *testing.T) {
 		{"/entites/010000040/osis", osis, "annee", "2027", "entre 2020 et 2026"},
 		{"/entites/010000040/osis", osis, "part_budget", "", "répondez par oui ou non"},
 		{"/entites/010000040/osis", osis, "part_budget", "1", "oui ou non attendu"},
-		{"/entites/010000040/osis", osis, "mesures", "44", "entre 0 et 43"},
-		{"/entites/010000040/osis", osis, "mesures", "-1", "entre 0 et 43"},
+		{"/entites/010000040/osis", osis, "mesure_MP07", "peut-être", "réponse invalide : oui, partiellement, non ou non applicable"},
+		{"/entites/010000040/osis", osis, "mesure_MP43", "1", "réponse invalide"},
 		{"/entites/010000040/budget", budget, "part_numerique", "101", "entre 0 et 100"},
 		{"/entites/010000040/budget", budget, "part_numerique", "2,5 %", "n'est pas un nombre"},
 		{"/entites/010000040/budget", budget, "etp_ssi", "", "valeur obligatoire"},

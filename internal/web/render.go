@@ -42,14 +42,15 @@ func templateFuncs() template.FuncMap {
 			}
 			return d.French()
 		},
-		"iso":      func(d civil.Date) string { return d.String() },
-		"kindFr":   kindFr,
-		"kitFr":    kitFr,
-		"yesNo":    yesNo,
-		"category": func(c org.Category) string { return c.French() },
-		"roleFr":   func(r Role) string { return r.French() },
-		"clock":    func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
-		"dict":     dict,
+		"iso":            func(d civil.Date) string { return d.String() },
+		"kindFr":         kindFr,
+		"kitFr":          kitFr,
+		"yesNo":          yesNo,
+		"category":       func(c org.Category) string { return c.French() },
+		"roleFr":         func(r Role) string { return r.French() },
+		"clock":          func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
+		"dict":           dict,
+		"measureAnswers": func() []struct{ Value, Label string } { return measureAnswers },
 	}
 }
 
