@@ -20,7 +20,7 @@
 // (official ADS result, D1.O1), /dossiers/{id}/audits-exposition/nouveau
 // (exposure audit typed in or uploaded as a Vigie or OPSSIES file, D1.O2),
 // /dossiers/{id}/entites/saisie (an EJ or EG, administrators and GHT
-// referents) and /finess/import (FINESS Etalab extraction, administrators).
+// referents), /dossiers/{id}/annuaires/saisie (an AD directory, same roles) and /finess/import (FINESS Etalab extraction, administrators).
 // /dossiers/{id}/cycle records the next step of the dossier's life, by the
 // role that owns it (steps.go); GET /api/v1/applicants/{id}/facts returns
 // the dossier's records restricted to the caller's view (api_records.go).

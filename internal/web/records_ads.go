@@ -29,6 +29,8 @@ func (s *Server) recordRoutes(handle func(pattern string, h http.Handler)) {
 	handle("POST /dossiers/{id}/audits-exposition/nouveau", s.pageUpload(s.exposureEntryHandler, upload))
 	handle("GET /dossiers/{id}/entites/saisie", s.page(s.entityEntryHandler))
 	handle("POST /dossiers/{id}/entites/saisie", s.page(s.entityEntryHandler))
+	handle("GET /dossiers/{id}/annuaires/saisie", s.page(s.directoryEntryHandler))
+	handle("POST /dossiers/{id}/annuaires/saisie", s.page(s.directoryEntryHandler))
 	handle("GET /finess/import", s.page(s.etalabHandler))
 	handle("POST /finess/import", s.pageUpload(s.etalabHandler, maxEtalabBytes+1<<20))
 }
