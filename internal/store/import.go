@@ -156,9 +156,7 @@ func (im importer) directories(ds []care.Directory) error {
 		if err != nil {
 			return fmt.Errorf("établissements de l'annuaire %s : %w", d.ID, err)
 		}
-		if changed && o == unchanged {
-			o = updated
-		}
+		o = merge(o, changed, false)
 		im.stats.count(KindDirectory, o)
 	}
 	return nil
@@ -177,9 +175,7 @@ func (im importer) exercises(xs []care.Exercise) error {
 		if err != nil {
 			return fmt.Errorf("participants et plan d'action de l'exercice du %s (%s) : %w", x.Date, x.Entity, err)
 		}
-		if changed && o == unchanged {
-			o = updated
-		}
+		o = merge(o, changed, false)
 		im.stats.count(KindExercise, o)
 	}
 	return nil
@@ -197,9 +193,7 @@ func (im importer) osis(os []care.OSIS) error {
 		if err != nil {
 			return fmt.Errorf("mesures prioritaires de l'oSIS %d de %s : %w", x.Year, x.Entity, err)
 		}
-		if changed && o == unchanged {
-			o = updated
-		}
+		o = merge(o, changed, false)
 		im.stats.count(KindOSIS, o)
 	}
 	return nil
