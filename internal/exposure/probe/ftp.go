@@ -20,10 +20,7 @@ func (FTP) Name() string { return "ftp" }
 // Ports implements Prober.
 func (FTP) Ports() []int { return []int{21, 2121} }
 
-var ftpProducts = []struct {
-	re      *regexp.Regexp
-	product string
-}{
+var ftpProducts = []productPattern{
 	{regexp.MustCompile(`\(vsFTPd ([0-9.]+)\)`), "vsftpd"},
 	{regexp.MustCompile(`ProFTPD ([0-9.]+[a-z]?)`), "ProFTPD"},
 	{regexp.MustCompile(`Pure-FTPd`), "Pure-FTPd"},
@@ -37,15 +34,7 @@ func ParseFTPGreeting(l string) (*Result, error) {
 		return nil, ErrNoMatch
 	}
 	r := &Result{Service: "ftp", Banner: printable([]byte(l), 255)}
-	for _, p := range ftpProducts {
-		if m := p.re.FindStringSubmatch(l); m != nil {
-			r.Product = p.product
-			if len(m) > 1 {
-				r.Version = m[1]
-			}
-			break
-		}
-	}
+	r.Product, r.Version = matchProduct(ftpProducts, l)
 	return r, nil
 }
 

@@ -17,10 +17,7 @@ func (SMTP) Name() string { return "smtp" }
 // Ports implements Prober.
 func (SMTP) Ports() []int { return []int{25, 587} }
 
-var smtpProducts = []struct {
-	re      *regexp.Regexp
-	product string
-}{
+var smtpProducts = []productPattern{
 	{regexp.MustCompile(`Postfix`), "Postfix"},
 	{regexp.MustCompile(`Exim ([0-9.]+)`), "Exim"},
 	{regexp.MustCompile(`Microsoft ESMTP MAIL Service`), "Microsoft Exchange"},
@@ -34,15 +31,7 @@ func ParseSMTPGreeting(l string) (*Result, error) {
 		return nil, ErrNoMatch
 	}
 	r := &Result{Service: "smtp", Banner: printable([]byte(l), 255)}
-	for _, p := range smtpProducts {
-		if m := p.re.FindStringSubmatch(l); m != nil {
-			r.Product = p.product
-			if len(m) > 1 {
-				r.Version = m[1]
-			}
-			break
-		}
-	}
+	r.Product, r.Version = matchProduct(smtpProducts, l)
 	return r, nil
 }
 
