@@ -11,6 +11,7 @@ import (
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/org"
+	"vigie/internal/report"
 )
 
 //go:embed templates/*.html
@@ -35,7 +36,7 @@ func templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"statusFr":    func(s care.Status) string { return s.French() },
 		"statusClass": func(s care.Status) string { return "statut-" + string(s) },
-		"statusIcon":  statusIcon,
+		"statusIcon":  report.StatusMark,
 		"date": func(d civil.Date) string {
 			if d.IsZero() {
 				return "—"
@@ -52,21 +53,6 @@ func templateFuncs() template.FuncMap {
 		"dict":           dict,
 		"measureAnswers": func() []struct{ Value, Label string } { return measureAnswers },
 	}
-}
-
-// statusIcon is a mark shown next to the status text (never alone).
-func statusIcon(s care.Status) string {
-	switch s {
-	case care.Met:
-		return "✔"
-	case care.NotMet:
-		return "✘"
-	case care.InProgress:
-		return "…"
-	case care.MissingData:
-		return "?"
-	}
-	return "–"
 }
 
 func kindFr(k org.Kind) string {
