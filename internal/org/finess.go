@@ -89,3 +89,21 @@ func (f FINESS) Departement() string {
 
 // String returns the number as stored.
 func (f FINESS) String() string { return string(f) }
+
+// ParseSIREN validates a SIREN company number: 9 digits (spaces tolerated
+// and removed) with a Luhn key.
+func ParseSIREN(s string) (string, error) {
+	s = strings.Join(strings.Fields(s), "")
+	if len(s) != 9 {
+		return "", fmt.Errorf("SIREN %q : un SIREN compte 9 chiffres", s)
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return "", fmt.Errorf("SIREN %q : caractère %q non autorisé (chiffres uniquement)", s, rune(c))
+		}
+	}
+	if !luhn([]byte(s)) {
+		return "", fmt.Errorf("SIREN %s : clé de contrôle (Luhn) invalide", s)
+	}
+	return s, nil
+}

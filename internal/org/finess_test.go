@@ -77,3 +77,16 @@ func FuzzParseFINESS(f *testing.F) {
 		}
 	})
 }
+
+func TestParseSIREN(t *testing.T) {
+	for _, ok := range []string{"732829320", "732 829 320"} {
+		if _, err := ParseSIREN(ok); err != nil {
+			t.Errorf("ParseSIREN(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"732829321", "73282932", "73282932A", ""} {
+		if _, err := ParseSIREN(bad); err == nil {
+			t.Errorf("ParseSIREN(%q) accepted", bad)
+		}
+	}
+}
