@@ -2,7 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"path/filepath"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +50,21 @@ func TestImportOPSSIES(t *testing.T) {
 
 func TestImportOPSSIESUnknownEntity(t *testing.T) {
 	data := t.TempDir()
-	example := filepath.Join(testenv.SharedDir(t), "formats", "opssies", "ng-msp-opssies-instance-care_d1-v13.json")
+	fixture, err := os.ReadFile("../exposure/opssies/testdata/care-d1-prestataire.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := writeFile(t, "prestataire.json", strings.ReplaceAll(string(fixture), "010000024", "000000001"))
+	code, _, errs := run(t, "import", bad, "--data", data)
+	if code != 2 || !strings.Contains(errs, "événement 1, entité 1 : 000000001 : clé de contrôle invalide") {
+		t.Fatalf("exit %d %q", code, errs)
+	}
+}
+
+// The official example (cross-check) names an entity whose FINESS key is invalid.
+func TestImportOfficialOPSSIESExample(t *testing.T) {
+	data := t.TempDir()
+	example := testenv.SharedFile(t, "formats/opssies/ng-msp-opssies-instance-care_d1-v13.json")
 	code, _, errs := run(t, "import", example, "--data", data)
 	if code != 2 || !strings.Contains(errs, "événement 1, entité 1 : 000000001 : clé de contrôle invalide") {
 		t.Fatalf("exit %d %q", code, errs)

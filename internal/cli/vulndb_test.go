@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"vigie/internal/testenv"
 )
 
+// kevSample is the project's KEV fixture (the real entries the version ranges
+// flag, catalogue 2025.08.25).
+const kevSample = "../exposure/vulndb/testdata/kev-sample.json"
+
 func TestVulnDBUpdateFromURLAndStatus(t *testing.T) {
-	feed, err := os.ReadFile(filepath.Join(testenv.SharedDir(t), "data", "kev", "known_exploited_vulnerabilities.json"))
+	feed, err := os.ReadFile(kevSample)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,7 @@ func TestVulnDBUpdateFromURLAndStatus(t *testing.T) {
 		t.Fatal("status failed")
 	}
 	var st vulndbStatusJSON
-	if err := json.Unmarshal(out.Bytes(), &st); err != nil || !st.KEVInstalled || st.KEVCount != 1404 || st.CatalogVersion != "2025.08.25" || st.CVEsInKEV == 0 {
+	if err := json.Unmarshal(out.Bytes(), &st); err != nil || !st.KEVInstalled || st.KEVCount != 28 || st.CatalogVersion != "2025.08.25" || st.CVEsInKEV == 0 {
 		t.Errorf("status %+v (%v)", st, err)
 	}
 	env, out, _ = outTestEnv(map[string]string{"XDG_DATA_HOME": xdg})
@@ -53,7 +55,7 @@ func TestVulnDBUpdateFromURLAndStatus(t *testing.T) {
 func TestVulnDBUpdateFromFileAndErrors(t *testing.T) {
 	data := t.TempDir()
 	env, _, errb := outTestEnv(nil)
-	if code := runOut(env, runVulnDB, "update", "--from", filepath.Join(testenv.SharedDir(t), "data", "kev", "known_exploited_vulnerabilities.json"), "--data", data); code != 0 {
+	if code := runOut(env, runVulnDB, "update", "--from", kevSample, "--data", data); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
 	bad := filepath.Join(t.TempDir(), "kev.json")

@@ -58,3 +58,15 @@ func SharedDir(t testing.TB) string {
 		dir = parent
 	}
 }
+
+// SharedFile returns the path of a reference file under ../shared (rel is
+// slash-separated, e.g. "data/kev/known_exploited_vulnerabilities.json").
+// A clone of the project alone has no ../shared: the cross-check is then
+// skipped, and fails under CI where the folder is required.
+func SharedFile(t testing.TB, rel string) string {
+	t.Helper()
+	p := filepath.Join(SharedDir(t), filepath.FromSlash(rel))
+	_, err := os.Stat(p)
+	Need(t, err == nil, "fichier de référence ../shared/"+rel)
+	return p
+}

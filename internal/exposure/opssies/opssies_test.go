@@ -19,13 +19,60 @@ import (
 	"vigie/internal/testenv"
 )
 
+// readShared reads an official OPSSIES file from ../shared (cross-checks:
+// skipped on a clone of the project alone, required under CI).
 func readShared(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testenv.SharedDir(t), "formats", "opssies", name))
+	data, err := os.ReadFile(testenv.SharedFile(t, "formats/opssies/"+name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// Fixtures written for the tests (testdata/): a provider's CaRE D1 file and a
+// SILENE file holding an ADS event and an exposure event.
+const (
+	fixtureCareD1 = "care-d1-prestataire.json"
+	fixtureSILENE = "silene-ad-et-exposition.json"
+)
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// ownSchema is the project's own description of the CaRE D1 profile.
+const ownSchema = "../../../docs/opssies-care-d1.schema.json"
+
+// validateOwn checks a document against the project's own schema.
+func validateOwn(t *testing.T, data []byte) error {
+	t.Helper()
+	raw, err := os.ReadFile(ownSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("%s: %v", ownSchema, err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("file:///vigie/opssies-care-d1.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("file:///vigie/opssies-care-d1.json")
+	if err != nil {
+		t.Fatalf("compile %s: %v", ownSchema, err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch.Validate(inst)
 }
 
 const rawSchema = "ng-msp-opssies-schema-multi-refs-v13-raw.json"
@@ -101,6 +148,41 @@ func validate(t *testing.T, data []byte) []error {
 	return errs
 }
 
+func TestOwnSchemaOnFixtures(t *testing.T) {
+	for _, name := range []string{fixtureCareD1, fixtureSILENE} {
+		doc := readFixture(t, name)
+		if err := validateOwn(t, doc); err != nil {
+			t.Errorf("%s rejected by the project's schema: %v", name, err)
+		}
+		for _, bad := range []struct{ from, to string }{
+			{`"amber"`, `"pink"`},
+			{`"eventType": `, `"eventType": 99, "x": `},
+			{`"stakeholderRoleType": 4`, `"stakeholderRoleType": 9`},
+			{`"level": 1`, `"level": "1"`},
+			{`"dateType": 7`, `"dateType": 7.5`},
+			{`"__text": "2025`, `"__text": "2025-`},
+			{`"AS64500"`, `"64500"`},
+		} {
+			if !bytes.Contains(doc, []byte(bad.from)) {
+				continue
+			}
+			mut := bytes.Replace(doc, []byte(bad.from), []byte(bad.to), 1)
+			if err := validateOwn(t, mut); err == nil {
+				t.Errorf("%s: the project's schema accepted %s → %s", name, bad.from, bad.to)
+			}
+		}
+	}
+}
+
+// The project's schema accepts the official examples (cross-check).
+func TestOwnSchemaOnOfficialExamples(t *testing.T) {
+	for _, name := range []string{"ng-msp-opssies-instance-care_d1-v13.json", "ng-msp-opssies-instance-cert_sante-v13.json"} {
+		if err := validateOwn(t, readShared(t, name)); err != nil {
+			t.Errorf("official %s rejected by the project's schema: %v", name, err)
+		}
+	}
+}
+
 func TestValidatorOnOfficialExample(t *testing.T) {
 	ex := readShared(t, "ng-msp-opssies-instance-care_d1-v13.json")
 	// The example uses two codes newer than the v13 lists (name type 6 for a
@@ -153,6 +235,16 @@ func TestWriteValidatesAgainstOfficialSchemas(t *testing.T) {
 	}
 	if errs := validate(t, buf.Bytes()); len(errs) > 0 {
 		t.Errorf("output rejected by the official schemas: %v", errs)
+	}
+}
+
+func TestWrite(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write(&buf, sampleAudit(), params()); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if err := validateOwn(t, buf.Bytes()); err != nil {
+		t.Errorf("output rejected by the project's schema: %v", err)
 	}
 
 	var doc Document
@@ -228,7 +320,17 @@ func paths(t *testing.T, data []byte) map[string]bool {
 }
 
 func TestWriteFollowsExampleStructure(t *testing.T) {
-	example := paths(t, readShared(t, "ng-msp-opssies-instance-care_d1-v13.json"))
+	checkSameStructure(t, readFixture(t, fixtureCareD1))
+}
+
+func TestWriteFollowsOfficialExampleStructure(t *testing.T) {
+	checkSameStructure(t, readShared(t, "ng-msp-opssies-instance-care_d1-v13.json"))
+}
+
+// checkSameStructure compares the key paths of our output with an example's.
+func checkSameStructure(t *testing.T, exampleDoc []byte) {
+	t.Helper()
+	example := paths(t, exampleDoc)
 	var buf bytes.Buffer
 	if err := Write(&buf, sampleAudit(), params()); err != nil {
 		t.Fatal(err)
@@ -342,6 +444,29 @@ func TestFileName(t *testing.T) {
 	}
 }
 
+func TestReadFixtures(t *testing.T) {
+	ss, err := Parse(readFixture(t, fixtureCareD1))
+	if err != nil {
+		t.Fatalf("care_d1 fixture: %v", err)
+	}
+	if len(ss) != 1 || ss[0].Source != "prestataire" || ss[0].Entities[0] != "010000024" || ss[0].Level != 1 || len(ss[0].Domains) != 3 || !ss[0].CompletePerimeter {
+		t.Errorf("care_d1 summary %+v", ss)
+	}
+	if ss[0].Date.Format(DateLayout) != "20250304-101500" || ss[0].Provider != "732829320" {
+		t.Errorf("date %v provider %q", ss[0].Date, ss[0].Provider)
+	}
+	if ss[0].NoCritical == nil || !*ss[0].NoCritical || ss[0].Counts != nil {
+		t.Errorf("level 1 of a provider file should imply no critical, counts unknown: %+v", ss[0])
+	}
+	ss, err = Parse(readFixture(t, fixtureSILENE))
+	if err != nil {
+		t.Fatalf("SILENE fixture: %v", err)
+	}
+	if len(ss) != 1 || ss[0].Source != "SILENE" || ss[0].Entities[0] != "010000024" || ss[0].NoCritical != nil || ss[0].Date.Format(DateLayout) != "20250203-170512" {
+		t.Errorf("SILENE summary (the ADS event must be skipped) %+v", ss)
+	}
+}
+
 func TestReadExamples(t *testing.T) {
 	ss, err := Parse(readShared(t, "ng-msp-opssies-instance-care_d1-v13.json"))
 	if err != nil {
@@ -383,12 +508,12 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestReadErrorsNamePath(t *testing.T) {
-	base := string(readShared(t, "ng-msp-opssies-instance-care_d1-v13.json"))
+	base := string(readFixture(t, fixtureCareD1))
 	cases := map[string]string{
-		strings.Replace(base, `"20240115-141742"`, `"2024-01-15"`, 1):                    "events.event[0].dates[0].__text",
+		strings.Replace(base, `"20250304-101500"`, `"2025-03-04"`, 1):                    "events.event[0].dates[0].__text",
 		strings.Replace(base, `"dateType": 7`, `"dateType": 4`, 1):                       "dateType 7",
 		strings.Replace(base, `"level": 1`, `"level": "un"`, 1):                          "events.event[0].outcome.level",
-		strings.Replace(base, `"000000001"`, `"12345"`, 1):                               "events.event[0].stakeholders[0].stakeholderId[0].__text",
+		strings.Replace(base, `"__text": "010000024"`, `"__text": "12345"`, 2):           "events.event[0].stakeholders[0].stakeholderId[0].__text",
 		strings.Replace(base, `"stakeholderRoleType": 4`, `"stakeholderRoleType": 1`, 1): "aucune entité",
 		strings.Replace(base, `"eventType": 29`, `"eventType": 27`, 1):                   "aucun événement",
 		strings.Replace(base, `"domains": [`, `"domains": [3,`, 1):                       "events.event[0].scopes[0].domains[0]",
@@ -411,11 +536,11 @@ func TestReadErrorsNamePath(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	// Seeds are the official examples, compacted (the fuzzer stalls on the
-	// indented 6–10 KB originals).
-	for _, name := range []string{"ng-msp-opssies-instance-care_d1-v13.json", "ng-msp-opssies-instance-cert_sante-v13.json"} {
+	// Seeds are the test fixtures, compacted (the fuzzer stalls on indented
+	// multi-kilobyte documents).
+	for _, name := range []string{fixtureCareD1, fixtureSILENE} {
 		var c bytes.Buffer
-		if err := json.Compact(&c, readShared(f, name)); err != nil {
+		if err := json.Compact(&c, readFixture(f, name)); err != nil {
 			f.Fatal(err)
 		}
 		f.Add(c.Bytes())
@@ -438,7 +563,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func BenchmarkParseExample(b *testing.B) {
-	data := readShared(b, "ng-msp-opssies-instance-cert_sante-v13.json")
+	data := readFixture(b, fixtureSILENE)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		if _, err := Parse(data); err != nil {

@@ -79,7 +79,7 @@ func TestMatch(t *testing.T) {
 }
 
 func TestSeverityAndFindings(t *testing.T) {
-	c, err := ParseKEV(kevSnapshot(t))
+	c, err := ParseKEV(kevSample(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestInstallOpenStatus(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, kevFile)); err == nil {
 		t.Fatal("invalid feed written")
 	}
-	c, err := Install(dir, kevSnapshot(t), "snapshot.json", now)
+	c, err := Install(dir, kevSample(t), "snapshot.json", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestInstallOpenStatus(t *testing.T) {
 }
 
 func TestFetchLoopback(t *testing.T) {
-	data := kevSnapshot(t)
+	data := kevSample(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/kev.json" {
 			http.NotFound(w, r)

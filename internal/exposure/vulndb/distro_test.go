@@ -10,7 +10,7 @@ import (
 // A version-only match on a distribution package is lowered and explained;
 // the same version from an upstream build is not.
 func TestDistributionBuildLowersVersionOnlyFindings(t *testing.T) {
-	c, err := ParseKEV(kevSnapshot(t))
+	c, err := ParseKEV(kevSample(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,32 @@ func TestParseRealKEVSnapshot(t *testing.T) {
 	}
 }
 
+func TestParseKEVSample(t *testing.T) {
+	c, err := ParseKEV(kevSample(t))
+	if err != nil {
+		t.Fatalf("ParseKEV: %v", err)
+	}
+	if c.CatalogVersion == "" || c.DateReleased.IsZero() || c.Count != len(c.Vulnerabilities) || c.Count == 0 {
+		t.Fatalf("catalog header %q %v %d/%d", c.CatalogVersion, c.DateReleased, c.Count, len(c.Vulnerabilities))
+	}
+	e, ok := findKEV(c, "CVE-2024-3400")
+	if !ok || e.VendorProject != "Palo Alto Networks" || e.DateAdded == "" {
+		t.Errorf("CVE-2024-3400 entry: %+v (found %v)", e, ok)
+	}
+	// The sample must hold every CVE the ranges flag, so that the tests
+	// built on it see the same KEV flags as on the real catalogue.
+	checkRangesKEVFlags(t, c)
+}
+
+func findKEV(c *Catalog, cve string) (KEVEntry, bool) {
+	for _, e := range c.Vulnerabilities {
+		if e.CVEID == cve {
+			return e, true
+		}
+	}
+	return KEVEntry{}, false
+}
+
 // Every CVE flagged "kev" in ranges.json is in the snapshot, and every range
 // CVE present in the snapshot is flagged (the data file must not drift).
 func TestRangesKEVFlagsMatchSnapshot(t *testing.T) {
@@ -34,6 +60,11 @@ func TestRangesKEVFlagsMatchSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkRangesKEVFlags(t, c)
+}
+
+func checkRangesKEVFlags(t *testing.T, c *Catalog) {
+	t.Helper()
 	in := map[string]bool{}
 	for _, e := range c.Vulnerabilities {
 		in[e.CVEID] = true
