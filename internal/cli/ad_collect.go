@@ -189,13 +189,17 @@ func adAudit(ctx context.Context, env *Env, args []string) error {
 	var save saveFlags
 	save.register(fs)
 	directory := fs.String("directory", "", "avec --save : identifiant de l'annuaire dans le dossier (ex. ad-chu)")
-	fs.Usage = adUsageFunc(env, fs, "vigie ad audit --dc HÔTE --user COMPTE [options] [--save --directory ID]")
+	queue := fs.Bool("queue", false, "mettre l'audit en file avec la connexion enregistrée de l'annuaire --directory (exécuté par « vigie worker » ou « vigie serve »)")
+	fs.Usage = adUsageFunc(env, fs, "vigie ad audit --dc HÔTE --user COMPTE [options] [--save --directory ID] | --queue --directory ID")
 	pos, err := adParse(fs, args)
 	if err != nil {
 		return adDone(err)
 	}
 	if len(pos) > 0 {
 		return usagef("vigie ad audit : argument inattendu %q", pos[0])
+	}
+	if *queue {
+		return queueAD(ctx, env, &save, *directory)
 	}
 	switch *format {
 	case "table", "json", "html":

@@ -61,6 +61,7 @@ func commands() []command {
 		{"exposure", "audit d'exposition internet (périmètre, scan, vulnérabilités)", runExposure},
 		{"vulndb", "base locale de vulnérabilités (KEV CISA)", runVulnDB},
 		{"serve", "serveur web : interface en français et API JSON", runServe},
+		{"worker", "exécutant des audits en file (sans serveur web)", runWorker},
 		{"user", "comptes de l'interface web (création, mot de passe, jeton d'API)", runUser},
 	}
 }

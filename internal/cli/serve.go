@@ -7,12 +7,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"vigie/internal/web"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER]"
+	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--workers exposure=2,ad=1|0]"
 	fs := newFlags(env, "serve", usage)
 	var sf storeFlags
 	sf.register(fs)
@@ -20,12 +21,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	demoMode := fs.Bool("demo", false, "charger le GHT de démonstration et créer des comptes de démonstration (base temporaire sans --data ni --database)")
 	certFile := fs.String("tls-cert", "", "certificat TLS (PEM) : servir en HTTPS")
 	keyFile := fs.String("tls-key", "", "clé privée TLS (PEM)")
+	workers := fs.String("workers", "exposure=2,ad=1", "exécutants d'audits en file dans ce processus, par file ; 0 : aucun (des « vigie worker » s'en chargent)")
+	var jf jobFlags
+	jf.register(fs)
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 0 {
 		return usagef("serve : aucun argument attendu (usage : vigie %s)", usage)
+	}
+	queues, err := parseQueues(*workers)
+	if err != nil {
+		return usagef("serve : --workers %v", err)
 	}
 	if (*certFile == "") != (*keyFile == "") {
 		return usagef("serve : --tls-cert et --tls-key vont ensemble")
@@ -54,6 +62,21 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "  %-15s %s  — %s\n", a.Login, a.Password, a.Note)
 		}
 		fmt.Fprintln(env.Stdout, "Astuce : les données de démonstration sont datées ; ajoutez ?at=2025-06-15 à l'adresse d'un dossier.")
+	}
+	eng, err := openJobs(ctx, env, st, queues, &jf, log)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	if len(queues) > 0 && (queues["exposure"] > 0 || queues["ad"] > 0) {
+		if err := eng.Start(ctx); err != nil {
+			return err
+		}
+		defer func() {
+			stop, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			eng.Stop(stop)
+		}()
 	}
 	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env)})
 	if err != nil {

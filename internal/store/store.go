@@ -51,6 +51,8 @@ type Store struct {
 	r      *sql.DB // reads (SQLite: several connections in WAL mode; PostgreSQL: same as w)
 	key    []byte
 	now    func() time.Time
+	// where is the SQLite file path or the PostgreSQL DSN (see Location).
+	where string
 }
 
 // Open opens (creating if needed) the database described by cfg and brings
@@ -112,7 +114,7 @@ func (s *Store) openSQLite(ctx context.Context, dsn, dataDir string) error {
 	if err != nil {
 		return err
 	}
-	s.engine = SQLite
+	s.engine, s.where = SQLite, path
 	const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	// The writer opens first and switches the file to WAL, so that readers
 	// never race the journal-mode change.
@@ -142,7 +144,7 @@ func (s *Store) openPostgres(ctx context.Context, dsn string) error {
 	if err != nil {
 		return fmt.Errorf("adresse PostgreSQL invalide : %w", err)
 	}
-	s.engine = Postgres
+	s.engine, s.where = Postgres, dsn
 	db := sql.OpenDB(stdlib.GetConnector(*cfg))
 	db.SetMaxOpenConns(10)
 	db.SetMaxIdleConns(5)

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigie/internal/ad"
+	"vigie/internal/exposure"
+	"vigie/internal/exposure/portscan"
+	"vigie/internal/exposure/scope"
+	"vigie/internal/jobs"
+	"vigie/internal/store"
+	"vigie/internal/web"
+)
+
+// jobEngines wires the audit engines of the job workers: the same as the
+// UI's (newEngines), behind the jobs package's function types.
+func jobEngines(env *Env) jobs.Engines {
+	e := engines{env: env}
+	return jobs.Engines{
+		ParsePorts: portscan.ParseSet,
+		Exposure: func(ctx context.Context, p *scope.Perimeter, ports []int, progress func(done, total uint64, open int)) (*exposure.Audit, error) {
+			return e.ExposureAudit(ctx, web.ExposureRequest{Perimeter: p, Ports: ports}, progress)
+		},
+		AD: func(ctx context.Context, c store.ADConnection, progress func(string, int)) (*ad.Report, error) {
+			return e.ADAudit(ctx, c, progress)
+		},
+	}
+}
+
+// parseQueues reads « exposure=4,ad=1 » (« 0 »: no queue).
+func parseQueues(spec string) (map[string]int, error) {
+	out := map[string]int{}
+	if strings.TrimSpace(spec) == "0" {
+		return out, nil
+	}
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, n, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, fmt.Errorf("« %s » : attendu FILE=NOMBRE (exposure=4,ad=1)", part)
+		}
+		v, err := strconv.Atoi(n)
+		if err != nil || v < 0 || v > 1000 {
+			return nil, fmt.Errorf("« %s » : nombre de tâches simultanées invalide (de 0 à 1000)", part)
+		}
+		if name != jobs.QueueExposure && name != jobs.QueueAD {
+			return nil, fmt.Errorf("« %s » : file inconnue (exposure, ad)", part)
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+// jobFlags are the settings of the processes that run audit jobs.
+type jobFlags struct {
+	id           string
+	jobTimeout   time.Duration
+	rescueAfter  time.Duration
+	pollInterval time.Duration
+	schedule     bool
+	tick         time.Duration
+}
+
+func (j *jobFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.StringVar(&j.id, "id", "", "nom de ce processus parmi les exécutants (défaut : machine-pid)")
+	fs.DurationVar(&j.jobTimeout, "job-timeout", jobs.DefaultJobTimeout, "durée maximale d'une tentative d'audit")
+	fs.DurationVar(&j.rescueAfter, "rescue-after", 0, "délai après lequel une tâche dont l'exécutant a disparu est reprise par un autre (défaut : durée maximale + 15 min)")
+	fs.DurationVar(&j.pollInterval, "poll-interval", 0, "intervalle de recherche de tâches (défaut : 1 s)")
+	fs.BoolVar(&j.schedule, "schedule", true, "mettre en file les audits planifiés à leur date (le processus élu s'en charge)")
+	fs.DurationVar(&j.tick, "schedule-interval", jobs.DefaultTickInterval, "intervalle de recherche des audits planifiés arrivés à échéance")
+}
+
+// openJobs opens the job engine on st; queues empty opens an engine that
+// only enqueues and reads jobs.
+func openJobs(ctx context.Context, env *Env, st *store.Store, queues map[string]int, jf *jobFlags, log *slog.Logger) (*jobs.Engine, error) {
+	cfg := jobs.Config{Store: st, Queues: queues, Engines: jobEngines(env), Logger: log, Now: env.Now}
+	if jf != nil {
+		cfg.ID, cfg.JobTimeout, cfg.RescueAfter, cfg.PollInterval = jf.id, jf.jobTimeout, jf.rescueAfter, jf.pollInterval
+		if jf.schedule {
+			cfg.Scheduler = newScheduler(st, jf.tick)
+		}
+	}
+	return jobs.Open(ctx, cfg)
+}

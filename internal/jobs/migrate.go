@@ -1,0 +1,59 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// riverMigrationLock is the PostgreSQL advisory lock that serialises River's
+// migrations when several processes start at once (Vigie's own use 7461626).
+const riverMigrationLock = 7461627
+
+// migratePostgres brings River's tables up to date in one transaction
+// holding an advisory lock: two workers starting together migrate once.
+func migratePostgres(ctx context.Context, pool *pgxpool.Pool, drv *riverpgxv5.Driver, log *slog.Logger) error {
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: log})
+	if err != nil {
+		return fmt.Errorf("migrations de River : %w", err)
+	}
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, riverMigrationLock); err != nil {
+			return err
+		}
+		_, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("migrations de River : %w", err)
+	}
+	return nil
+}
+
+// migrateSQLite brings River's tables up to date in one immediate
+// transaction (the pool opens them so), which other processes wait for.
+func migrateSQLite(ctx context.Context, db *sql.DB, drv *riversqlite.Driver, log *slog.Logger) error {
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: log})
+	if err != nil {
+		return fmt.Errorf("migrations de River : %w", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrations de River : %w", err)
+	}
+	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("migrations de River : %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrations de River : %w", err)
+	}
+	return nil
+}
