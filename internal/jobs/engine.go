@@ -226,6 +226,7 @@ func (e *Engine) riverConfig() (*river.Config, error) {
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
 		MaxAttempts:          MaxAttempts,
 		Logger:               e.log,
 		ErrorHandler:         errorHandler{e: e},

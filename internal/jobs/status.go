@@ -70,6 +70,9 @@ func (j Job) Finished() bool {
 
 // StateFr names the job's state in French.
 func (j Job) StateFr() string {
+	if !j.Finished() && j.State != string(rivertype.JobStateRunning) && len(j.Errors) > 0 {
+		return "en échec, nouvelle tentative prévue"
+	}
 	return map[string]string{
 		string(rivertype.JobStateAvailable): "en attente", string(rivertype.JobStateScheduled): "planifiée",
 		string(rivertype.JobStatePending): "en attente", string(rivertype.JobStateRunning): "en cours",
