@@ -1,0 +1,86 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"vigie/internal/care"
+	"vigie/internal/store"
+)
+
+// TestSchedulerEnqueuesDueAuditOnce runs two engines on one database with
+// the scheduler on: the due exposure audit of a schedule is enqueued once,
+// run, and the next one is planned 30 days later.
+func TestSchedulerEnqueuesDueAuditOnce(t *testing.T) {
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, ej := openTestStore(t, db.dsn(t), testKey())
+			ref, err := st.SavePerimeterSnapshot(ctx, "net 192.0.2.0/30\n", "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.SaveSchedule(ctx, store.Schedule{Kind: store.ScheduleExposure, Applicant: string(ej), Subject: string(ej),
+				Perimeter: ref, Ports: "443", EveryDays: 30, Enabled: true}, "rssi"); err != nil {
+				t.Fatal(err)
+			}
+			cat, err := care.DefaultCatalogue()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fake := &fakeExposure{}
+			var engines []*Engine
+			for i := range 2 {
+				p := &Planner{Store: st, Catalogue: cat}
+				e, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: fake.engines(),
+					ID: fmt.Sprintf("e%d", i), PollInterval: 100 * time.Millisecond, Scheduler: p.SchedulerConfig(time.Second)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer e.Close()
+				if err := e.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				defer e.Stop(ctx)
+				engines = append(engines, e)
+			}
+			deadline := time.Now().Add(60 * time.Second)
+			var list []Job
+			for {
+				if list, err = engines[0].Jobs(ctx, ListFilter{}); err != nil {
+					t.Fatal(err)
+				}
+				if len(list) > 0 && list[0].Finished() {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("aucun audit planifié terminé en 60 s : %+v", list)
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			time.Sleep(4 * time.Second) // several more ticks
+			if list, err = engines[0].Jobs(ctx, ListFilter{}); err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 1 || list[0].State != "completed" || list[0].Schedule != "exposure:"+string(ej) || list[0].By != SchedulerActor {
+				t.Fatalf("tâches après plusieurs passages du planificateur : %+v", list)
+			}
+			runs, err := st.ScheduleRuns(ctx, "exposure:"+string(ej))
+			if err != nil || len(runs) != 1 || runs[0].JobID != list[0].ID || runs[0].DueOn.String() != list[0].DueOn {
+				t.Fatalf("lancements enregistrés : %v %+v", err, runs)
+			}
+			scs, _ := st.Schedules(ctx, string(ej))
+			f, _ := st.LoadFacts(ctx, string(ej))
+			p := &Planner{Store: st, Catalogue: cat}
+			next := p.PlanOf(scs[0], &f, runs[0].DueOn).Next()
+			if next != runs[0].DueOn.AddDays(30) {
+				t.Fatalf("prochain audit %s, attendu %s", next, runs[0].DueOn.AddDays(30))
+			}
+			if fake.calls.Load() != 1 {
+				t.Fatalf("%d scans, attendu 1", fake.calls.Load())
+			}
+		})
+	}
+}
