@@ -92,5 +92,8 @@ func openJobs(ctx context.Context, env *Env, st *store.Store, queues map[string]
 			cfg.Scheduler = newScheduler(st, jf.tick)
 		}
 	}
+	if len(queues) > 0 {
+		wireAlerts(&cfg, alertNotifier(env, st), log)
+	}
 	return jobs.Open(ctx, cfg)
 }

@@ -70,6 +70,9 @@ type Config struct {
 	Scheduler *SchedulerConfig
 	// OnFailure is called when an attempt of an audit job fails (alerts).
 	OnFailure func(ctx context.Context, j Job)
+	// OnStored is called once an audit job has stored its audit (alerts);
+	// kind is store.AuditExposure or store.AuditAD.
+	OnStored func(ctx context.Context, kind store.AuditKind, auditID string, args any)
 	// Logger receives the engine's logs (discarded when nil).
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil).

@@ -76,6 +76,8 @@ func (w *exposureWorker) Work(ctx context.Context, job *river.Job[ExposureArgs])
 		Source: care.SourceVigie}
 	if _, err := e.cfg.Store.SaveExposureAudit(store.WithActor(ctx, a.By), sum, blob); err != nil && !errors.Is(err, store.ErrExists) {
 		return fmt.Errorf("enregistrement de l'audit : %w", err)
+	} else if err == nil && e.cfg.OnStored != nil {
+		e.cfg.OnStored(context.WithoutCancel(ctx), store.AuditExposure, id, a)
 	}
 	progress.set(100, "terminé")
 	return river.RecordOutput(ctx, output{AuditID: id, Complete: audit.Complete})
@@ -128,6 +130,8 @@ func (w *adWorker) Work(ctx context.Context, job *river.Job[ADArgs]) error {
 		Source: care.SourceVigie, FailedChecks: s.FailedIDs}
 	if _, err := e.cfg.Store.SaveADAudit(store.WithActor(ctx, a.By), sum, blob); err != nil && !errors.Is(err, store.ErrExists) {
 		return fmt.Errorf("enregistrement du rapport : %w", err)
+	} else if err == nil && e.cfg.OnStored != nil {
+		e.cfg.OnStored(context.WithoutCancel(ctx), store.AuditAD, id, a)
 	}
 	progress.set(100, "terminé")
 	return river.RecordOutput(ctx, output{AuditID: id, Complete: true})
