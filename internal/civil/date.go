@@ -4,6 +4,7 @@ package civil
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -24,6 +25,28 @@ func Parse(s string) (Date, error) {
 		return Date{}, fmt.Errorf("date %q invalide (attendu AAAA-MM-JJ)", s)
 	}
 	return Of(t), nil
+}
+
+// FrenchLayout is the French form "JJ/MM/AAAA" accepted from people.
+const FrenchLayout = "02/01/2006"
+
+// ParseInput reads a date typed by a person: "AAAA-MM-JJ" or "JJ/MM/AAAA"
+// (one-digit day or month accepted in the French form). Files keep the
+// single ISO form (Parse).
+func ParseInput(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		t, err := time.Parse("2/1/2006", s)
+		if err != nil || !strings.HasSuffix(s, fmt.Sprintf("/%04d", t.Year())) {
+			return Date{}, fmt.Errorf("date %q invalide (attendu JJ/MM/AAAA ou AAAA-MM-JJ)", s)
+		}
+		return Of(t), nil
+	}
+	d, err := Parse(s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q invalide (attendu JJ/MM/AAAA ou AAAA-MM-JJ)", s)
+	}
+	return d, nil
 }
 
 // MustParse is Parse for literals in tests and embedded data known to be valid.

@@ -36,3 +36,19 @@ func TestCompare(t *testing.T) {
 		t.Fatal("order broken")
 	}
 }
+
+func TestParseInput(t *testing.T) {
+	for in, want := range map[string]string{
+		"2025-06-30": "2025-06-30", "30/06/2025": "2025-06-30", " 1/7/2025 ": "2025-07-01", "29/02/2024": "2024-02-29",
+	} {
+		d, err := ParseInput(in)
+		if err != nil || d.String() != want {
+			t.Errorf("ParseInput(%q) = %s, %v; want %s", in, d, err, want)
+		}
+	}
+	for _, in := range []string{"", "30/06/25", "31/06/2025", "29/02/2025", "2025/06/30", "30-06-2025", "06/30/2025", "30/06/02025"} {
+		if _, err := ParseInput(in); err == nil {
+			t.Errorf("ParseInput(%q) accepted", in)
+		}
+	}
+}
