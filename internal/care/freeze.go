@@ -9,7 +9,7 @@ import (
 
 // Dossier steps the engine reads.
 const (
-	StepDeclared            = "declared"
+	StepDeclared             = "declared"
 	StepCandidatureValidated = "candidature_validated"
 )
 
