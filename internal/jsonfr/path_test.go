@@ -3,6 +3,7 @@ package jsonfr
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +74,19 @@ func indexOf(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+func TestKeyPath(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a": 1, "extra": 2}`:                              "extra",
+		`{"counts": {"critical": 0, "severe": 1}}`:          "counts.severe",
+		`{"payments": [{"amount_eur": 1}, {"montant": 2}]}`: "payments[1].montant",
+		`{"a": [1, [2, {"b": {"montant": 3}}]]}`:            "a[1][1].b.montant",
+		`{"a": "montant"}`:                                  "montant",
+	} {
+		key := want[strings.LastIndexAny(want, ".]")+1:]
+		if got := KeyPath([]byte(in), key); got != want {
+			t.Errorf("KeyPath(%s, %q) = %q, want %q", in, key, got, want)
+		}
+	}
 }
