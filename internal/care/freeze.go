@@ -2,6 +2,7 @@ package care
 
 import (
 	"fmt"
+	"sort"
 
 	"vigie/internal/civil"
 	"vigie/internal/org"
@@ -104,6 +105,8 @@ func (e *evaluator) posture() *Posture {
 		}
 		p.Exposure = append(p.Exposure, xp)
 	}
+	sort.Slice(p.Directories, func(i, j int) bool { return p.Directories[i].Directory < p.Directories[j].Directory })
+	sort.Slice(p.Exposure, func(i, j int) bool { return p.Exposure[i].Entity < p.Exposure[j].Entity })
 	return p
 }
 
