@@ -83,12 +83,7 @@ func (e *evaluator) cadencePhase(dates []civil.Date, max int, what string) caden
 	}
 	c.expected = end.DaysSince(start) / max
 	c.used = c.done
-	due := prev.AddDays(max)
-	if !due.After(e.deadline) || e.deadline.IsZero() {
-		c.next = &Next{Action: fmt.Sprintf("prochain %s au plus tard le %s", what, due.French()), Due: due}
-	} else {
-		c.next = &Next{Action: fmt.Sprintf("rythme tenu jusqu'à la date limite du %s ; pour le pilotage, prochain %s au plus tard le %s", e.deadline.French(), what, due.French()), Due: due}
-	}
+	c.next = e.cadenceNext(what, prev.AddDays(max), len(gaps) > 0)
 	count := fmt.Sprintf("%s pour %s depuis le %s (%s)", Plural(c.done, "audit réalisé", "audits réalisés"),
 		Plural(c.expected, "attendu", "attendus"), start.French(), e.phaseFrom)
 	if before > 0 {
@@ -111,6 +106,22 @@ func (e *evaluator) cadencePhase(dates []civil.Date, max int, what string) caden
 		c.reason = fmt.Sprintf("un %s au moins tous les %d jours depuis le début de la phase, dernier le %s ; %s", what, max, prev.French(), count)
 	}
 	return c
+}
+
+// cadenceNext phrases the next audit of a cadence due on due: a broken
+// cadence cannot be repaired (the audit is for steering and the other
+// objectives); one due after the deadline is for steering only.
+func (e *evaluator) cadenceNext(what string, due civil.Date, broken bool) *Next {
+	n := &Next{Due: due}
+	switch {
+	case broken:
+		n.Action = fmt.Sprintf("écart non rattrapable pour cet objectif ; reprendre le rythme : prochain %s au plus tard le %s", what, due.French())
+	case e.deadline.IsZero() || !due.After(e.deadline):
+		n.Action = fmt.Sprintf("prochain %s au plus tard le %s", what, due.French())
+	default:
+		n.Action = fmt.Sprintf("rythme tenu jusqu'à la date limite du %s ; pour le pilotage, prochain %s au plus tard le %s", e.deadline.French(), what, due.French())
+	}
+	return n
 }
 
 // agree returns the singular or plural form for n.

@@ -62,9 +62,9 @@ type evaluator struct {
 	// expEvidence caches the evidence of an exposure audit (shared by the
 	// EJ of a GHT and by several objectives).
 	expEvidence map[*ExposureAudit]Evidence
-	// adNext caches the next ADS audit of each directory (D1.O1.A and
-	// D1.O1.B must agree on it).
-	adNext map[string]*Next
+	// adNext caches the date of the next ADS audit of each directory
+	// (D1.O1.A and D1.O1.B must agree on it).
+	adNext map[string]civil.Date
 }
 
 // index sorts and indexes the audits dated up to at.
@@ -114,7 +114,7 @@ func (c *Catalogue) Evaluate(f *Facts, asOf civil.Date, opts Options) (*Evaluati
 		return nil, err
 	}
 	e := &evaluator{f: f, w: w, now: asOf, at: asOf, opts: opts, tree: org.NewTree(f.Entities), deadline: w.Deadline(),
-		adNext: map[string]*Next{}}
+		adNext: map[string]civil.Date{}}
 	if err := e.findApplicant(); err != nil {
 		return nil, err
 	}

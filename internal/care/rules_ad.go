@@ -87,8 +87,8 @@ func ruleADCadence(e *evaluator, o *Objective) []Result {
 			r.Done, r.Expected = &c.done, &c.expected
 		}
 		r.Next = c.next
-		if n := e.nextADSAudit(d); n != nil && c.next != nil {
-			r.Next = n
+		if due := e.nextADSDue(d); !due.IsZero() && c.next != nil && due != c.next.Due {
+			r.Next = e.cadenceNext("audit ADS de "+d.Name, due, c.status == NotMet && o.Params.Reading != ReadingLastTwo)
 		}
 		out = append(out, r)
 	}
@@ -121,49 +121,45 @@ func adLevelState(audits []*ADAudit, min int) levelState {
 	return levelMet
 }
 
-// nextADSAudit is the next ADS audit a directory needs while the window is
-// open, the same for D1.O1.A and D1.O1.B: the earliest of the cadence's due
-// date and, when the level objective still needs an audit, the deadline.
-func (e *evaluator) nextADSAudit(d Directory) *Next {
+// nextADSDue is the date of the next ADS audit a directory needs while the
+// window is open, the same for D1.O1.A and D1.O1.B: the earliest of the
+// cadence's due date (when before the deadline) and, when the level
+// objective still needs an audit, the deadline; else the cadence's date.
+func (e *evaluator) nextADSDue(d Directory) civil.Date {
 	if e.closed {
-		return nil
+		return civil.Date{}
 	}
-	if n, ok := e.adNext[d.ID]; ok {
-		return n
+	if due, ok := e.adNext[d.ID]; ok {
+		return due
 	}
-	var due civil.Date
+	var due, later civil.Date
 	earliest := func(x civil.Date) {
 		if !x.IsZero() && (due.IsZero() || x.Before(due)) {
 			due = x
 		}
 	}
-	cadenceDue := civil.Date{}
 	for i := range e.w.Objectives {
 		o := &e.w.Objectives[i]
-		audits, _ := e.directoryAudits(o, d.ID)
 		switch o.Rule {
 		case "ad-cadence":
-			if x := e.cadenceDue(audits, o.Params); !x.After(e.deadline) || e.deadline.IsZero() {
+			audits, _ := e.directoryAudits(o, d.ID)
+			if x := e.cadenceDue(audits, o.Params); e.deadline.IsZero() || !x.After(e.deadline) {
 				earliest(x)
 			} else {
-				cadenceDue = x
+				later = x
 			}
 		case "ad-level":
+			audits, _ := e.directoryAudits(o, d.ID)
 			if adLevelState(audits, o.Params.MinLevel) != levelMet {
 				earliest(e.deadline)
 			}
 		}
 	}
-	var n *Next
-	switch {
-	case !due.IsZero():
-		n = &Next{Action: fmt.Sprintf("prochain audit ADS de %s au plus tard le %s", d.Name, due.French()), Due: due}
-	case !cadenceDue.IsZero():
-		n = &Next{Action: fmt.Sprintf("rythme tenu jusqu'à la date limite du %s ; pour le pilotage, prochain audit ADS de %s au plus tard le %s",
-			e.deadline.French(), d.Name, cadenceDue.French()), Due: cadenceDue}
+	if due.IsZero() {
+		due = later
 	}
-	e.adNext[d.ID] = n
-	return n
+	e.adNext[d.ID] = due
+	return due
 }
 
 // cadenceDue is the date by which the next audit keeps the cadence: max
@@ -191,7 +187,10 @@ func ruleADLevel(e *evaluator, o *Objective) []Result {
 		audits, ignored := e.directoryAudits(o, d.ID)
 		r := Result{Entity: d.ID, EntityName: d.Name}
 		n := len(audits)
-		next := e.nextADSAudit(d)
+		var next *Next
+		if due := e.nextADSDue(d); !due.IsZero() {
+			next = &Next{Action: fmt.Sprintf("prochain audit ADS de %s au plus tard le %s", d.Name, due.French()), Due: due}
+		}
 		switch adLevelState(audits, min) {
 		case levelNone:
 			r.Status, r.Reason, r.Next = e.pending(), fmt.Sprintf("aucun audit ADS de %s enregistré", d.Name), next
