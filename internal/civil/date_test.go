@@ -52,3 +52,20 @@ func TestParseInput(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseInput(f *testing.F) {
+	for _, s := range []string{"2025-06-30", "30/06/2025", "1/7/2025", "31/02/2025", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseInput(s)
+		if err != nil {
+			return
+		}
+		for _, again := range []string{d.String(), d.French()} {
+			if e, err := ParseInput(again); err != nil || e != d {
+				t.Fatalf("%q → %s → %q → %v, %v", s, d, again, e, err)
+			}
+		}
+	})
+}

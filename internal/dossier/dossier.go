@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"vigie/internal/care"
 	"vigie/internal/jsonfr"
@@ -110,7 +111,7 @@ func Parse(data []byte) (*care.Facts, error) { return ParseWith(data, Options{})
 func ParseWith(data []byte, opts Options) (*care.Facts, error) {
 	cat := opts.Catalogue
 	if cat == nil {
-		c, err := care.DefaultCatalogue()
+		c, err := defaultCatalogue()
 		if err != nil {
 			return nil, fmt.Errorf("catalogue intégré : %w", err)
 		}
@@ -162,6 +163,9 @@ func sortErrors(data []byte, errs []*Error) {
 }
 
 var indexRE = regexp.MustCompile(`\[(\d+)\]`)
+
+// defaultCatalogue reads the embedded catalogue once; it is only read here.
+var defaultCatalogue = sync.OnceValues(care.DefaultCatalogue)
 
 func strictDecode(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))

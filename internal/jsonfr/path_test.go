@@ -90,3 +90,16 @@ func TestKeyPath(t *testing.T) {
 		}
 	}
 }
+
+func FuzzPathAt(f *testing.F) {
+	f.Add([]byte(`{"payments": [{"amount_eur": 1}, {"amount_eur": "x"}]}`), int64(47), "amount_eur")
+	f.Add([]byte(`[1, [2, {"a": null}]`), int64(5), "a")
+	f.Fuzz(func(t *testing.T, data []byte, off int64, key string) {
+		_ = PathAt(data, off)
+		_ = KeyPath(data, key)
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			_ = Syntax(err)
+		}
+	})
+}
