@@ -30,7 +30,12 @@ func Describe(data []byte, err error) string {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "document JSON vide ou tronqué"
 	}
-	return "JSON invalide : " + Syntax(err)
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		name := strings.Trim(f, `"`)
+		return fmt.Sprintf("%s : champ inconnu", KeyPath(data, name))
+	}
+	return "JSON invalide : " + strings.TrimPrefix(msg, "json: ")
 }
 
 // SyntaxOffset is the offset of the character a syntax error is about
