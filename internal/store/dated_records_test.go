@@ -149,7 +149,7 @@ func testDatedMigration(t *testing.T, newConfig func(testing.TB) Config) {
 		`INSERT INTO osis (entity, year, budget_share, priority_measures_answered) VALUES ('` + string(ej) + `', 2024, TRUE, 1)`,
 		`INSERT INTO osis_measures (entity, year, measure, answer) VALUES ('` + string(ej) + `', 2024, 'MP01', 'oui')`,
 		`INSERT INTO budgets (entity, year, digital_share_pct, ssi_fte) VALUES ('` + string(ej) + `', 2024, 2.5, 1)`,
-		`DELETE FROM schema_version WHERE version >= 200`,
+		`DELETE FROM schema_version WHERE version = 200`,
 	}
 	for _, q := range old {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
