@@ -124,6 +124,12 @@ func (e *evaluator) cadenceNext(what string, due civil.Date, broken bool) *Next 
 	return n
 }
 
+// counts2 returns pointers to two counts in one allocation.
+func counts2(done, expected int) (*int, *int) {
+	p := &[2]int{done, expected}
+	return &p[0], &p[1]
+}
+
 // agree returns the singular or plural form for n.
 func agree(n int, one, many string) string {
 	if n <= 1 {

@@ -84,7 +84,7 @@ func ruleADCadence(e *evaluator, o *Objective) []Result {
 			r.Evidence = append(r.Evidence, adEvidence(a))
 		}
 		if o.Params.Reading != ReadingLastTwo {
-			r.Done, r.Expected = &c.done, &c.expected
+			r.Done, r.Expected = counts2(c.done, c.expected)
 		}
 		r.Next = c.next
 		if due := e.nextADSDue(d); !due.IsZero() && c.next != nil && due != c.next.Due {

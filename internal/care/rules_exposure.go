@@ -43,6 +43,9 @@ func criticals(a *ExposureAudit) (int, bool) {
 
 // evidenceOf returns the (cached) evidence of an exposure audit.
 func (e *evaluator) evidenceOf(a *ExposureAudit) Evidence {
+	if len(e.ejs) == 1 {
+		return exposureEvidence(a) // no other EJ shares it: caching costs more
+	}
 	if ev, ok := e.expEvidence[a]; ok {
 		return ev
 	}
@@ -62,8 +65,8 @@ func exposureEvidence(a *ExposureAudit) Evidence {
 	detail := "nombre de vulnérabilités inconnu"
 	switch {
 	case a.Counts != nil:
-		detail = fmt.Sprintf("%s, %s, %s, %s", Plural(a.Counts.Critical, "critique", "critiques"), Plural(a.Counts.High, "élevée", "élevées"),
-			Plural(a.Counts.Medium, "moyenne", "moyennes"), Plural(a.Counts.Low, "faible", "faibles"))
+		detail = Plural(a.Counts.Critical, "critique", "critiques") + ", " + Plural(a.Counts.High, "élevée", "élevées") + ", " +
+			Plural(a.Counts.Medium, "moyenne", "moyennes") + ", " + Plural(a.Counts.Low, "faible", "faibles")
 	case a.NoCritical != nil && *a.NoCritical:
 		detail = "aucune vulnérabilité critique selon la source"
 	case a.NoCritical != nil:
@@ -96,7 +99,7 @@ func ruleExposureCadence(e *evaluator, o *Objective) []Result {
 			r.Evidence = append(r.Evidence, e.evidenceOf(a))
 		}
 		if o.Params.Reading != ReadingLastTwo {
-			r.Done, r.Expected = &c.done, &c.expected
+			r.Done, r.Expected = counts2(c.done, c.expected)
 		}
 		out = append(out, r)
 	}

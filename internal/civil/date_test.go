@@ -1,6 +1,9 @@
 package civil
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestDaysSinceAndShift(t *testing.T) {
 	a := MustParse("2024-07-01")
@@ -68,4 +71,18 @@ func FuzzParseInput(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestFormats(t *testing.T) {
+	for _, d := range []Date{{2025, 6, 30}, {1, 1, 1}, {9999, 12, 31}, {2024, 2, 29}} {
+		if got, want := d.String(), fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day); got != want {
+			t.Errorf("String = %q, want %q", got, want)
+		}
+		if got, want := d.French(), fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year); got != want {
+			t.Errorf("French = %q, want %q", got, want)
+		}
+	}
+	if (Date{}).String() != "" || (Date{}).French() != "" {
+		t.Error("zero date")
+	}
 }
