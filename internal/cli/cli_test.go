@@ -162,11 +162,11 @@ func TestFinessImport(t *testing.T) {
 	data := t.TempDir()
 	sample := filepath.Join("..", "org", "testdata", "etalab-sample.csv")
 	code, out, errs := run(t, "finess", "import", sample, "--data", data)
-	if code != 0 || !strings.Contains(out, "5 ajouté(s)") {
+	if code != 0 || !strings.Contains(out, "5 ajoutés") {
 		t.Fatalf("exit %d %s %s", code, out, errs)
 	}
 	code, out, _ = run(t, "finess", "import", sample, "--data", data)
-	if code != 0 || !strings.Contains(out, "0 ajouté(s)") {
+	if code != 0 || !strings.Contains(out, "0 ajouté,") {
 		t.Fatalf("re-import: %d %s", code, out)
 	}
 	b, _ := os.ReadFile(sample)
@@ -175,7 +175,7 @@ func TestFinessImport(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "ligne 3") || !strings.Contains(errs, "rien n'a été importé") {
 		t.Fatalf("broken: exit %d %q", code, errs)
 	}
-	if code, out, _ := run(t, "finess", "import", broken, "--data", data, "--skip-invalid"); code != 0 || !strings.Contains(out, "2 établissement(s)") || !strings.Contains(out, "2 inchangé(s)") {
+	if code, out, _ := run(t, "finess", "import", broken, "--data", data, "--skip-invalid"); code != 0 || !strings.Contains(out, "2 établissements lus") || !strings.Contains(out, "2 inchangés") {
 		t.Fatalf("skip-invalid: %d %s", code, out)
 	}
 }

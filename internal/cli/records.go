@@ -428,6 +428,14 @@ func runDue(ctx context.Context, env *Env, args []string) error {
 	return tw.Flush()
 }
 
+// frenchDate writes an ISO date as JJ/MM/AAAA (other text unchanged).
+func frenchDate(s string) string {
+	if d, err := civil.Parse(s); err == nil {
+		return d.French()
+	}
+	return s
+}
+
 // horizon parses "60d", "8w", "2m" or "60" after asOf.
 func horizon(asOf civil.Date, s string) (civil.Date, error) {
 	s = strings.TrimSpace(strings.ToLower(s))
@@ -495,7 +503,8 @@ func runFiness(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stderr, "%s : %s\n", pos[0], e)
 		}
 		if !*skip {
-			return inputErr(fmt.Errorf("%s : %d ligne(s) invalide(s), rien n'a été importé (--skip-invalid pour importer les lignes valides)", pos[0], len(x.Errors)))
+			return inputErr(fmt.Errorf("%s : %s, rien n'a été importé (--skip-invalid pour importer les lignes valides)", pos[0],
+				care.Plural(len(x.Errors), "ligne invalide", "lignes invalides")))
 		}
 	}
 	st, err := sf.open(ctx, env)
@@ -528,10 +537,12 @@ func runFiness(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("finess import : %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "%d établissement(s) lus (extraction %s du %s) : %d ajouté(s), %d mis à jour, %d inchangé(s).\n",
-		len(es), x.Version, x.Date, stats.Added, stats.Updated, stats.Unchanged)
+	fmt.Fprintf(env.Stdout, "%s (extraction %s du %s) : %s, %d mis à jour, %s.\n",
+		care.Plural(len(es), "établissement lu", "établissements lus"), x.Version, frenchDate(x.Date),
+		care.Plural(stats.Added, "ajouté", "ajoutés"), stats.Updated, care.Plural(stats.Unchanged, "inchangé", "inchangés"))
 	if newEJ > 0 {
-		fmt.Fprintf(env.Stdout, "%d EJ nouvelle(s) sans statut juridique : l'extraction des établissements ne le donne pas ; complétez-le (dossier ou saisie) pour que les objectifs par EJ/EG s'évaluent.\n", newEJ)
+		fmt.Fprintf(env.Stdout, "%s sans statut juridique : l'extraction des établissements ne le donne pas ; complétez-le (dossier ou saisie) pour que les objectifs par EJ/EG s'évaluent.\n",
+			care.Plural(newEJ, "EJ nouvelle", "EJ nouvelles"))
 	}
 	return nil
 }

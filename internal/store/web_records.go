@@ -35,8 +35,8 @@ func (s *Store) RecordExercise(ctx context.Context, x care.Exercise, by string) 
 		if _, err := replacePlan(ctx, tx, x, listFreshRows); err != nil {
 			return fmt.Errorf("participants et plan d'action de l'exercice : %w", err)
 		}
-		return s.trail(ctx, tx, by, ActionExercise, string(x.Entity), fmt.Sprintf("exercice du %s, kit %s, %d participant(s), %d action(s)",
-			x.Date, x.Kit, len(x.Participants), len(x.Actions)))
+		return s.trail(ctx, tx, by, ActionExercise, string(x.Entity), fmt.Sprintf("exercice du %s, kit %s, %s, %s",
+			x.Date.French(), x.Kit, care.Plural(len(x.Participants), "participant", "participants"), care.Plural(len(x.Actions), "action", "actions")))
 	})
 }
 
