@@ -52,6 +52,9 @@ type Window struct {
 	End       civil.Date `json:"end,omitzero"`
 	Note      string     `json:"note,omitempty"`
 	Revisions []Revision `json:"revisions,omitempty"`
+	// StartStep, for the operational phase, is the dossier step whose
+	// recorded date starts the phase for that dossier (Start is the default).
+	StartStep string `json:"start_step,omitempty"`
 }
 
 // Contains reports whether d falls in the window (bounds inclusive; a
@@ -86,17 +89,35 @@ type Objective struct {
 	Evidence  []string `json:"evidence,omitempty"`
 }
 
+// Cadence readings of "at least every N days during the operational phase".
+const (
+	// ReadingPhase: no gap longer than N days between consecutive audits
+	// from the phase start to the judgement date (the default).
+	ReadingPhase = "phase"
+	// ReadingLastTwo: only the last two audits and the last one's age
+	// count; earlier gaps are flagged (lenient, never the default).
+	ReadingLastTwo = "last_two"
+)
+
 // Params are a rule's thresholds. Unused ones stay zero.
 type Params struct {
-	MaxIntervalDays int      `json:"max_interval_days,omitempty"`
-	MinLevel        int      `json:"min_level,omitempty"`
-	MinSpacingDays  int      `json:"min_spacing_days,omitempty"`
-	MaxSpacingDays  int      `json:"max_spacing_days,omitempty"`
-	MaxCritical     int      `json:"max_critical,omitempty"`
-	WindowMonths    int      `json:"window_months,omitempty"`
-	Measures        int      `json:"measures,omitempty"`
-	MaxAgeYears     int      `json:"max_age_years,omitempty"`
-	Sources         []string `json:"sources,omitempty"`
+	MaxIntervalDays int `json:"max_interval_days,omitempty"`
+	// Reading is the cadence reading (ReadingPhase when empty).
+	Reading        string   `json:"reading,omitempty"`
+	MinLevel       int      `json:"min_level,omitempty"`
+	MinSpacingDays int      `json:"min_spacing_days,omitempty"`
+	MaxSpacingDays int      `json:"max_spacing_days,omitempty"`
+	MaxCritical    int      `json:"max_critical,omitempty"`
+	WindowMonths   int      `json:"window_months,omitempty"`
+	Measures       int      `json:"measures,omitempty"`
+	MaxAgeYears    int      `json:"max_age_years,omitempty"`
+	Sources        []string `json:"sources,omitempty"`
+	// GeneralManagementTerms and BusinessTerms recognise, in an exercise's
+	// participants (role or direction, accents and case ignored), the
+	// general management (decision-making crisis cell) and the clinical or
+	// business directions.
+	GeneralManagementTerms []string `json:"general_management_terms,omitempty"`
+	BusinessTerms          []string `json:"business_terms,omitempty"`
 }
 
 // StepDef is a step of the dossier's life.
@@ -105,6 +126,9 @@ type StepDef struct {
 	Title   string `json:"title"`
 	Actor   string `json:"actor"`
 	FinalIf string `json:"final_if,omitempty"` // outcome that ends the dossier
+	// Window is the calendar window the step is expected in, when the
+	// calendar gives one (e.g. declaration_instruction_ars).
+	Window string `json:"window,omitempty"`
 }
 
 // Funding is the money frame of a wave.
@@ -182,6 +206,9 @@ func (w *Wave) check() error {
 		if _, ok := rules[o.Rule]; !ok {
 			return fmt.Errorf("objectives[%d] (%s) : règle %q inconnue", i, o.ID, o.Rule)
 		}
+		if r := o.Params.Reading; r != "" && r != ReadingPhase && r != ReadingLastTwo {
+			return fmt.Errorf("objectives[%d] (%s) : lecture %q inconnue (attendu %q ou %q)", i, o.ID, r, ReadingPhase, ReadingLastTwo)
+		}
 		if seen[o.ID] {
 			return fmt.Errorf("objectives[%d] : objectif %s en double", i, o.ID)
 		}
@@ -214,11 +241,7 @@ func (c *Catalogue) Wave(id string) (*Wave, error) {
 			return &c.Waves[i], nil
 		}
 	}
-	ids := make([]string, len(c.Waves))
-	for i, w := range c.Waves {
-		ids[i] = w.ID
-	}
-	return nil, fmt.Errorf("vague %q inconnue (connues : %s)", id, strings.Join(ids, ", "))
+	return nil, fmt.Errorf("vague %q inconnue (connues : %s)", id, strings.Join(c.WaveIDs(), ", "))
 }
 
 // Objective returns the objective with that ID in either official spelling.
@@ -246,6 +269,35 @@ func (w *Wave) Window(id string) (Window, bool) {
 func (w *Wave) Deadline() civil.Date {
 	d, _ := w.Window("declaration")
 	return d.End
+}
+
+// Prerequisite returns the prerequisite with that ID.
+func (w *Wave) Prerequisite(id string) (*PrerequisiteDef, bool) {
+	id = NormalizeID(id)
+	for i := range w.Prerequisites {
+		if w.Prerequisites[i].ID == id {
+			return &w.Prerequisites[i], true
+		}
+	}
+	return nil, false
+}
+
+// ObjectiveIDs lists the objective IDs of the wave, in catalogue order.
+func (w *Wave) ObjectiveIDs() []string {
+	ids := make([]string, len(w.Objectives))
+	for i, o := range w.Objectives {
+		ids[i] = o.ID
+	}
+	return ids
+}
+
+// WaveIDs lists the waves of the catalogue.
+func (c *Catalogue) WaveIDs() []string {
+	ids := make([]string, len(c.Waves))
+	for i, w := range c.Waves {
+		ids[i] = w.ID
+	}
+	return ids
 }
 
 var (

@@ -84,3 +84,40 @@ func TestParseCatalogueRejects(t *testing.T) {
 		}
 	}
 }
+
+// The rules' lengths and choices are catalogue data, documented in French.
+func TestCatalogueDocumentsTheRules(t *testing.T) {
+	c, err := DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := c.Wave("D1-2024")
+	if w.Phase.StartStep != StepCandidatureValidated || w.Phase.Start.String() != "2024-05-21" || w.Deadline().String() != "2025-06-30" {
+		t.Errorf("phase %+v deadline %s", w.Phase, w.Deadline())
+	}
+	for _, id := range []string{"D1.O1.A", "D1.O2.A"} {
+		o, _ := w.Objective(id)
+		if o.Params.Reading != ReadingPhase || o.Params.MaxIntervalDays != 60 {
+			t.Errorf("%s params %+v: the literal whole-phase reading must be the default", id, o.Params)
+		}
+	}
+	o, _ := w.Objective("D1.O3")
+	if len(o.Params.GeneralManagementTerms) == 0 || len(o.Params.BusinessTerms) == 0 {
+		t.Error("D1.O3: participant terms missing")
+	}
+	var topics string
+	for _, ch := range w.Choices {
+		topics += ch.Topic + " | "
+	}
+	for _, want := range []string{"Vague close", "Prochaines actions", "phase opérationnelle", "Début de la phase", "Lecture souple",
+		"participants", "site", "Catégorie", "Saisies répétées", "Statuts"} {
+		if !strings.Contains(topics, want) {
+			t.Errorf("no choice about %q in %s", want, topics)
+		}
+	}
+	for _, s := range w.Steps {
+		if s.ID != "candidature_submitted" && s.ID != StepCandidatureValidated && s.Window == "" {
+			t.Errorf("step %s has no calendar window", s.ID)
+		}
+	}
+}

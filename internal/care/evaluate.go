@@ -40,33 +40,49 @@ var rules = map[string]rule{
 type evaluator struct {
 	f         *Facts
 	w         *Wave
-	asOf      civil.Date
 	opts      Options
 	tree      *org.Tree
 	applicant *org.Entity
 	ejs       []*org.Entity // the EJ of the dossier
 	deadline  civil.Date
-	// audits up to asOf, oldest first, indexed once per evaluation
+	// now is the evaluation date; at is the judgement date: now while the
+	// declaration window is open, then the declaration date (or the
+	// deadline) — facts dated after at never count.
+	now, at civil.Date
+	// closed: the declaration deadline has passed at now; verdicts are
+	// final and no next action is proposed for the wave.
+	closed bool
+	// phaseStart is the start of the dossier's operational phase and
+	// phaseFrom says where it comes from (for reasons).
+	phaseStart civil.Date
+	phaseFrom  string
+	// audits up to at, oldest first, indexed once per evaluation
 	adByDir map[string][]*ADAudit
 	expByEJ map[org.FINESS][]*ExposureAudit
+	// expEvidence caches the evidence of an exposure audit (shared by the
+	// EJ of a GHT and by several objectives).
+	expEvidence map[*ExposureAudit]Evidence
+	// adNext caches the date of the next ADS audit of each directory
+	// (D1.O1.A and D1.O1.B must agree on it).
+	adNext map[string]civil.Date
 }
 
-// index sorts and indexes the audits dated up to asOf.
+// index sorts and indexes the audits dated up to at.
 func (e *evaluator) index() {
-	e.adByDir = map[string][]*ADAudit{}
+	e.adByDir = make(map[string][]*ADAudit, len(e.f.Directories))
 	for i := range e.f.ADAudits {
 		a := &e.f.ADAudits[i]
-		if !a.Date.After(e.asOf) {
+		if !a.Date.After(e.at) {
 			e.adByDir[a.Directory] = append(e.adByDir[a.Directory], a)
 		}
 	}
 	for _, as := range e.adByDir {
 		sort.SliceStable(as, func(i, j int) bool { return as[i].Date.Before(as[j].Date) })
 	}
-	e.expByEJ = map[org.FINESS][]*ExposureAudit{}
+	e.expByEJ = make(map[org.FINESS][]*ExposureAudit, len(e.ejs))
 	for i := range e.f.ExposureAudits {
 		a := &e.f.ExposureAudits[i]
-		if a.Date.After(e.asOf) {
+		if a.Date.After(e.at) {
 			continue
 		}
 		for _, f := range a.Entities {
@@ -88,22 +104,30 @@ func Evaluate(f *Facts, asOf civil.Date) (*Evaluation, error) {
 	return c.Evaluate(f, asOf, Options{})
 }
 
-// Evaluate computes the programme's state for the facts at asOf.
+// Evaluate computes the programme's state for the facts at asOf. Once the
+// wave's declaration deadline has passed, the verdicts are those of the
+// facts dated up to the declaration date (else the deadline), and the
+// current posture is reported apart (Evaluation.Frozen, Evaluation.Current).
 func (c *Catalogue) Evaluate(f *Facts, asOf civil.Date, opts Options) (*Evaluation, error) {
 	w, err := c.Wave(f.Wave)
 	if err != nil {
 		return nil, err
 	}
-	e := &evaluator{f: f, w: w, asOf: asOf, opts: opts, tree: org.NewTree(f.Entities), deadline: w.Deadline()}
+	e := &evaluator{f: f, w: w, now: asOf, at: asOf, opts: opts, tree: org.NewTree(f.Entities), deadline: w.Deadline(),
+		adNext: map[string]civil.Date{}}
 	if err := e.findApplicant(); err != nil {
 		return nil, err
 	}
-	e.index()
 	ev := &Evaluation{AsOf: asOf, Wave: w.ID, Applicant: e.applicant.FINESS, ApplicantName: e.applicant.Name}
+	ev.Frozen = e.freeze()
+	e.setPhase()
+	e.index()
 	if f.GHT != nil {
 		ev.GHT = f.GHT.Code
 	}
 	ev.Prerequisites, ev.Eligible = e.prerequisites()
+	ev.Results = make([]Result, 0, 2*len(f.Directories)+4*len(e.ejs)+2*len(f.Entities)+2)
+	ev.Objectives = make([]ObjectiveSummary, 0, len(w.Objectives))
 	for i := range w.Objectives {
 		o := &w.Objectives[i]
 		rs := rules[o.Rule](e, o)
@@ -113,18 +137,22 @@ func (c *Catalogue) Evaluate(f *Facts, asOf civil.Date, opts Options) (*Evaluati
 			if rs[j].Evidence == nil {
 				rs[j].Evidence = []Evidence{}
 			}
+			if e.closed {
+				rs[j].Next = nil
+			}
 		}
 		ev.Results = append(ev.Results, rs...)
 		ev.Objectives = append(ev.Objectives, summarize(o, rs))
 	}
 	ev.Dossier = e.dossier()
+	if ev.Frozen != nil {
+		ev.Current = e.posture()
+	}
 	return ev, nil
 }
 
 func (e *evaluator) findApplicant() error {
-	for _, ej := range e.tree.LegalEntities() {
-		e.ejs = append(e.ejs, ej)
-	}
+	e.ejs = append(e.ejs, e.tree.LegalEntities()...)
 	if len(e.ejs) == 0 {
 		return fmt.Errorf("%w : aucune entité juridique (EJ) dans le dossier", ErrNoApplicant)
 	}
@@ -142,15 +170,14 @@ func (e *evaluator) findApplicant() error {
 	return nil
 }
 
-// pastDeadline reports whether the declaration deadline has passed at asOf.
-func (e *evaluator) pastDeadline() bool {
-	return !e.deadline.IsZero() && e.asOf.After(e.deadline)
-}
+// pastDeadline reports whether verdicts are final: the declaration window
+// has closed at the evaluation date.
+func (e *evaluator) pastDeadline() bool { return e.closed }
 
-// pending is the status of something not yet done: in progress before the
-// deadline, not met after it.
+// pending is the status of something not yet done: in progress while the
+// window is open, not met once it has closed.
 func (e *evaluator) pending() Status {
-	if e.pastDeadline() {
+	if e.closed {
 		return NotMet
 	}
 	return InProgress
@@ -169,38 +196,6 @@ func (e *evaluator) name(f org.FINESS) string {
 		return x.Name
 	}
 	return ""
-}
-
-func (e *evaluator) prerequisites() ([]Result, bool) {
-	eligible := true
-	var out []Result
-	for _, def := range e.w.Prerequisites {
-		for _, ej := range e.ejs {
-			r := Result{Objective: def.ID, Entity: string(ej.FINESS), EntityName: ej.Name, Evidence: []Evidence{}}
-			var rec *Prerequisite
-			for i := range e.f.Prerequisites {
-				p := &e.f.Prerequisites[i]
-				if p.Entity == ej.FINESS && NormalizeID(p.ID) == def.ID && (p.Date.IsZero() || !p.Date.After(e.asOf)) {
-					rec = p
-				}
-			}
-			switch {
-			case rec == nil:
-				r.Status, r.Reason = MissingData, fmt.Sprintf("prérequis %s (%s) non renseigné", def.ID, def.Title)
-			case rec.Met:
-				r.Status, r.Reason = Met, fmt.Sprintf("prérequis %s rempli", def.ID)
-				r.Evidence = append(r.Evidence, Evidence{Kind: "prerequisite", Ref: def.ID, Date: rec.Date})
-			default:
-				r.Status, r.Reason = NotMet, fmt.Sprintf("prérequis %s non rempli : %s", def.ID, def.Title)
-				r.Evidence = append(r.Evidence, Evidence{Kind: "prerequisite", Ref: def.ID, Date: rec.Date})
-			}
-			if r.Status != Met {
-				eligible = false
-			}
-			out = append(out, r)
-		}
-	}
-	return out, eligible
 }
 
 func summarize(o *Objective, rs []Result) ObjectiveSummary {

@@ -116,11 +116,12 @@ func TestEveryObjectiveHasAResultPerEntity(t *testing.T) {
 }
 
 func TestDues(t *testing.T) {
-	f := publicEJ()
+	f := withPhase(publicEJ(), "2024-11-01")
 	f.ADAudits = []ADAudit{{Directory: "ad-a", Date: d("2024-11-15"), Level: 2, Source: "ADS"}}
 	ev := evaluate(t, f, "2024-12-01", Options{})
 	dues := ev.Dues(d("2025-01-31"))
-	if len(dues) == 0 || dues[0].Next.Due.String() != "2025-01-14" {
+	if len(dues) != 3 || dues[0].Next.Due.String() != "2024-12-31" || dues[0].Objective != "D1.O2.A" ||
+		dues[1].Next.Due.String() != "2025-01-14" || dues[2].Next.Due.String() != "2025-01-14" {
 		t.Fatalf("dues = %+v", dues)
 	}
 	for i := 1; i < len(dues); i++ {

@@ -23,10 +23,16 @@ type Facts struct {
 	OSIS           []OSIS          `json:"osis,omitempty"`
 	Budget         []Budget        `json:"budget,omitempty"`
 	Governance     *Governance     `json:"governance,omitempty"`
-	Dossier        Dossier         `json:"dossier,omitzero"`
+	// GovernanceHistory holds the other dated governance records of the
+	// applicant when several were made (Governance is the latest): the
+	// evaluation uses the latest one dated up to its judgement date.
+	GovernanceHistory []Governance `json:"governance_history,omitempty"`
+	Dossier           Dossier      `json:"dossier,omitzero"`
 }
 
 // Prerequisite records whether an entity meets a prerequisite (PS2.1, PS2.2).
+// When several records concern the same entity and prerequisite, the latest
+// by Date decides (an undated record is the oldest).
 type Prerequisite struct {
 	Entity org.FINESS `json:"entity"`
 	ID     string     `json:"id"`
@@ -136,10 +142,13 @@ func (a Action) Overdue(asOf civil.Date) bool {
 	return a.Status != ActionDone && !a.Due.IsZero() && a.Due.Before(asOf)
 }
 
-// OSIS is an entity's oSIS self-assessment for a campaign year.
+// OSIS is an entity's oSIS self-assessment for a campaign year. When several
+// records concern the same entity and year, the latest by Date decides.
 type OSIS struct {
-	Entity                   org.FINESS `json:"entity"`
-	Year                     int        `json:"year"`
+	Entity org.FINESS `json:"entity"`
+	Year   int        `json:"year"`
+	// Date is when the record was made (entered in oSIS); zero when unknown.
+	Date                     civil.Date `json:"date,omitzero"`
 	BudgetShare              bool       `json:"budget_share"`
 	PriorityMeasuresAnswered int        `json:"priority_measures_answered"`
 	// Measures is the priority-measure checklist, measure ID from the
@@ -169,18 +178,24 @@ func (o OSIS) Answered() int {
 }
 
 // Budget is the digital budget share and SSI staff of an EJ for a year.
+// When several records concern the same entity and year, the latest by Date
+// decides.
 type Budget struct {
-	Entity          org.FINESS `json:"entity"`
-	Year            int        `json:"year"`
+	Entity org.FINESS `json:"entity"`
+	Year   int        `json:"year"`
+	// Date is when the record was made (declared); zero when unknown.
+	Date            civil.Date `json:"date,omitzero"`
 	DigitalSharePct *float64   `json:"digital_share_pct"`
 	SSIFTE          *float64   `json:"ssi_fte"`
 }
 
 // Governance is the GHT's AD governance and convergence record (D1.O6).
 type Governance struct {
-	Referent     string `json:"referent"`
-	SingleADTeam *bool  `json:"single_ad_team"`
-	Governance   *bool  `json:"governance"`
+	// Date is when the record was made; zero when unknown.
+	Date         civil.Date `json:"date,omitzero"`
+	Referent     string     `json:"referent"`
+	SingleADTeam *bool      `json:"single_ad_team"`
+	Governance   *bool      `json:"governance"`
 	// ConvergenceValidatedOn is the date the GHT strategic committee validated
 	// the AD convergence document.
 	ConvergenceValidatedOn civil.Date `json:"convergence_validated_on,omitzero"`

@@ -55,6 +55,35 @@ func ght() *Facts {
 	return f
 }
 
+// withPhase records the ARS validation of the candidature: the start of
+// the dossier's operational phase.
+func withPhase(f *Facts, start string) *Facts {
+	f.Dossier.Steps = append(f.Dossier.Steps, Step{Step: StepCandidatureValidated, Date: d(start), By: "ARS"})
+	return f
+}
+
+// yesYes is an exercise with general management and business directions.
+func yesYes(entity org.FINESS, date string) Exercise {
+	return Exercise{Entity: entity, Date: d(date), GeneralManagement: boolp(true), Clinical: boolp(true)}
+}
+
+// catalogueWith returns the embedded catalogue with one objective's
+// parameters changed.
+func catalogueWith(t *testing.T, objective string, edit func(*Params)) *Catalogue {
+	t.Helper()
+	c, err := DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := c.Wave("D1-2024")
+	o, ok := w.Objective(objective)
+	if !ok {
+		t.Fatalf("no %s", objective)
+	}
+	edit(&o.Params)
+	return c
+}
+
 func evaluate(t *testing.T, f *Facts, asOf string, opts Options) *Evaluation {
 	t.Helper()
 	c, err := DefaultCatalogue()

@@ -8,7 +8,7 @@ import (
 
 func TestExerciseOverdueActions(t *testing.T) {
 	f := publicEJ()
-	f.Exercises = []Exercise{{Entity: ejA, Date: d("2024-10-10"), Actions: []Action{
+	f.Exercises = []Exercise{{Entity: ejA, Date: d("2024-10-10"), GeneralManagement: boolp(true), Clinical: boolp(true), Actions: []Action{
 		{Title: "PCA papier", Due: d("2024-12-01"), Status: ActionTodo},
 		{Title: "annuaire de crise", Due: d("2024-11-01"), Status: ActionInProgress},
 		{Title: "sauvegardes hors ligne", Due: d("2024-11-01"), Status: ActionDone},

@@ -67,13 +67,25 @@ type Next struct {
 // Result is one objective for one entity (an EJ or EG FINESS, a directory
 // id, or the GHT code).
 type Result struct {
-	Objective  string     `json:"objective"`
-	Entity     string     `json:"entity"`
-	EntityName string     `json:"entity_name,omitempty"`
-	Status     Status     `json:"status"`
-	Reason     string     `json:"reason"`
-	Evidence   []Evidence `json:"evidence"`
-	Next       *Next      `json:"next,omitempty"`
+	Objective string `json:"objective"`
+	Entity    string `json:"entity"`
+	// EntityName names the entity; a site (EG) is named with its EJ.
+	EntityName string `json:"entity_name,omitempty"`
+	// EJ is the legal entity of a site (EG) result.
+	EJ       org.FINESS `json:"ej,omitempty"`
+	Status   Status     `json:"status"`
+	Reason   string     `json:"reason"`
+	Evidence []Evidence `json:"evidence"`
+	Next     *Next      `json:"next,omitempty"`
+	// Warnings are facts that weaken a verdict without changing it (e.g. a
+	// past cadence gap under the lenient reading): a result with warnings
+	// is never shown as a plain success.
+	Warnings []string `json:"warnings,omitempty"`
+	// Done and Expected count, for a cadence objective, the audits made in
+	// the operational phase and the audits the cadence requires up to the
+	// judgement date.
+	Done     *int `json:"audits_done,omitempty"`
+	Expected *int `json:"audits_expected,omitempty"`
 }
 
 // ObjectiveSummary aggregates an objective over the entities it applies to.
@@ -96,6 +108,55 @@ type DossierStatus struct {
 	PaymentEnds     []Revision `json:"payment_window_ends,omitempty"`
 	CeilingEUR      float64    `json:"ceiling_eur,omitempty"`
 	PaidEUR         float64    `json:"paid_eur"`
+	// Closed is true once the declaration deadline has passed.
+	Closed bool `json:"declaration_closed"`
+	// Declared is the date the attainment was declared (zero if never).
+	Declared civil.Date `json:"declared,omitzero"`
+	// NotDeclared is true when the window closed without a declaration.
+	NotDeclared bool `json:"not_declared,omitempty"`
+	// NextAction is the dossier's next step in words, with its due date
+	// from the calendar (never a date already past).
+	NextAction *Next `json:"next_action,omitempty"`
+	// Notice is a sentence about the dossier a reader must see first (e.g.
+	// never declared when the window closed).
+	Notice string `json:"notice,omitempty"`
+}
+
+// Frozen says that the verdicts are those of a closed wave: judged on the
+// facts dated up to At (the declaration date, else the deadline).
+type Frozen struct {
+	At    civil.Date `json:"at"`
+	Basis string     `json:"basis"` // "declaration" or "deadline"
+	Note  string     `json:"note"`
+}
+
+// Posture is the current state (latest audits) at the evaluation date,
+// shown apart from a closed wave's frozen verdict: it does not count for
+// the wave.
+type Posture struct {
+	AsOf        civil.Date         `json:"as_of"`
+	Note        string             `json:"note"`
+	Directories []DirectoryPosture `json:"directories"`
+	Exposure    []ExposurePosture  `json:"exposure"`
+}
+
+// DirectoryPosture is the latest AD audit of a directory (Date zero: none).
+type DirectoryPosture struct {
+	Directory string     `json:"directory"`
+	Name      string     `json:"name"`
+	Date      civil.Date `json:"date,omitzero"`
+	Level     int        `json:"level,omitempty"`
+	Source    string     `json:"source,omitempty"`
+}
+
+// ExposurePosture is the latest whole-perimeter exposure audit of an EJ
+// (Date zero: none). Critical is nil when the source gave no number.
+type ExposurePosture struct {
+	Entity   org.FINESS `json:"entity"`
+	Name     string     `json:"name"`
+	Date     civil.Date `json:"date,omitzero"`
+	Critical *int       `json:"critical,omitempty"`
+	Source   string     `json:"source,omitempty"`
 }
 
 // Evaluation is the programme's state for one applicant at a date.
@@ -110,6 +171,12 @@ type Evaluation struct {
 	Results       []Result           `json:"results"`
 	Objectives    []ObjectiveSummary `json:"objectives"`
 	Dossier       DossierStatus      `json:"dossier"`
+	// Frozen is set when the wave's declaration window has closed at AsOf:
+	// the verdicts above are then judged at Frozen.At.
+	Frozen *Frozen `json:"frozen,omitempty"`
+	// Current is the posture at AsOf when the verdicts are frozen: for
+	// steering only, it does not count for the wave.
+	Current *Posture `json:"current_posture,omitempty"`
 }
 
 // Dues returns the next actions due on or before limit, in date order.

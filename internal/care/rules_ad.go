@@ -9,11 +9,11 @@ import (
 )
 
 // lastTwo returns the last two elements of s (fewer if s is shorter): the
-// audits a cadence or level verdict rests on.
+// audits a level verdict rests on.
 func lastTwo[T any](s []T) []T { return s[max(0, len(s)-2):] }
 
-// directoryAudits returns the counted AD audits of a directory up to asOf,
-// oldest first, and the number of audits ignored for their source.
+// directoryAudits returns the counted AD audits of a directory up to the
+// judgement date, oldest first, and the number ignored for their source.
 func (e *evaluator) directoryAudits(o *Objective, dir string) (audits []*ADAudit, ignored int) {
 	all := e.adByDir[dir]
 	audits = make([]*ADAudit, 0, len(all))
@@ -30,7 +30,7 @@ func (e *evaluator) directoryAudits(o *Objective, dir string) (audits []*ADAudit
 func adEvidence(a *ADAudit) Evidence {
 	ref := a.ID
 	if ref == "" {
-		ref = a.Directory + "@" + a.Date.String()
+		ref = a.Directory + "@" + a.Date.French()
 	}
 	return Evidence{Kind: "ad_audit", Ref: ref, Date: a.Date, Detail: fmt.Sprintf("niveau %d (%s)", a.Level, a.Source)}
 }
@@ -39,7 +39,7 @@ func ignoredNote(n int) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" ; %d audit(s) d'une autre source non pris en compte", n)
+	return " ; " + Plural(n, "audit d'une autre source non pris en compte", "audits d'une autre source non pris en compte")
 }
 
 // uncoveredEJs returns the EJ of the dossier that no directory names (the EJ
@@ -57,29 +57,127 @@ func (e *evaluator) uncoveredEJs(o *Objective) []Result {
 	var out []Result
 	for _, ej := range e.ejs {
 		if !covered[ej.FINESS] {
-			out = append(out, Result{Entity: string(ej.FINESS), EntityName: ej.Name, Status: MissingData,
-				Reason: "aucun annuaire Active Directory déclaré pour cet établissement"})
+			r := e.result(ej)
+			r.Status, r.Reason = MissingData, "aucun annuaire Active Directory déclaré pour cet établissement"
+			out = append(out, r)
 		}
 	}
 	return out
+}
+
+func auditDates(audits []*ADAudit) []civil.Date {
+	dates := make([]civil.Date, len(audits))
+	for i, a := range audits {
+		dates[i] = a.Date
+	}
+	return dates
 }
 
 func ruleADCadence(e *evaluator, o *Objective) []Result {
 	var out []Result
 	for _, d := range e.f.Directories {
 		audits, ignored := e.directoryAudits(o, d.ID)
-		dates := make([]civil.Date, len(audits))
-		for i, a := range audits {
-			dates[i] = a.Date
+		c := e.cadence(auditDates(audits), o.Params, "audit ADS de "+d.Name)
+		r := Result{Entity: d.ID, EntityName: d.Name, Status: c.status, Reason: c.reason + ignoredNote(ignored), Warnings: c.warnings}
+		r.Evidence = make([]Evidence, 0, c.used)
+		for _, a := range audits[len(audits)-c.used:] {
+			r.Evidence = append(r.Evidence, adEvidence(a))
 		}
-		st, reason, next := e.cadence(dates, o.Params.MaxIntervalDays, "audit ADS de "+d.Name)
-		var ev []Evidence
-		for _, a := range lastTwo(audits) {
-			ev = append(ev, adEvidence(a))
+		if o.Params.Reading != ReadingLastTwo {
+			r.Done, r.Expected = counts2(c.done, c.expected)
 		}
-		out = append(out, Result{Entity: d.ID, EntityName: d.Name, Status: st, Reason: reason + ignoredNote(ignored), Evidence: ev, Next: next})
+		r.Next = c.next
+		if due := e.nextADSDue(d); !due.IsZero() && c.next != nil && due != c.next.Due {
+			r.Next = e.cadenceNext("audit ADS de "+d.Name, due, c.status == NotMet && o.Params.Reading != ReadingLastTwo)
+		}
+		out = append(out, r)
 	}
 	return append(out, e.uncoveredEJs(o)...)
+}
+
+// levelState is where the last two ADS levels of a directory stand.
+type levelState int
+
+const (
+	levelNone      levelState = iota // no audit
+	levelLastBelow                   // the last audit is below the level
+	levelSingle                      // one audit at the level
+	levelPrevBelow                   // the last is at the level, the one before is not
+	levelMet                         // the last two are at the level
+)
+
+func adLevelState(audits []*ADAudit, min int) levelState {
+	n := len(audits)
+	switch {
+	case n == 0:
+		return levelNone
+	case audits[n-1].Level < min:
+		return levelLastBelow
+	case n == 1:
+		return levelSingle
+	case audits[n-2].Level < min:
+		return levelPrevBelow
+	}
+	return levelMet
+}
+
+// nextADSDue is the date of the next ADS audit a directory needs while the
+// window is open, the same for D1.O1.A and D1.O1.B: the earliest of the
+// cadence's due date (when before the deadline) and, when the level
+// objective still needs an audit, the deadline; else the cadence's date.
+func (e *evaluator) nextADSDue(d Directory) civil.Date {
+	if e.closed {
+		return civil.Date{}
+	}
+	if due, ok := e.adNext[d.ID]; ok {
+		return due
+	}
+	var due, later civil.Date
+	earliest := func(x civil.Date) {
+		if !x.IsZero() && (due.IsZero() || x.Before(due)) {
+			due = x
+		}
+	}
+	for i := range e.w.Objectives {
+		o := &e.w.Objectives[i]
+		switch o.Rule {
+		case "ad-cadence":
+			audits, _ := e.directoryAudits(o, d.ID)
+			if x := e.cadenceDue(audits, o.Params); e.deadline.IsZero() || !x.After(e.deadline) {
+				earliest(x)
+			} else {
+				later = x
+			}
+		case "ad-level":
+			audits, _ := e.directoryAudits(o, d.ID)
+			if adLevelState(audits, o.Params.MinLevel) != levelMet {
+				earliest(e.deadline)
+			}
+		}
+	}
+	if due.IsZero() {
+		due = later
+	}
+	e.adNext[d.ID] = due
+	return due
+}
+
+// cadenceDue is the date by which the next audit keeps the cadence: max
+// days after the last audit of the phase (or after the phase start).
+func (e *evaluator) cadenceDue(audits []*ADAudit, p Params) civil.Date {
+	prev := e.phaseStart
+	if p.Reading == ReadingLastTwo {
+		prev = civil.Date{}
+	}
+	for _, a := range audits {
+		if !a.Date.Before(prev) {
+			prev = a.Date
+		}
+	}
+	if prev.IsZero() {
+		return e.deadline
+	}
+	return prev.AddDays(p.MaxIntervalDays)
 }
 
 func ruleADLevel(e *evaluator, o *Objective) []Result {
@@ -89,32 +187,38 @@ func ruleADLevel(e *evaluator, o *Objective) []Result {
 		audits, ignored := e.directoryAudits(o, d.ID)
 		r := Result{Entity: d.ID, EntityName: d.Name}
 		n := len(audits)
-		nextAudit := &Next{Action: fmt.Sprintf("prochain audit ADS de %s au plus tard le %s", d.Name, e.deadline), Due: e.deadline}
-		switch {
-		case n == 0:
-			r.Status, r.Reason, r.Next = e.pending(), fmt.Sprintf("aucun audit ADS de %s enregistré", d.Name), nextAudit
-		case audits[n-1].Level < min:
+		var next *Next
+		if due := e.nextADSDue(d); !due.IsZero() {
+			next = &Next{Action: fmt.Sprintf("prochain audit ADS de %s au plus tard le %s", d.Name, due.French()), Due: due}
+		}
+		switch adLevelState(audits, min) {
+		case levelNone:
+			r.Status, r.Reason, r.Next = e.pending(), fmt.Sprintf("aucun audit ADS de %s enregistré", d.Name), next
+		case levelLastBelow:
 			last := audits[n-1]
 			r.Status = NotMet
-			r.Reason = fmt.Sprintf("niveau %d au dernier audit ADS du %s (niveau %d requis)", last.Level, last.Date, min)
+			r.Reason = fmt.Sprintf("niveau %d au dernier audit ADS du %s (niveau %d requis)", last.Level, last.Date.French(), min)
 			if len(last.FailedChecks) > 0 {
 				r.Reason += " ; points de contrôle en échec : " + strings.Join(last.FailedChecks, ", ")
 			}
-			r.Next = &Next{Action: fmt.Sprintf("corriger les points de niveau inférieur à %d puis refaire l'audit ADS de %s", min, d.Name), Due: e.deadline}
+			if next != nil {
+				r.Next = &Next{Action: fmt.Sprintf("corriger les points de niveau inférieur à %d puis refaire l'audit ADS de %s au plus tard le %s",
+					min, d.Name, next.Due.French()), Due: next.Due}
+			}
 			r.Evidence = []Evidence{adEvidence(last)}
-		case n == 1:
+		case levelSingle:
 			r.Status = e.pending()
-			r.Reason = fmt.Sprintf("un seul audit ADS (niveau %d le %s) : le suivant doit aussi atteindre le niveau %d", audits[0].Level, audits[0].Date, min)
-			r.Evidence, r.Next = []Evidence{adEvidence(audits[0])}, nextAudit
-		case audits[n-2].Level < min:
+			r.Reason = fmt.Sprintf("un seul audit ADS (niveau %d le %s) : le suivant doit aussi atteindre le niveau %d", audits[0].Level, audits[0].Date.French(), min)
+			r.Evidence, r.Next = []Evidence{adEvidence(audits[0])}, next
+		case levelPrevBelow:
 			prev, last := audits[n-2], audits[n-1]
 			r.Status = e.pending()
-			r.Reason = fmt.Sprintf("niveau %d le %s puis %d le %s : un second audit consécutif au niveau %d est nécessaire", prev.Level, prev.Date, last.Level, last.Date, min)
-			r.Evidence, r.Next = []Evidence{adEvidence(prev), adEvidence(last)}, nextAudit
+			r.Reason = fmt.Sprintf("niveau %d le %s puis %d le %s : un second audit consécutif au niveau %d est nécessaire", prev.Level, prev.Date.French(), last.Level, last.Date.French(), min)
+			r.Evidence, r.Next = []Evidence{adEvidence(prev), adEvidence(last)}, next
 		default:
 			prev, last := audits[n-2], audits[n-1]
 			r.Status = Met
-			r.Reason = fmt.Sprintf("niveaux %d et %d aux deux derniers audits ADS (%s et %s)", prev.Level, last.Level, prev.Date, last.Date)
+			r.Reason = fmt.Sprintf("niveaux %d et %d aux deux derniers audits ADS (%s et %s)", prev.Level, last.Level, prev.Date.French(), last.Date.French())
 			r.Evidence = []Evidence{adEvidence(prev), adEvidence(last)}
 		}
 		r.Reason += ignoredNote(ignored)

@@ -8,7 +8,8 @@ import (
 )
 
 // exposureAudits returns, for one EJ, the counted audits of its whole
-// perimeter up to asOf (oldest first) and how many were set aside.
+// perimeter up to the judgement date (oldest first) and how many were set
+// aside.
 func (e *evaluator) exposureAudits(o *Objective, ej org.FINESS) (audits []*ExposureAudit, partial, ignored int) {
 	all := e.expByEJ[ej]
 	audits = make([]*ExposureAudit, 0, len(all))
@@ -40,19 +41,36 @@ func criticals(a *ExposureAudit) (int, bool) {
 	return 0, false
 }
 
+// evidenceOf returns the (cached) evidence of an exposure audit.
+func (e *evaluator) evidenceOf(a *ExposureAudit) Evidence {
+	if len(e.ejs) == 1 {
+		return exposureEvidence(a) // no other EJ shares it: caching costs more
+	}
+	if ev, ok := e.expEvidence[a]; ok {
+		return ev
+	}
+	if e.expEvidence == nil {
+		e.expEvidence = make(map[*ExposureAudit]Evidence, len(e.f.ExposureAudits))
+	}
+	ev := exposureEvidence(a)
+	e.expEvidence[a] = ev
+	return ev
+}
+
 func exposureEvidence(a *ExposureAudit) Evidence {
 	ref := a.ID
 	if ref == "" {
-		ref = "exposition@" + a.Date.String()
+		ref = "exposition@" + a.Date.French()
 	}
 	detail := "nombre de vulnérabilités inconnu"
 	switch {
 	case a.Counts != nil:
-		detail = fmt.Sprintf("%d critique(s), %d élevée(s), %d moyenne(s), %d faible(s)", a.Counts.Critical, a.Counts.High, a.Counts.Medium, a.Counts.Low)
+		detail = Plural(a.Counts.Critical, "critique", "critiques") + ", " + Plural(a.Counts.High, "élevée", "élevées") + ", " +
+			Plural(a.Counts.Medium, "moyenne", "moyennes") + ", " + Plural(a.Counts.Low, "faible", "faibles")
 	case a.NoCritical != nil && *a.NoCritical:
 		detail = "aucune vulnérabilité critique selon la source"
 	case a.NoCritical != nil:
-		detail = "vulnérabilité(s) critique(s) selon la source"
+		detail = "au moins une vulnérabilité critique selon la source"
 	}
 	return Evidence{Kind: "exposure_audit", Ref: ref, Date: a.Date, Detail: detail + " (" + a.Source + ")"}
 }
@@ -60,7 +78,7 @@ func exposureEvidence(a *ExposureAudit) Evidence {
 func setAsideNote(partial, ignored int) string {
 	s := ""
 	if partial > 0 {
-		s += fmt.Sprintf(" ; %d audit(s) sur un périmètre incomplet non pris en compte", partial)
+		s += " ; " + Plural(partial, "audit sur un périmètre incomplet non pris en compte", "audits sur un périmètre incomplet non pris en compte")
 	}
 	return s + ignoredNote(ignored)
 }
@@ -73,13 +91,17 @@ func ruleExposureCadence(e *evaluator, o *Objective) []Result {
 		for i, a := range audits {
 			dates[i] = a.Date
 		}
-		st, reason, next := e.cadence(dates, o.Params.MaxIntervalDays, "audit d'exposition de tout le périmètre")
-		var ev []Evidence
-		for _, a := range lastTwo(audits) {
-			ev = append(ev, exposureEvidence(a))
+		c := e.cadence(dates, o.Params, "audit d'exposition de tout le périmètre")
+		r := e.result(ej)
+		r.Status, r.Reason, r.Next, r.Warnings = c.status, c.reason+setAsideNote(partial, ignored), c.next, c.warnings
+		r.Evidence = make([]Evidence, 0, c.used)
+		for _, a := range audits[len(audits)-c.used:] {
+			r.Evidence = append(r.Evidence, e.evidenceOf(a))
 		}
-		out = append(out, Result{Entity: string(ej.FINESS), EntityName: ej.Name, Status: st,
-			Reason: reason + setAsideNote(partial, ignored), Evidence: ev, Next: next})
+		if o.Params.Reading != ReadingLastTwo {
+			r.Done, r.Expected = counts2(c.done, c.expected)
+		}
+		out = append(out, r)
 	}
 	return out
 }
@@ -93,7 +115,7 @@ func ruleExposureCleanPair(e *evaluator, o *Objective) []Result {
 	for _, ej := range e.ejs {
 		audits, partial, ignored := e.exposureAudits(o, ej.FINESS)
 		r := e.cleanPair(audits, p)
-		r.Entity, r.EntityName = string(ej.FINESS), ej.Name
+		r.Entity, r.EntityName = string(ej.FINESS), e.label(ej)
 		r.Reason += setAsideNote(partial, ignored)
 		out = append(out, r)
 	}
@@ -105,21 +127,26 @@ func (e *evaluator) cleanPair(audits []*ExposureAudit, p Params) Result {
 	if n == 0 {
 		r := Result{Status: e.pending(), Reason: "aucun audit d'exposition de tout le périmètre"}
 		if !e.pastDeadline() {
-			r.Next = &Next{Action: fmt.Sprintf("premier audit d'exposition de tout le périmètre au plus tard le %s", e.deadline.AddDays(-p.MinSpacingDays)), Due: e.deadline.AddDays(-p.MinSpacingDays)}
+			due := e.deadline.AddDays(-p.MinSpacingDays)
+			r.Next = &Next{Action: fmt.Sprintf("premier audit d'exposition de tout le périmètre au plus tard le %s", due.French()), Due: due}
 		}
 		return r
 	}
 	b := audits[n-1]
-	r := Result{Evidence: []Evidence{exposureEvidence(b)}}
+	r := Result{Evidence: []Evidence{e.evidenceOf(b)}}
 	nb, known := criticals(b)
 	if !known {
-		r.Status, r.Reason = MissingData, fmt.Sprintf("l'audit du %s ne donne pas le nombre de vulnérabilités critiques", b.Date)
+		r.Status, r.Reason = MissingData, fmt.Sprintf("l'audit du %s ne donne pas le nombre de vulnérabilités critiques", b.Date.French())
 		return r
 	}
 	if nb > p.MaxCritical {
 		r.Status = NotMet
-		r.Reason = fmt.Sprintf("vulnérabilité(s) critique(s) au dernier audit d'exposition du %s (%s)", b.Date, exposureEvidence(b).Detail)
-		r.Next = &Next{Action: "corriger les vulnérabilités critiques puis refaire un audit de tout le périmètre", Due: e.deadline}
+		r.Reason = fmt.Sprintf("%s au dernier audit d'exposition du %s (%s)", agree(nb, "vulnérabilité critique", "vulnérabilités critiques"), b.Date.French(), e.evidenceOf(b).Detail)
+		due := e.deadline.AddDays(-p.MinSpacingDays)
+		if due.Before(e.now) {
+			due = e.deadline
+		}
+		r.Next = &Next{Action: fmt.Sprintf("corriger les vulnérabilités critiques puis refaire un audit de tout le périmètre au plus tard le %s", due.French()), Due: due}
 		return r
 	}
 	for i := n - 2; i >= 0; i-- {
@@ -130,18 +157,18 @@ func (e *evaluator) cleanPair(audits []*ExposureAudit, p Params) Result {
 		}
 		na, known := criticals(a)
 		if !known {
-			r.Status, r.Reason = MissingData, fmt.Sprintf("l'audit du %s ne donne pas le nombre de vulnérabilités critiques", a.Date)
-			r.Evidence = append([]Evidence{exposureEvidence(a)}, r.Evidence...)
+			r.Status, r.Reason = MissingData, fmt.Sprintf("l'audit du %s ne donne pas le nombre de vulnérabilités critiques", a.Date.French())
+			r.Evidence = append([]Evidence{e.evidenceOf(a)}, r.Evidence...)
 			return r
 		}
 		if na > p.MaxCritical {
-			r.Evidence = append([]Evidence{exposureEvidence(a)}, r.Evidence...)
-			return e.needSecondAudit(r, b, p, fmt.Sprintf(" ; l'audit du %s (%d jours avant) relevait des vulnérabilités critiques", a.Date, gap))
+			r.Evidence = append([]Evidence{e.evidenceOf(a)}, r.Evidence...)
+			return e.needSecondAudit(r, b, p, fmt.Sprintf(" ; l'audit du %s (%d jours avant) relevait des vulnérabilités critiques", a.Date.French(), gap))
 		}
 		if gap >= p.MinSpacingDays {
 			r.Status = Met
-			r.Reason = fmt.Sprintf("aucune vulnérabilité critique aux audits du %s et du %s, espacés de %d jours (entre %d et %d)", a.Date, b.Date, gap, p.MinSpacingDays, p.MaxSpacingDays)
-			r.Evidence = append([]Evidence{exposureEvidence(a)}, r.Evidence...)
+			r.Reason = fmt.Sprintf("aucune vulnérabilité critique aux audits du %s et du %s, espacés de %d jours (entre %d et %d)", a.Date.French(), b.Date.French(), gap, p.MinSpacingDays, p.MaxSpacingDays)
+			r.Evidence = append([]Evidence{e.evidenceOf(a)}, r.Evidence...)
 			return r
 		}
 	}
@@ -151,16 +178,16 @@ func (e *evaluator) cleanPair(audits []*ExposureAudit, p Params) Result {
 // needSecondAudit: the last audit is clean but has no partner in the window.
 func (e *evaluator) needSecondAudit(r Result, b *ExposureAudit, p Params, why string) Result {
 	r.Status = e.pending()
-	r.Reason = fmt.Sprintf("dernier audit (%s) sans vulnérabilité critique, mais pas d'audit sans critique de %d à %d jours avant lui%s", b.Date, p.MinSpacingDays, p.MaxSpacingDays, why)
+	r.Reason = fmt.Sprintf("dernier audit (%s) sans vulnérabilité critique, mais pas d'audit sans critique de %d à %d jours avant lui%s", b.Date.French(), p.MinSpacingDays, p.MaxSpacingDays, why)
 	if e.pastDeadline() {
 		return r
 	}
 	from, due := b.Date.AddDays(p.MinSpacingDays), b.Date.AddDays(p.MaxSpacingDays)
-	if e.asOf.After(due) {
+	if e.now.After(due) {
 		latest := e.deadline.AddDays(-p.MinSpacingDays)
-		r.Next = &Next{Action: fmt.Sprintf("nouvel audit de tout le périmètre au plus tard le %s, puis un second %d à %d jours après", latest, p.MinSpacingDays, p.MaxSpacingDays), Due: latest}
+		r.Next = &Next{Action: fmt.Sprintf("nouvel audit de tout le périmètre au plus tard le %s, puis un second %d à %d jours après", latest.French(), p.MinSpacingDays, p.MaxSpacingDays), Due: latest}
 		return r
 	}
-	r.Next = &Next{Action: fmt.Sprintf("prochain audit de tout le périmètre entre le %s et le %s", from, due), From: from, Due: due}
+	r.Next = &Next{Action: fmt.Sprintf("prochain audit de tout le périmètre entre le %s et le %s", from.French(), due.French()), From: from, Due: due}
 	return r
 }

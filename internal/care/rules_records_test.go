@@ -1,6 +1,7 @@
 package care
 
 import (
+	"strings"
 	"testing"
 
 	"vigie/internal/org"
@@ -9,9 +10,15 @@ import (
 func TestExerciseGranularity(t *testing.T) {
 	t.Run("public: per EJ", func(t *testing.T) {
 		f := publicEJ()
-		f.Exercises = []Exercise{{Entity: ejA, Date: d("2024-10-10"), Kit: "intermediaire"}}
+		x := yesYes(ejA, "2024-10-10")
+		x.Kit = "intermediaire"
+		f.Exercises = []Exercise{x}
 		ev := evaluate(t, f, "2025-01-01", Options{})
-		wantStatus(t, result(t, ev, "D1.O3", string(ejA)), Met)
+		r := result(t, ev, "D1.O3", string(ejA))
+		wantStatus(t, r, Met)
+		if !strings.Contains(r.Reason, "kit intermédiaire") || !strings.Contains(r.Reason, "10/10/2024") {
+			t.Errorf("reason %q", r.Reason)
+		}
 		for _, r := range ev.Results {
 			if r.Objective == "D1.O3" && r.Entity != string(ejA) {
 				t.Errorf("public establishment evaluated per site: %+v", r)
@@ -20,9 +27,13 @@ func TestExerciseGranularity(t *testing.T) {
 	})
 	t.Run("private: per EG", func(t *testing.T) {
 		f := privateEJ()
-		f.Exercises = []Exercise{{Entity: egA1, Date: d("2024-10-10")}, {Entity: ejA, Date: d("2024-10-11")}}
+		f.Exercises = []Exercise{yesYes(egA1, "2024-10-10"), yesYes(ejA, "2024-10-11")}
 		ev := evaluate(t, f, "2025-01-01", Options{})
-		wantStatus(t, result(t, ev, "D1.O3", string(egA1)), Met)
+		r1 := result(t, ev, "D1.O3", string(egA1))
+		wantStatus(t, r1, Met)
+		if r1.EJ != ejA || r1.EntityName != "Site A1 (site de CH A)" {
+			t.Errorf("site row does not name its EJ: %q %q", r1.EntityName, r1.EJ)
+		}
 		r := result(t, ev, "D1.O3", string(egA2))
 		wantStatus(t, r, InProgress) // the EJ-level exercise does not cover the site
 	})
@@ -39,16 +50,17 @@ func TestExerciseWindow(t *testing.T) {
 		dg         *bool
 		want       Status
 	}{
-		{"2024-01-15", "2025-01-15", nil, Met},                 // exactly 12 months
-		{"2024-01-14", "2025-01-15", nil, NotMet},              // 12 months and a day
+		{"2024-01-15", "2025-01-15", boolp(true), Met},         // exactly 12 months
+		{"2024-01-14", "2025-01-15", boolp(true), NotMet},      // 12 months and a day
 		{"2024-06-01", "2025-01-15", boolp(false), InProgress}, // no general management: does not count
-		{"2024-06-01", "2025-01-15", boolp(true), Met},
-		{"2025-02-01", "2025-01-15", nil, InProgress}, // in the future
+		{"2024-06-01", "2025-01-15", nil, MissingData},         // nobody says who took part
+		{"2024-01-14", "2025-01-15", nil, NotMet},              // too old anyway
+		{"2025-02-01", "2025-01-15", boolp(true), InProgress},  // in the future
 	}
 	for _, c := range cases {
 		t.Run(c.date+"@"+c.asOf, func(t *testing.T) {
 			f := publicEJ()
-			f.Exercises = []Exercise{{Entity: ejA, Date: d(c.date), GeneralManagement: c.dg}}
+			f.Exercises = []Exercise{{Entity: ejA, Date: d(c.date), GeneralManagement: c.dg, Clinical: c.dg}}
 			wantStatus(t, result(t, evaluate(t, f, c.asOf, Options{}), "D1.O3", string(ejA)), c.want)
 		})
 	}

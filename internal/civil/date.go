@@ -4,6 +4,7 @@ package civil
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -24,6 +25,28 @@ func Parse(s string) (Date, error) {
 		return Date{}, fmt.Errorf("date %q invalide (attendu AAAA-MM-JJ)", s)
 	}
 	return Of(t), nil
+}
+
+// FrenchLayout is the French form "JJ/MM/AAAA" accepted from people.
+const FrenchLayout = "02/01/2006"
+
+// ParseInput reads a date typed by a person: "AAAA-MM-JJ" or "JJ/MM/AAAA"
+// (one-digit day or month accepted in the French form). Files keep the
+// single ISO form (Parse).
+func ParseInput(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		t, err := time.Parse("2/1/2006", s)
+		if err != nil || !strings.HasSuffix(s, fmt.Sprintf("/%04d", t.Year())) {
+			return Date{}, fmt.Errorf("date %q invalide (attendu JJ/MM/AAAA ou AAAA-MM-JJ)", s)
+		}
+		return Of(t), nil
+	}
+	d, err := Parse(s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q invalide (attendu JJ/MM/AAAA ou AAAA-MM-JJ)", s)
+	}
+	return d, nil
 }
 
 // MustParse is Parse for literals in tests and embedded data known to be valid.
@@ -52,7 +75,16 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	if d.Year < 0 || d.Year > 9999 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	}
+	var b [10]byte
+	put4(b[0:4], d.Year)
+	b[4] = '-'
+	put2(b[5:7], int(d.Month))
+	b[7] = '-'
+	put2(b[8:10], d.Day)
+	return string(b[:])
 }
 
 // French formats d as "JJ/MM/AAAA".
@@ -60,7 +92,25 @@ func (d Date) French() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
+	if d.Year < 0 || d.Year > 9999 {
+		return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
+	}
+	var b [10]byte
+	put2(b[0:2], d.Day)
+	b[2] = '/'
+	put2(b[3:5], int(d.Month))
+	b[5] = '/'
+	put4(b[6:10], d.Year)
+	return string(b[:])
+}
+
+// put2 and put4 write a number with leading zeros (the dates formatted
+// in every reason: no fmt on this path).
+func put2(b []byte, n int) { b[0], b[1] = byte('0'+n/10%10), byte('0'+n%10) }
+
+func put4(b []byte, n int) {
+	put2(b[0:2], n/100)
+	put2(b[2:4], n%100)
 }
 
 // AddDays returns d shifted by n days.

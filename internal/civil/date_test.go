@@ -1,6 +1,9 @@
 package civil
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestDaysSinceAndShift(t *testing.T) {
 	a := MustParse("2024-07-01")
@@ -34,5 +37,52 @@ func TestCompare(t *testing.T) {
 	a, b := MustParse("2024-01-31"), MustParse("2024-02-01")
 	if !a.Before(b) || !b.After(a) || a.Compare(a) != 0 {
 		t.Fatal("order broken")
+	}
+}
+
+func TestParseInput(t *testing.T) {
+	for in, want := range map[string]string{
+		"2025-06-30": "2025-06-30", "30/06/2025": "2025-06-30", " 1/7/2025 ": "2025-07-01", "29/02/2024": "2024-02-29",
+	} {
+		d, err := ParseInput(in)
+		if err != nil || d.String() != want {
+			t.Errorf("ParseInput(%q) = %s, %v; want %s", in, d, err, want)
+		}
+	}
+	for _, in := range []string{"", "30/06/25", "31/06/2025", "29/02/2025", "2025/06/30", "30-06-2025", "06/30/2025", "30/06/02025"} {
+		if _, err := ParseInput(in); err == nil {
+			t.Errorf("ParseInput(%q) accepted", in)
+		}
+	}
+}
+
+func FuzzParseInput(f *testing.F) {
+	for _, s := range []string{"2025-06-30", "30/06/2025", "1/7/2025", "31/02/2025", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseInput(s)
+		if err != nil {
+			return
+		}
+		for _, again := range []string{d.String(), d.French()} {
+			if e, err := ParseInput(again); err != nil || e != d {
+				t.Fatalf("%q → %s → %q → %v, %v", s, d, again, e, err)
+			}
+		}
+	})
+}
+
+func TestFormats(t *testing.T) {
+	for _, d := range []Date{{2025, 6, 30}, {1, 1, 1}, {9999, 12, 31}, {2024, 2, 29}} {
+		if got, want := d.String(), fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day); got != want {
+			t.Errorf("String = %q, want %q", got, want)
+		}
+		if got, want := d.French(), fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year); got != want {
+			t.Errorf("French = %q, want %q", got, want)
+		}
+	}
+	if (Date{}).String() != "" || (Date{}).French() != "" {
+		t.Error("zero date")
 	}
 }

@@ -28,7 +28,7 @@ func adCommands() []adCommand {
 
 // runAD dispatches « vigie ad SOUS-COMMANDE ».
 func runAD(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
 		adUsage(env.Stdout)
 		if len(args) == 0 {
 			return usagef("« vigie ad » attend une sous-commande")
@@ -57,6 +57,9 @@ func adParse(fs *flag.FlagSet, args []string) ([]string, error) {
 	pos, err := splitArgs(fs, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
+		if fs.Usage != nil {
+			fs.Usage()
+		}
 		return nil, errAdHelp
 	case err != nil:
 		return nil, usagef("%s : %v", fs.Name(), strings.TrimSpace(err.Error()))

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"vigie/internal/jsonfr"
 )
 
 // Env is what a command may touch of the outside world. Tests build their own.
@@ -78,7 +80,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 		usage(env.Stderr)
 		return 2
 	}
-	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if isHelp(args[0]) || args[0] == "help" {
+		if len(args) > 1 && args[0] == "help" {
+			// « vigie help COMMANDE [SOUS-COMMANDE] » is « vigie COMMANDE … --help ».
+			return Main(ctx, append(args[1:], "--help"), env)
+		}
 		usage(env.Stdout)
 		return 0
 	}
@@ -102,7 +108,7 @@ func usage(w io.Writer) {
 	for _, c := range cs {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\n« vigie COMMANDE -h » détaille les options d'une commande.")
+	fmt.Fprintln(w, "\n« vigie COMMANDE --help » (ou -h) détaille les options d'une commande.")
 }
 
 // UsageError is a wrong invocation: exit code 2.
@@ -148,12 +154,12 @@ func exitCode(stderr io.Writer, err error) int {
 	var ie *InputError
 	switch {
 	case errors.As(err, &ue), errors.As(err, &ie):
-		fmt.Fprintf(stderr, "vigie : %s\n", strings.TrimSpace(err.Error()))
+		fmt.Fprintf(stderr, "vigie : %s\n", strings.TrimSpace(jsonfr.French(err)))
 		return 2
 	case errors.Is(err, errSilentFailure):
 		return 1
 	}
-	fmt.Fprintf(stderr, "vigie : %s\n", err)
+	fmt.Fprintf(stderr, "vigie : %s\n", jsonfr.French(err))
 	return 1
 }
 

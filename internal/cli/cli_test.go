@@ -57,7 +57,8 @@ func TestDemo(t *testing.T) {
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"D1.O1.A", "D1.O6.B", "non atteint", "prochain audit ADS de valmont.local au plus tard le 2025-08-01", "15/06/2025"} {
+	for _, want := range []string{"D1.O1.A", "D1.O6.B", "non atteint", "pour le pilotage, prochain audit ADS de valmont.local au plus tard le 25/07/2025",
+		"15/06/2025", "audits : 8 réalisés / 6 attendus", "kit intermédiaire"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
@@ -85,7 +86,8 @@ func TestEvaluateBadInput(t *testing.T) {
 		{"evaluate"},
 		{"evaluate", "/nonexistent.json"},
 		{"evaluate", writeFile(t, "x.json", "{"), "--at", "2025-06-15"},
-		{"evaluate", writeFile(t, "y.json", string(demo.GHTDossier())), "--at", "15/06/2025"},
+		{"evaluate", writeFile(t, "y.json", string(demo.GHTDossier())), "--at", "31/06/2025"},
+		{"evaluate", writeFile(t, "y.json", string(demo.GHTDossier())), "--at", "2025-6-15"},
 		{"evaluate", writeFile(t, "z.json", string(demo.GHTDossier())), "--format", "xml"},
 		{"frobnicate"},
 		{"status", "--entity", "123"},
@@ -112,7 +114,7 @@ func TestImportStatusDue(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "CVL-99") {
 			t.Fatalf("import %d: exit %d %s %s", i, code, errs, out)
 		}
-		if i == 1 && (!strings.Contains(out, "établissements : 0 ajouté(s), 0 modifié(s), 7 inchangé(s)") || regexp.MustCompile(`[1-9] (ajouté|modifié)`).MatchString(out)) {
+		if i == 1 && (!strings.Contains(out, "établissements : 0 ajouté, 0 modifié, 7 inchangés") || regexp.MustCompile(`[1-9] (ajouté|modifié)`).MatchString(out)) {
 			t.Errorf("second import is not idempotent: %s", out)
 		}
 	}
@@ -129,8 +131,20 @@ func TestImportStatusDue(t *testing.T) {
 		t.Errorf("status --entity: %d %.500s", code, out)
 	}
 	code, out, _ = run(t, "due", "--data", data, "--at", "2025-06-15", "--within", "30d")
-	if code != 0 || !strings.Contains(out, "(en retard)") || !strings.Contains(out, "24/06/2025") || strings.Contains(out, "01/08/2025") {
+	if code != 0 || !strings.Contains(out, "24/06/2025") || !strings.Contains(out, "déclarer l'atteinte des objectifs au plus tard le 30/06/2025") ||
+		strings.Contains(out, "25/07/2025") {
 		t.Errorf("due: %d\n%s", code, out)
+	}
+	// A past due date is marked.
+	code, out, _ = run(t, "due", "--data", data, "--at", "2025-06-26", "--within", "10d")
+	if code != 0 || !strings.Contains(out, "24/06/2025 (en retard)") {
+		t.Errorf("due late: %d\n%s", code, out)
+	}
+	// After the window: no objective proposes a date, the dossier says it
+	// was never declared.
+	code, out, _ = run(t, "due", "--data", data, "--at", "01/07/2025", "--within", "365d")
+	if code != 0 || !strings.Contains(out, "non déclaré à la clôture de la fenêtre de déclaration le 30/06/2025") || !strings.Contains(out, "Aucune échéance") {
+		t.Errorf("due after the window: %d\n%s", code, out)
 	}
 	if code, _, _ := run(t, "due", "--data", data, "--within", "soon"); code != 2 {
 		t.Errorf("bad --within: exit %d", code)
@@ -148,11 +162,11 @@ func TestFinessImport(t *testing.T) {
 	data := t.TempDir()
 	sample := filepath.Join("..", "org", "testdata", "etalab-sample.csv")
 	code, out, errs := run(t, "finess", "import", sample, "--data", data)
-	if code != 0 || !strings.Contains(out, "5 ajouté(s)") {
+	if code != 0 || !strings.Contains(out, "5 ajoutés") {
 		t.Fatalf("exit %d %s %s", code, out, errs)
 	}
 	code, out, _ = run(t, "finess", "import", sample, "--data", data)
-	if code != 0 || !strings.Contains(out, "0 ajouté(s)") {
+	if code != 0 || !strings.Contains(out, "0 ajouté,") {
 		t.Fatalf("re-import: %d %s", code, out)
 	}
 	b, _ := os.ReadFile(sample)
@@ -161,7 +175,7 @@ func TestFinessImport(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "ligne 3") || !strings.Contains(errs, "rien n'a été importé") {
 		t.Fatalf("broken: exit %d %q", code, errs)
 	}
-	if code, out, _ := run(t, "finess", "import", broken, "--data", data, "--skip-invalid"); code != 0 || !strings.Contains(out, "2 établissement(s)") || !strings.Contains(out, "2 inchangé(s)") {
+	if code, out, _ := run(t, "finess", "import", broken, "--data", data, "--skip-invalid"); code != 0 || !strings.Contains(out, "2 établissements lus") || !strings.Contains(out, "2 inchangés") {
 		t.Fatalf("skip-invalid: %d %s", code, out)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"vigie/internal/civil"
 	"vigie/internal/demo"
 	"vigie/internal/dossier"
+	"vigie/internal/jsonfr"
 	"vigie/internal/report"
 )
 
@@ -26,7 +27,7 @@ func (f *evalFlags) register(fs interface {
 	StringVar(*string, string, string, string)
 	BoolVar(*bool, string, bool, string)
 }) {
-	fs.StringVar(&f.at, "at", "", "date d'évaluation AAAA-MM-JJ (défaut : aujourd'hui)")
+	fs.StringVar(&f.at, "at", "", "date d'évaluation JJ/MM/AAAA ou AAAA-MM-JJ (défaut : aujourd'hui)")
 	fs.StringVar(&f.format, "format", "table", "table ou json")
 	fs.StringVar(&f.catalogue, "catalogue", "", "fichier catalogue à ajouter ou substituer (vagues, seuils, calendrier)")
 	fs.BoolVar(&f.includeVigie, "include-vigie", false, "compter les audits réalisés avec Vigie (pilotage, pas déclaration)")
@@ -44,7 +45,7 @@ func loadCatalogue(path string) (*care.Catalogue, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, inputErr(fmt.Errorf("catalogue : %w", err))
+		return nil, inputErr(fmt.Errorf("catalogue : %s", jsonfr.French(err)))
 	}
 	defer f.Close()
 	extra, err := care.ParseCatalogue(f)
@@ -56,11 +57,7 @@ func loadCatalogue(path string) (*care.Catalogue, error) {
 }
 
 // evaluateAndPrint evaluates facts and renders the result.
-func evaluateAndPrint(env *Env, f *care.Facts, asOf civil.Date, ef *evalFlags) error {
-	cat, err := loadCatalogue(ef.catalogue)
-	if err != nil {
-		return err
-	}
+func evaluateAndPrint(env *Env, cat *care.Catalogue, f *care.Facts, asOf civil.Date, ef *evalFlags) error {
 	ev, err := cat.Evaluate(f, asOf, care.Options{IncludeVigie: ef.includeVigie})
 	if err != nil {
 		return inputErr(err)
@@ -73,7 +70,7 @@ func evaluateAndPrint(env *Env, f *care.Facts, asOf civil.Date, ef *evalFlags) e
 }
 
 func runEvaluate(ctx context.Context, env *Env, args []string) error {
-	const usage = "evaluate FICHIER [--at AAAA-MM-JJ] [--format table|json]"
+	const usage = "evaluate FICHIER [--at JJ/MM/AAAA] [--format table|json]"
 	fs := newFlags(env, "evaluate", usage)
 	var ef evalFlags
 	ef.register(fs)
@@ -91,22 +88,26 @@ func runEvaluate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	facts, err := readDossierFile(pos[0])
+	cat, err := loadCatalogue(ef.catalogue)
 	if err != nil {
 		return err
 	}
-	return evaluateAndPrint(env, facts, asOf, &ef)
+	facts, err := readDossierFile(pos[0], cat)
+	if err != nil {
+		return err
+	}
+	return evaluateAndPrint(env, cat, facts, asOf, &ef)
 }
 
-// readDossierFile reads a dossier; "-" is standard input is not supported to
-// keep error messages tied to a file name.
-func readDossierFile(path string) (*care.Facts, error) {
+// readDossierFile reads a dossier against a catalogue; standard input is
+// not supported, to keep error messages tied to a file name.
+func readDossierFile(path string, cat *care.Catalogue) (*care.Facts, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, inputErr(fmt.Errorf("dossier : %w", err))
+		return nil, inputErr(fmt.Errorf("dossier : %s", jsonfr.French(err)))
 	}
 	defer f.Close()
-	facts, err := dossier.Read(f)
+	facts, err := dossier.ReadWith(f, dossier.Options{Catalogue: cat})
 	if err != nil {
 		return nil, inputErr(fmt.Errorf("%s : %w", path, err))
 	}
@@ -114,7 +115,7 @@ func readDossierFile(path string) (*care.Facts, error) {
 }
 
 func runDemo(ctx context.Context, env *Env, args []string) error {
-	const usage = "demo [--at AAAA-MM-JJ] [--format table|json]"
+	const usage = "demo [--at JJ/MM/AAAA] [--format table|json]"
 	fs := newFlags(env, "demo", usage)
 	var ef evalFlags
 	ef.register(fs)
@@ -134,12 +135,16 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	facts, err := dossier.Read(bytes.NewReader(demo.GHTDossier()))
+	cat, err := loadCatalogue(ef.catalogue)
+	if err != nil {
+		return err
+	}
+	facts, err := dossier.ReadWith(bytes.NewReader(demo.GHTDossier()), dossier.Options{Catalogue: cat})
 	if err != nil {
 		return fmt.Errorf("dossier de démonstration : %w", err)
 	}
 	if ef.format == "table" {
 		fmt.Fprintf(env.Stdout, "Démonstration : GHT fictif, évalué au %s (option --at pour une autre date).\n\n", asOf.French())
 	}
-	return evaluateAndPrint(env, facts, asOf, &ef)
+	return evaluateAndPrint(env, cat, facts, asOf, &ef)
 }

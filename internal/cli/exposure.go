@@ -19,7 +19,7 @@ import (
 // runExposure dispatches the « vigie exposure » subcommands.
 func runExposure(ctx context.Context, env *Env, args []string) error {
 	subs := exposureSubcommands()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
 		fmt.Fprintln(env.Stdout, "Usage : vigie exposure SOUS-COMMANDE [options]\n\nSous-commandes :")
 		for _, s := range subs {
 			fmt.Fprintf(env.Stdout, "  %-8s %s\n", s.name, s.summary)

@@ -30,10 +30,10 @@ func TestExposureScanSave(t *testing.T) {
 	status := []string{"status", "--data", data, "--at", "2025-06-15", "--entity", "010000016", "--format", "json"}
 	_, official, _ := run(t, status...)
 	_, steering, _ := run(t, append(status, "--include-vigie")...)
-	if !strings.Contains(official, "aucune vulnérabilité critique aux audits du 2025-04-20 et du 2025-06-12") {
+	if !strings.Contains(official, "aucune vulnérabilité critique aux audits du 20/04/2025 et du 12/06/2025") {
 		t.Errorf("without Vigie audits D1.O2.B rests on SILENE:\n%.2000s", official)
 	}
-	if !strings.Contains(steering, "au dernier audit d'exposition du 2025-06-15") {
+	if !strings.Contains(steering, "au dernier audit d'exposition du 15/06/2025") {
 		t.Errorf("with Vigie audits the critical VNC finding must count:\n%.2000s", steering)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -18,8 +19,7 @@ func newFlags(env *Env, name, usage string) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	_ = env
-	fs.Func("help", "", func(string) error { return flag.ErrHelp })
-	fs.Lookup("help").Usage = usage
+	fs.Bool("help", false, usage)
 	return fs
 }
 
@@ -27,6 +27,14 @@ func newFlags(env *Env, name, usage string) *flag.FlagSet {
 // arguments ("--" ends the flags) and returns the positionals; flag errors,
 // flag.ErrHelp included, come back as they are.
 func splitArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if isHelp(a) {
+			return nil, flag.ErrHelp
+		}
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -43,6 +51,9 @@ func splitArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 }
+
+// isHelp reports whether an argument asks for help: -h, -help, --help.
+func isHelp(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
 
 // parse is splitArgs for the commands built with newFlags: -h prints the
 // usage to stdout (exit 0), a bad flag is a usage error.
@@ -72,26 +83,49 @@ func printUsage(w io.Writer, fs *flag.FlagSet, usage string) {
 	})
 }
 
+// frenchFlagError translates the flag package's messages.
 func frenchFlagError(err error) string {
 	msg := err.Error()
-	for en, fr := range map[string]string{
-		"flag provided but not defined: ": "option inconnue ",
-		"flag needs an argument: ":        "valeur manquante pour l'option ",
-		"invalid value ":                  "valeur invalide ",
+	if m := invalidFlagValue.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("valeur %s invalide pour l'option -%s : %s", m[1], m[2], frenchFlagCause(m[3]))
+	}
+	if m := invalidBoolFlag.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("valeur invalide pour l'option booléenne -%s (true ou false attendu)", m[1])
+	}
+	for _, t := range []struct{ en, fr string }{
+		{"flag provided but not defined: ", "option inconnue "},
+		{"flag needs an argument: ", "valeur manquante pour l'option "},
+		{"bad flag syntax: ", "option mal écrite : "},
 	} {
-		if strings.HasPrefix(msg, en) {
-			return fr + strings.TrimPrefix(msg, en)
+		if strings.HasPrefix(msg, t.en) {
+			return t.fr + strings.TrimPrefix(msg, t.en)
 		}
 	}
 	return msg
 }
 
-// dateFlag parses --at; empty means today.
+var (
+	invalidFlagValue = regexp.MustCompile(`^invalid value (".*") for flag -([^:]+): (.*)$`)
+	invalidBoolFlag  = regexp.MustCompile(`^invalid boolean (?:value ".*" for -|flag -?)([^:]+)`)
+)
+
+// frenchFlagCause translates the cause of a bad flag value from strconv.
+func frenchFlagCause(cause string) string {
+	switch {
+	case strings.Contains(cause, "parse error"), strings.Contains(cause, "invalid syntax"):
+		return "nombre attendu"
+	case strings.Contains(cause, "value out of range"):
+		return "nombre hors limites"
+	}
+	return cause
+}
+
+// dateFlag parses --at (JJ/MM/AAAA or AAAA-MM-JJ); empty means today.
 func dateFlag(env *Env, s string) (civil.Date, error) {
 	if s == "" {
 		return civil.Of(env.Now()), nil
 	}
-	d, err := civil.Parse(s)
+	d, err := civil.ParseInput(s)
 	if err != nil {
 		return civil.Date{}, usagef("--at : %s", err)
 	}

@@ -36,14 +36,14 @@ func TestImportOPSSIES(t *testing.T) {
 	}
 	critical := writeAudit(time.Date(2025, 6, 14, 18, 0, 0, 0, time.UTC), true)
 	code, out, errs := run(t, "import", critical, "--data", data)
-	if code != 0 || !strings.Contains(out, "prestataire, 2025-06-14") || !strings.Contains(out, "critique") {
+	if code != 0 || !strings.Contains(out, "prestataire, 14/06/2025, 1 entité") || !strings.Contains(out, "critique") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 	if code, out, _ := run(t, "import", critical, "--data", data); code != 0 || !strings.Contains(out, "déjà importé") {
 		t.Fatalf("re-import: %d %s", code, out)
 	}
 	code, out, _ = run(t, "status", "--data", data, "--at", "2025-06-15", "--entity", "010000016", "--format", "json")
-	if code != 0 || !strings.Contains(out, `"objective": "D1.O2.B"`) || !strings.Contains(out, "critique(s) selon la source") {
+	if code != 0 || !strings.Contains(out, `"objective": "D1.O2.B"`) || !strings.Contains(out, "au moins une vulnérabilité critique selon la source") {
 		t.Fatalf("status after a critical provider audit:\n%s", out)
 	}
 }

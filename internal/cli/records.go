@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,17 +20,19 @@ import (
 	"vigie/internal/civil"
 	"vigie/internal/dossier"
 	"vigie/internal/exposure/opssies"
+	"vigie/internal/jsonfr"
 	"vigie/internal/org"
 	"vigie/internal/report"
 	"vigie/internal/store"
 )
 
 func runImport(ctx context.Context, env *Env, args []string) error {
-	const usage = "import FICHIER [--data DIR | --database postgres://…] [--by NOM]"
+	const usage = "import FICHIER [--data DIR | --database postgres://…] [--by NOM] [--catalogue FICHIER]"
 	fs := newFlags(env, "import", usage)
 	var sf storeFlags
 	sf.register(fs)
 	by := fs.String("by", "", "qui enregistre (journal des modifications) ; défaut : l'utilisateur courant")
+	catalogue := fs.String("catalogue", "", "fichier catalogue à ajouter ou substituer (vagues que le dossier peut nommer)")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
 		return err
@@ -40,19 +43,23 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	path := pos[0]
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return inputErr(fmt.Errorf("import : %w", err))
+		return inputErr(fmt.Errorf("import : %s", jsonfr.French(err)))
 	}
 	var probe struct {
 		Format string          `json:"format"`
 		Events json.RawMessage `json:"events"`
 	}
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return inputErr(fmt.Errorf("%s : JSON invalide : %w", path, err))
+		return inputErr(fmt.Errorf("%s : %s", path, jsonfr.Describe(b, err)))
 	}
 	who := actor(env, *by)
 	switch {
 	case strings.HasPrefix(probe.Format, "vigie-dossier/"):
-		facts, err := dossier.Read(bytes.NewReader(b))
+		cat, err := loadCatalogue(*catalogue)
+		if err != nil {
+			return err
+		}
+		facts, err := dossier.ReadWith(bytes.NewReader(b), dossier.Options{Catalogue: cat})
 		if err != nil {
 			return inputErr(fmt.Errorf("%s : %w", path, err))
 		}
@@ -118,7 +125,7 @@ func importOPSSIES(ctx context.Context, env *Env, sf *storeFlags, path string, b
 		id, err := st.SaveExposureAudit(ctx, a, b)
 		switch {
 		case errors.Is(err, store.ErrExists):
-			fmt.Fprintf(env.Stdout, "Audit %s du %s déjà importé : rien à faire.\n", a.ID, a.Date)
+			fmt.Fprintf(env.Stdout, "Audit %s du %s déjà importé : rien à faire.\n", a.ID, a.Date.French())
 		case err != nil:
 			return fmt.Errorf("import de %s : %w", path, err)
 		default:
@@ -126,7 +133,8 @@ func importOPSSIES(ctx context.Context, env *Env, sf *storeFlags, path string, b
 			if n, known := noCriticalLabel(a); known {
 				verdict = n
 			}
-			fmt.Fprintf(env.Stdout, "Audit d'exposition %s importé : %s, %s, %d entité(s), %s.\n", id, a.Source, a.Date, len(a.Entities), verdict)
+			fmt.Fprintf(env.Stdout, "Audit d'exposition %s importé : %s, %s, %s, %s.\n", id, a.Source, a.Date.French(),
+				care.Plural(len(a.Entities), "entité", "entités"), verdict)
 		}
 	}
 	return nil
@@ -135,11 +143,11 @@ func importOPSSIES(ctx context.Context, env *Env, sf *storeFlags, path string, b
 func noCriticalLabel(a care.ExposureAudit) (string, bool) {
 	switch {
 	case a.Counts != nil:
-		return fmt.Sprintf("%d vulnérabilité(s) critique(s)", a.Counts.Critical), true
+		return care.Plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques"), true
 	case a.NoCritical != nil && *a.NoCritical:
 		return "aucune vulnérabilité critique", true
 	case a.NoCritical != nil:
-		return "vulnérabilité(s) critique(s) signalée(s)", true
+		return "au moins une vulnérabilité critique signalée", true
 	}
 	return "", false
 }
@@ -184,7 +192,7 @@ func (s *storeEval) setup(ctx context.Context, env *Env, name string, pos []stri
 }
 
 func runStatus(ctx context.Context, env *Env, args []string) error {
-	const usage = "status [--entity FINESS | --applicant ID] [--at AAAA-MM-JJ] [--format table|json]"
+	const usage = "status [--entity FINESS | --applicant ID] [--at JJ/MM/AAAA] [--format table|json]"
 	fs := newFlags(env, "status", usage)
 	var se storeEval
 	se.register(fs, "FINESS d'une EJ ou d'une EG : le dossier qui la porte, restreint à elle")
@@ -212,6 +220,7 @@ func runStatus(ctx context.Context, env *Env, args []string) error {
 			facts, _ := st.LoadFacts(ctx, ids[0])
 			ev.Results = restrictTo(ev.Results, &facts, only)
 			ev.Prerequisites = restrictTo(ev.Prerequisites, &facts, only)
+			restrictPosture(ev.Current, &facts, only)
 		}
 		if ef.format == "json" {
 			return report.EvaluationJSON(env.Stdout, ev)
@@ -306,8 +315,36 @@ func restrictTo(rs []care.Result, f *care.Facts, only org.FINESS) []care.Result 
 	return out
 }
 
+// restrictPosture keeps, in a current posture, the directories an entity
+// uses and its EJ's exposure.
+func restrictPosture(p *care.Posture, f *care.Facts, only org.FINESS) {
+	if p == nil {
+		return
+	}
+	keep := restrictTo(postureResults(p), f, only)
+	ej := only
+	if x := org.NewTree(f.Entities).Get(only); x != nil && x.Kind == org.EG {
+		ej = x.Parent
+	}
+	kept := map[string]bool{string(ej): true}
+	for _, r := range keep {
+		kept[r.Entity] = true
+	}
+	p.Directories = slices.DeleteFunc(p.Directories, func(d care.DirectoryPosture) bool { return !kept[d.Directory] })
+	p.Exposure = slices.DeleteFunc(p.Exposure, func(x care.ExposurePosture) bool { return !kept[string(x.Entity)] })
+}
+
+// postureResults lists a posture's directories as results, for restrictTo.
+func postureResults(p *care.Posture) []care.Result {
+	var rs []care.Result
+	for _, d := range p.Directories {
+		rs = append(rs, care.Result{Entity: d.Directory})
+	}
+	return rs
+}
+
 func runDue(ctx context.Context, env *Env, args []string) error {
-	const usage = "due [--within 60d] [--at AAAA-MM-JJ] [--entity FINESS] [--format table|json]"
+	const usage = "due [--within 60d] [--at JJ/MM/AAAA] [--entity FINESS] [--format table|json]"
 	fs := newFlags(env, "due", usage)
 	var se storeEval
 	se.register(fs, "limiter au dossier qui porte cette entité")
@@ -336,6 +373,7 @@ func runDue(ctx context.Context, env *Env, args []string) error {
 		Overdue   bool        `json:"overdue"`
 	}
 	var dues []due
+	var notices []string
 	for _, id := range ids {
 		ev, err := evaluateStored(ctx, st, cat, id, asOf, ef.includeVigie)
 		if err != nil {
@@ -343,6 +381,15 @@ func runDue(ctx context.Context, env *Env, args []string) error {
 		}
 		for _, r := range ev.Dues(limit) {
 			dues = append(dues, due{Applicant: id, Result: r, Overdue: r.Next.Due.Before(asOf)})
+		}
+		// The dossier's own next step (declaring, then ARS instruction, ANS
+		// control, attestation, payment once the window has closed).
+		if n := ev.Dossier.NextAction; n != nil && !n.Due.IsZero() && !n.Due.After(limit) {
+			dues = append(dues, due{Applicant: id, Result: care.Result{Objective: "dossier", Entity: string(ev.Applicant),
+				EntityName: ev.ApplicantName, Status: care.InProgress, Reason: n.Action, Evidence: []care.Evidence{}, Next: n}, Overdue: n.Due.Before(asOf)})
+		}
+		if ev.Dossier.Notice != "" {
+			notices = append(notices, fmt.Sprintf("%s : %s", id, ev.Dossier.Notice))
 		}
 	}
 	sort.SliceStable(dues, func(i, j int) bool { return dues[i].Result.Next.Due.Before(dues[j].Result.Next.Due) })
@@ -355,6 +402,12 @@ func runDue(ctx context.Context, env *Env, args []string) error {
 		return enc.Encode(dues)
 	}
 	fmt.Fprintf(env.Stdout, "Échéances jusqu'au %s (évaluation au %s)\n\n", limit.French(), asOf.French())
+	for _, n := range notices {
+		fmt.Fprintf(env.Stdout, "⚠ %s\n", n)
+	}
+	if len(notices) > 0 {
+		fmt.Fprintln(env.Stdout)
+	}
 	if len(dues) == 0 {
 		fmt.Fprintln(env.Stdout, "Aucune échéance dans cet horizon.")
 		return nil
@@ -373,6 +426,14 @@ func runDue(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when, d.Result.Objective, d.Applicant, name, d.Result.Next.Action)
 	}
 	return tw.Flush()
+}
+
+// frenchDate writes an ISO date as JJ/MM/AAAA (other text unchanged).
+func frenchDate(s string) string {
+	if d, err := civil.Parse(s); err == nil {
+		return d.French()
+	}
+	return s
 }
 
 // horizon parses "60d", "8w", "2m" or "60" after asOf.
@@ -398,7 +459,7 @@ func horizon(asOf civil.Date, s string) (civil.Date, error) {
 func runFiness(ctx context.Context, env *Env, args []string) error {
 	const usage = "finess import EXTRACTION.csv [--ej FINESS,…] [--skip-invalid]"
 	if len(args) == 0 || args[0] != "import" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		if len(args) > 0 && (isHelp(args[0]) || args[0] == "help") {
 			fmt.Fprintf(env.Stdout, "Usage : vigie %s\n", usage)
 			return nil
 		}
@@ -442,7 +503,8 @@ func runFiness(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stderr, "%s : %s\n", pos[0], e)
 		}
 		if !*skip {
-			return inputErr(fmt.Errorf("%s : %d ligne(s) invalide(s), rien n'a été importé (--skip-invalid pour importer les lignes valides)", pos[0], len(x.Errors)))
+			return inputErr(fmt.Errorf("%s : %s, rien n'a été importé (--skip-invalid pour importer les lignes valides)", pos[0],
+				care.Plural(len(x.Errors), "ligne invalide", "lignes invalides")))
 		}
 	}
 	st, err := sf.open(ctx, env)
@@ -475,10 +537,12 @@ func runFiness(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("finess import : %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "%d établissement(s) lus (extraction %s du %s) : %d ajouté(s), %d mis à jour, %d inchangé(s).\n",
-		len(es), x.Version, x.Date, stats.Added, stats.Updated, stats.Unchanged)
+	fmt.Fprintf(env.Stdout, "%s (extraction %s du %s) : %s, %d mis à jour, %s.\n",
+		care.Plural(len(es), "établissement lu", "établissements lus"), x.Version, frenchDate(x.Date),
+		care.Plural(stats.Added, "ajouté", "ajoutés"), stats.Updated, care.Plural(stats.Unchanged, "inchangé", "inchangés"))
 	if newEJ > 0 {
-		fmt.Fprintf(env.Stdout, "%d EJ nouvelle(s) sans statut juridique : l'extraction des établissements ne le donne pas ; complétez-le (dossier ou saisie) pour que les objectifs par EJ/EG s'évaluent.\n", newEJ)
+		fmt.Fprintf(env.Stdout, "%s sans statut juridique : l'extraction des établissements ne le donne pas ; complétez-le (dossier ou saisie) pour que les objectifs par EJ/EG s'évaluent.\n",
+			care.Plural(newEJ, "EJ nouvelle", "EJ nouvelles"))
 	}
 	return nil
 }

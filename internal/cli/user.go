@@ -16,7 +16,7 @@ import (
 
 func runUser(ctx context.Context, env *Env, args []string) error {
 	const usage = "user create|password|token|list [options]"
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
 		fmt.Fprintf(env.Stdout, "Usage : vigie %s\n\n", usage)
 		fmt.Fprintln(env.Stdout, "  create    créer un compte : --login L --role admin|ght|etablissement|ars|auditeur [--scope GHT|FINESS|RÉGION]")
 		fmt.Fprintln(env.Stdout, "  password  changer le mot de passe d'un compte : --login L")

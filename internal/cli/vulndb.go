@@ -21,7 +21,7 @@ const (
 
 // runVulnDB dispatches « vigie vulndb update|status ».
 func runVulnDB(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
 		fmt.Fprintln(env.Stdout, "Usage : vigie vulndb SOUS-COMMANDE [options]\n\nSous-commandes :")
 		fmt.Fprintln(env.Stdout, "  update   télécharger (ou importer avec --from) le catalogue KEV de la CISA")
 		fmt.Fprintln(env.Stdout, "  status   état de la base locale de vulnérabilités")

@@ -12,7 +12,9 @@ import (
 // National generates a fictional national-scale set of applicants: GHTs of
 // public EJ (a third of the establishments) and private EJ outside a GHT,
 // with one AD per EJ, ADS audits about every 55 days and monthly exposure
-// audits over two years ending at end, exercises, oSIS and budget records.
+// audits over two years ending at end, exercises (general management and
+// business directions present nine times out of ten), dated oSIS and budget
+// records, the ARS validation of the candidature in May 2024.
 // The same seed gives the same set.
 func National(seed uint64, establishments int, end civil.Date) []care.Facts {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -77,6 +79,9 @@ func (g *generator) private() care.Facts {
 // oSIS and budget; pmsi is the entity exercises and oSIS are recorded on.
 func (g *generator) records(f *care.Facts, ej, pmsi org.FINESS) {
 	f.Prerequisites = append(f.Prerequisites, care.Prerequisite{Entity: ej, ID: "PS2.1", Met: true}, care.Prerequisite{Entity: ej, ID: "PS2.2", Met: g.r.IntN(20) > 0})
+	if len(f.Dossier.Steps) == 0 {
+		f.Dossier.Steps = []care.Step{{Step: care.StepCandidatureValidated, Date: civil.Date{Year: 2024, Month: 5, Day: 2 + g.r.IntN(20)}, By: "ARS"}}
+	}
 	dir := "ad-" + string(ej)
 	f.Directories = append(f.Directories, care.Directory{ID: dir, Name: string(ej) + ".local", Entities: []org.FINESS{ej}})
 	for d := g.start.AddDays(g.r.IntN(30)); d.Before(g.end); d = d.AddDays(45 + g.r.IntN(20)) {
@@ -84,9 +89,12 @@ func (g *generator) records(f *care.Facts, ej, pmsi org.FINESS) {
 	}
 	for y := g.start.Year; y <= g.end.Year; y++ {
 		share, fte := 1+g.r.Float64()*3, g.r.Float64()*3
-		f.Budget = append(f.Budget, care.Budget{Entity: ej, Year: y, DigitalSharePct: &share, SSIFTE: &fte})
-		f.OSIS = append(f.OSIS, care.OSIS{Entity: pmsi, Year: y, BudgetShare: true, PriorityMeasuresAnswered: 30 + g.r.IntN(14)})
-		f.Exercises = append(f.Exercises, care.Exercise{Entity: pmsi, Date: civil.Date{Year: y, Month: 10, Day: 1 + g.r.IntN(28)}, Kit: "intermediaire"})
+		entered := civil.Date{Year: y, Month: 3, Day: 1 + g.r.IntN(28)}
+		f.Budget = append(f.Budget, care.Budget{Entity: ej, Year: y, Date: entered, DigitalSharePct: &share, SSIFTE: &fte})
+		f.OSIS = append(f.OSIS, care.OSIS{Entity: pmsi, Year: y, Date: entered, BudgetShare: true, PriorityMeasuresAnswered: 30 + g.r.IntN(14)})
+		dg, business := g.r.IntN(10) > 0, g.r.IntN(10) > 0
+		f.Exercises = append(f.Exercises, care.Exercise{Entity: pmsi, Date: civil.Date{Year: y, Month: 10, Day: 1 + g.r.IntN(28)}, Kit: "intermediaire",
+			GeneralManagement: &dg, Clinical: &business})
 	}
 }
 

@@ -1,15 +1,21 @@
 // Package dossier reads and writes Vigie's interchange file for a whole
 // applicant ("vigie-dossier/1", documented in docs/dossier.md with a JSON
-// Schema). Every error names the JSON path and the problem, in French.
+// Schema). Every error names the JSON path and the problem, in French, and
+// a file with several errors reports all of them (up to MaxErrors).
 package dossier
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"vigie/internal/care"
 	"vigie/internal/jsonfr"
@@ -20,6 +26,9 @@ const Format = "vigie-dossier/1"
 
 // MaxSize bounds a dossier file (a national export stays far below).
 const MaxSize = 64 << 20
+
+// MaxErrors is how many input errors a file reports at most.
+const MaxErrors = 50
 
 // Error is an input error at a JSON path.
 type Error struct {
@@ -34,76 +43,129 @@ func (e *Error) Error() string {
 	return e.Path + " : " + e.Msg
 }
 
-func errAt(path, format string, a ...any) error {
+func errAt(path, format string, a ...any) *Error {
 	return &Error{Path: path, Msg: fmt.Sprintf(format, a...)}
 }
 
-// Read decodes and validates a dossier file.
-func Read(r io.Reader) (*care.Facts, error) {
+// Errors is every input error found in a file, in the order of the file:
+// at most MaxErrors of them, More counting those left out. errors.As finds
+// the first *Error through it.
+type Errors struct {
+	List []*Error
+	More int
+}
+
+// Error writes one error on one line, several as a count then one line each.
+func (e *Errors) Error() string {
+	if len(e.List) == 1 && e.More == 0 {
+		return e.List[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d erreurs dans le dossier :", len(e.List)+e.More)
+	for _, x := range e.List {
+		b.WriteString("\n  - " + x.Error())
+	}
+	if e.More > 0 {
+		fmt.Fprintf(&b, "\n  … et %d autres (seules les %d premières sont listées)", e.More, MaxErrors)
+	}
+	return b.String()
+}
+
+// Unwrap gives the errors one by one.
+func (e *Errors) Unwrap() []error {
+	out := make([]error, len(e.List))
+	for i, x := range e.List {
+		out[i] = x
+	}
+	return out
+}
+
+// Options tune reading.
+type Options struct {
+	// Catalogue gives the waves, objectives and prerequisites a file may
+	// name; the embedded catalogue when nil.
+	Catalogue *care.Catalogue
+}
+
+// Read decodes and validates a dossier file with the embedded catalogue.
+func Read(r io.Reader) (*care.Facts, error) { return ReadWith(r, Options{}) }
+
+// ReadWith decodes and validates a dossier file.
+func ReadWith(r io.Reader, opts Options) (*care.Facts, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("lecture du dossier : %w", err)
+		return nil, fmt.Errorf("lecture du dossier : %s", jsonfr.French(err))
 	}
 	if len(data) > MaxSize {
-		return nil, errAt("", "fichier trop volumineux (plus de %d Mio)", MaxSize>>20)
+		return nil, &Errors{List: []*Error{errAt("", "fichier trop volumineux (%d Mio au plus)", MaxSize>>20)}}
 	}
-	return Parse(data)
+	return ParseWith(data, opts)
 }
 
-// Parse decodes and validates a dossier held in memory.
-func Parse(data []byte) (*care.Facts, error) {
-	var top map[string]json.RawMessage
-	if err := strictDecode(data, &top); err != nil {
-		return nil, jsonErr("", data, err)
-	}
-	if top == nil {
-		return nil, errAt("", "un objet JSON est attendu")
-	}
-	var d raw
-	for k := range top {
-		if !knownTop[k] {
-			return nil, errAt(k, "champ inconnu")
-		}
-	}
-	if err := field(top, "format", &d.Format); err != nil {
-		return nil, err
-	}
-	if d.Format == "" {
-		return nil, errAt("format", "champ obligatoire (attendu %q)", Format)
-	}
-	if !strings.HasPrefix(d.Format, "vigie-dossier/1") {
-		return nil, errAt("format", "version %q non prise en charge (attendu %q)", d.Format, Format)
-	}
-	if err := field(top, "wave", &d.Wave); err != nil {
-		return nil, err
-	}
-	if err := field(top, "ght", &d.GHT); err != nil {
-		return nil, err
-	}
-	if err := field(top, "governance", &d.Governance); err != nil {
-		return nil, err
-	}
-	if err := field(top, "dossier", &d.Dossier); err != nil {
-		return nil, err
-	}
-	for _, err := range []error{
-		list(top, "entities", &d.Entities), list(top, "prerequisites", &d.Prerequisites),
-		list(top, "directories", &d.Directories), list(top, "ad_audits", &d.ADAudits),
-		list(top, "exposure_audits", &d.ExposureAudits), list(top, "exercises", &d.Exercises),
-		list(top, "osis", &d.OSIS), list(top, "budget", &d.Budget),
-	} {
+// Parse decodes and validates a dossier held in memory with the embedded
+// catalogue.
+func Parse(data []byte) (*care.Facts, error) { return ParseWith(data, Options{}) }
+
+// ParseWith decodes and validates a dossier held in memory. On failure the
+// error is an *Errors listing every problem found.
+func ParseWith(data []byte, opts Options) (*care.Facts, error) {
+	cat := opts.Catalogue
+	if cat == nil {
+		c, err := defaultCatalogue()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("catalogue intégré : %w", err)
 		}
+		cat = c
 	}
-	return d.facts()
+	v := &validator{cat: cat}
+	d := v.decode(data)
+	var f *care.Facts
+	if d != nil {
+		f = d.facts(v)
+	}
+	if len(v.errs) > 0 {
+		sortErrors(data, v.errs)
+		return nil, &Errors{List: v.errs, More: v.more}
+	}
+	return f, nil
 }
 
-var knownTop = map[string]bool{
-	"$schema": true, "format": true, "wave": true, "ght": true, "entities": true, "prerequisites": true,
-	"directories": true, "ad_audits": true, "exposure_audits": true, "exercises": true, "osis": true,
-	"budget": true, "governance": true, "dossier": true,
+// sortErrors puts errors in the order of the file: by the position of
+// their top-level member, then by the indices along their path.
+func sortErrors(data []byte, errs []*Error) {
+	type key struct {
+		top int
+		idx []int
+	}
+	keys := make(map[*Error]key, len(errs))
+	for _, e := range errs {
+		name := e.Path
+		if i := strings.IndexAny(name, ".["); i >= 0 {
+			name = name[:i]
+		}
+		k := key{top: -1}
+		if name != "" {
+			k.top = bytes.Index(data, []byte(`"`+name+`"`))
+		}
+		for _, m := range indexRE.FindAllStringSubmatch(e.Path, -1) {
+			n, _ := strconv.Atoi(m[1])
+			k.idx = append(k.idx, n)
+		}
+		keys[e] = k
+	}
+	slices.SortStableFunc(errs, func(a, b *Error) int {
+		ka, kb := keys[a], keys[b]
+		if c := cmp.Compare(ka.top, kb.top); c != 0 {
+			return c
+		}
+		return slices.Compare(ka.idx, kb.idx)
+	})
 }
+
+var indexRE = regexp.MustCompile(`\[(\d+)\]`)
+
+// defaultCatalogue reads the embedded catalogue once; it is only read here.
+var defaultCatalogue = sync.OnceValues(care.DefaultCatalogue)
 
 func strictDecode(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -112,73 +174,50 @@ func strictDecode(data []byte, v any) error {
 		return err
 	}
 	if dec.More() {
-		return errors.New("données après la fin de l'objet JSON")
+		return errTrailing
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("données après la fin de l'objet JSON")
+		return errTrailing
 	}
 	return nil
 }
 
-// field decodes one top-level member when present.
-func field(top map[string]json.RawMessage, name string, dst any) error {
-	b, ok := top[name]
-	if !ok || string(b) == "null" {
-		return nil
+var errTrailing = errors.New("données après la fin de l'objet JSON")
+
+// join appends a relative path to a path.
+func join(path, sub string) string {
+	switch {
+	case path == "":
+		return sub
+	case sub == "":
+		return path
+	case strings.HasPrefix(sub, "["):
+		return path + sub
 	}
-	if err := strictDecode(b, dst); err != nil {
-		return jsonErr(name, b, err)
-	}
-	return nil
+	return path + "." + sub
 }
 
-// list decodes an array member element by element, so errors carry the index.
-func list[T any](top map[string]json.RawMessage, name string, dst *[]T) error {
-	b, ok := top[name]
-	if !ok || string(b) == "null" {
-		return nil
-	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(b, &elems); err != nil {
-		return errAt(name, "une liste est attendue")
-	}
-	out := make([]T, len(elems))
-	for i, e := range elems {
-		if err := strictDecode(e, &out[i]); err != nil {
-			return jsonErr(fmt.Sprintf("%s[%d]", name, i), e, err)
-		}
-	}
-	*dst = out
-	return nil
-}
-
-// jsonErr turns a decoding error into a French message at a path.
-func jsonErr(path string, data []byte, err error) error {
-	join := func(sub string) string {
-		switch {
-		case path == "":
-			return sub
-		case sub == "":
-			return path
-		}
-		return path + "." + sub
-	}
+// jsonErr turns a decoding error of data, found at path, into a French
+// error at the exact path of the bad value.
+func jsonErr(path string, data []byte, err error) *Error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := jsonfr.Position(data, se.Offset)
-		return errAt(path, "JSON invalide ligne %d, colonne %d : %s", line, col, se.Error())
+		line, col := jsonfr.Position(data, jsonfr.SyntaxOffset(se))
+		return errAt(path, "JSON invalide ligne %d, colonne %d : %s", line, col, jsonfr.Syntax(err))
 	case errors.As(err, &te):
-		return errAt(join(te.Field), "attendu %s, trouvé %s", jsonfr.Kind(te.Type.Kind()), jsonfr.Value(te.Value))
+		return errAt(join(path, jsonfr.PathAt(data, te.Offset)), "attendu %s, trouvé %s", jsonfr.Kind(te.Type.Kind()), jsonfr.Value(te.Value))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errAt(path, "JSON incomplet")
+	case errors.Is(err, errTrailing):
+		return errAt(path, "%s", err)
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return errAt(join(strings.Trim(f, `"`)), "champ inconnu")
+		return errAt(join(path, jsonfr.KeyPath(data, strings.Trim(f, `"`))), "champ inconnu")
 	}
-	return errAt(path, "%s", msg)
+	return errAt(path, "JSON invalide : %s", jsonfr.Syntax(err))
 }
 
 // Write encodes facts as a dossier file.

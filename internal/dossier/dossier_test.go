@@ -82,7 +82,7 @@ func TestErrorsNamePathAndProblem(t *testing.T) {
 		{"participant wrong type", `"direction": "direction générale"|"direction": 1`, "exercises[0].participants[0].direction : attendu une chaîne"},
 		{"unknown measure", `"MP43": "na"|"MP44": "na"`, "osis[1].measures.MP44 : mesure prioritaire \"MP44\" absente du catalogue"},
 		{"bad answer", `"MP02": "partiel"|"MP02": "peut-être"`, "osis[1].measures.MP02 : réponse \"peut-être\" invalide"},
-		{"count disagrees", `"priority_measures_answered": 3|"priority_measures_answered": 4`, "osis[1].priority_measures_answered : nombre déclaré 4, mais 3 mesure(s)"},
+		{"count disagrees", `"priority_measures_answered": 3|"priority_measures_answered": 4`, "osis[1].priority_measures_answered : nombre déclaré 4, mais 3 mesures renseignées"},
 		{"answer not a string", `"MP01": "oui"|"MP01": true`, "osis[1].measures.MP01 : attendu une chaîne"},
 		{"unknown directory", `"directory": "ad-chu"|"directory": "ad-x"`, "ad_audits[0].directory : annuaire \"ad-x\" non déclaré"},
 		{"EG without parent", `"kind": "EG", "parent": "010000016", |"kind": "EG", `, "entities[1].parent : une EG doit indiquer son EJ"},

@@ -29,7 +29,7 @@ func (v *validator) participants(p string, elems []json.RawMessage) []care.Parti
 	for i, e := range elems {
 		q := fmt.Sprintf("%s.participants[%d]", p, i)
 		var r rawParticipant
-		if !v.decode(q, e, &r) {
+		if !v.decodeElem(q, e, &r) {
 			return nil
 		}
 		v.required(q+".role", r.Role)
@@ -44,7 +44,7 @@ func (v *validator) actions(p string, elems []json.RawMessage) []care.Action {
 	for i, e := range elems {
 		q := fmt.Sprintf("%s.actions[%d]", p, i)
 		var r rawAction
-		if !v.decode(q, e, &r) {
+		if !v.decodeElem(q, e, &r) {
 			return nil
 		}
 		v.required(q+".title", r.Title)
@@ -61,13 +61,11 @@ func (v *validator) actions(p string, elems []json.RawMessage) []care.Action {
 	return out
 }
 
-// decode strictly decodes one nested list element, so that errors carry
+// decodeElem strictly decodes one nested list element, so that errors carry
 // its index; it reports whether decoding succeeded.
-func (v *validator) decode(path string, data []byte, dst any) bool {
+func (v *validator) decodeElem(path string, data []byte, dst any) bool {
 	if err := strictDecode(data, dst); err != nil {
-		if v.err == nil {
-			v.err = jsonErr(path, data, err)
-		}
+		v.add(jsonErr(path, data, err))
 		return false
 	}
 	return true

@@ -40,7 +40,7 @@ func (v *validator) measures(p string, r rawOSIS, x *care.OSIS) {
 	for _, id := range ids {
 		q := p + ".measures." + id
 		var a string
-		if !v.decode(q, r.Measures[id], &a) {
+		if !v.decodeElem(q, r.Measures[id], &a) {
 			return
 		}
 		answers[id] = a
@@ -54,7 +54,7 @@ func (v *validator) measures(p string, r rawOSIS, x *care.OSIS) {
 		}
 	}
 	if n := r.PriorityMeasuresAnswered; n != nil && *n != len(r.Measures) {
-		v.fail(p+".priority_measures_answered", "nombre déclaré %d, mais %d mesure(s) renseignée(s) dans « measures »", *n, len(r.Measures))
+		v.fail(p+".priority_measures_answered", "nombre déclaré %d, mais %s dans « measures »", *n, plural(len(r.Measures), "mesure renseignée", "mesures renseignées"))
 	}
 	if len(answers) > 0 {
 		x.Measures = answers

@@ -47,17 +47,32 @@ func TestSchemaMatchesReader(t *testing.T) {
 	if err := Write(&written, facts); err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"issue example": []byte(issueExample), "demo": demo.GHTDossier(), "written": written.Bytes()} {
+	dated := edit(t, `"year": 2024, "budget_share": true|"year": 2024, "date": "2024-11-02", "budget_share": true`,
+		`"budget": [{"entity": "010000016", "year": 2024,|"budget": [{"entity": "010000016", "year": 2024, "date": "2024-12-01",`,
+		`"governance": {"referent": "Nom Prénom",|"governance": [{"date": "2024-09-01", "referent": "A"}, {"date": "2024-10-01", "referent": "Nom Prénom",`,
+		`"already_converged": false}|"already_converged": false}]`)
+	datedFacts, err := Parse(dated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var writtenDated bytes.Buffer
+	if err := Write(&writtenDated, datedFacts); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"issue example": []byte(issueExample), "demo": demo.GHTDossier(), "written": written.Bytes(),
+		"dated records": dated, "dated records written": writtenDated.Bytes()} {
 		if err := validate(b); err != nil {
 			t.Errorf("%s rejected by the schema: %v", name, err)
 		}
 	}
 	for name, b := range map[string]string{
-		"level 6":        `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "ad_audits": [{"directory": "x", "date": "2024-01-01", "level": 6, "source": "ADS"}]}`,
-		"unknown field":  `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "extra": 1}`,
-		"action status":  `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "exercises": [{"entity": "010000016", "date": "2024-01-01", "actions": [{"title": "x", "status": "fini"}]}]}`,
-		"measure answer": `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "osis": [{"entity": "010000016", "year": 2024, "measures": {"MP01": "yes"}}]}`,
-		"bad kind":       `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "ET"}]}`,
+		"level 6":                    `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "ad_audits": [{"directory": "x", "date": "2024-01-01", "level": 6, "source": "ADS"}]}`,
+		"unknown field":              `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [], "extra": 1}`,
+		"action status":              `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "exercises": [{"entity": "010000016", "date": "2024-01-01", "actions": [{"title": "x", "status": "fini"}]}]}`,
+		"measure answer":             `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "osis": [{"entity": "010000016", "year": 2024, "measures": {"MP01": "yes"}}]}`,
+		"bad kind":                   `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "ET"}]}`,
+		"governance list of strings": `{"format": "vigie-dossier/1", "wave": "D1-2024", "ght": {"code": "X", "support": "010000016"}, "entities": [{"finess": "010000016", "kind": "EJ"}], "governance": ["oui"]}`,
+		"oSIS date":                  `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "osis": [{"entity": "010000016", "year": 2024, "date": "01/02/2024"}]}`,
 	} {
 		if validate([]byte(b)) == nil {
 			t.Errorf("%s accepted by the schema", name)

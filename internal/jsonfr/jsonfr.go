@@ -18,8 +18,8 @@ func Describe(data []byte, err error) string {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		l, c := Position(data, syn.Offset)
-		return fmt.Sprintf("JSON invalide ligne %d, colonne %d : %v", l, c, syn)
+		l, c := Position(data, SyntaxOffset(syn))
+		return fmt.Sprintf("JSON invalide ligne %d, colonne %d : %s", l, c, Syntax(err))
 	case errors.As(err, &typ):
 		l, c := Position(data, typ.Offset)
 		field := typ.Field
@@ -30,7 +30,21 @@ func Describe(data []byte, err error) string {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "document JSON vide ou tronqué"
 	}
-	return fmt.Sprintf("JSON invalide : %v", err)
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		name := strings.Trim(f, `"`)
+		return fmt.Sprintf("%s : champ inconnu", KeyPath(data, name))
+	}
+	return "JSON invalide : " + strings.TrimPrefix(msg, "json: ")
+}
+
+// SyntaxOffset is the offset of the character a syntax error is about
+// (encoding/json reports the offset after it).
+func SyntaxOffset(se *json.SyntaxError) int64 {
+	if se.Offset > 0 {
+		return se.Offset - 1
+	}
+	return 0
 }
 
 // Position converts a byte offset into a 1-based line and column.

@@ -6,6 +6,19 @@ import (
 	"testing"
 )
 
+func TestDescribeUnknownField(t *testing.T) {
+	var v struct {
+		Rules []int `json:"rules"`
+	}
+	data := []byte(`{"rulez": []}`)
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&v)
+	if got := Describe(data, err); got != "rulez : champ inconnu" {
+		t.Errorf("Describe = %q", got)
+	}
+}
+
 func TestDescribe(t *testing.T) {
 	var v struct {
 		Level int `json:"level"`

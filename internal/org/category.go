@@ -25,8 +25,10 @@ var (
 )
 
 // CategoryOf maps a FINESS legal-status code ("statut juridique", e.g. "13")
-// to a category: public for codes up to 39, the EBNL and for-profit sets,
-// and "autre" for the remaining valid codes.
+// to a category: public for codes up to 39, the EBNL and for-profit sets.
+// A well-formed code outside those sets gives Unknown without error: the
+// category must then come from elsewhere (a declared category), never be
+// assumed private.
 func CategoryOf(legalStatus string) (Category, error) {
 	s := strings.TrimSpace(legalStatus)
 	if s == "" {
@@ -44,7 +46,7 @@ func CategoryOf(legalStatus string) (Category, error) {
 	case forProfitCodes[n]:
 		return ForProfit, nil
 	}
-	return OtherPriv, nil
+	return Unknown, nil
 }
 
 // IsPrivate reports whether the category is a private one (EBNL, for-profit, other).

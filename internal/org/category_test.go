@@ -9,7 +9,7 @@ func TestCategoryOf(t *testing.T) {
 		"60": NonProfit, "61": NonProfit, "62": NonProfit, "63": NonProfit, "64": NonProfit, "65": NonProfit, "89": NonProfit,
 		"70": ForProfit, "71": ForProfit, "72": ForProfit, "73": ForProfit, "75": ForProfit, "77": ForProfit,
 		"78": ForProfit, "85": ForProfit, "87": ForProfit, "95": ForProfit,
-		"66": OtherPriv, "90": OtherPriv, "": Unknown,
+		"66": Unknown, "90": Unknown, "100": Unknown, "": Unknown,
 	}
 	for code, want := range cases {
 		got, err := CategoryOf(code)

@@ -52,7 +52,7 @@ func applicantOfFacts(f care.Facts) (string, ApplicantKind, error) {
 		}
 	}
 	if len(ejs) != 1 {
-		return "", "", fmt.Errorf("dossier hors GHT : une seule EJ attendue, %d trouvée(s)", len(ejs))
+		return "", "", fmt.Errorf("dossier hors GHT : une seule EJ attendue, %s", care.Plural(len(ejs), "trouvée", "trouvées"))
 	}
 	return string(ejs[0]), ApplicantEJ, nil
 }

@@ -14,13 +14,14 @@ import (
 
 // ImportFacts stores a whole dossier in one transaction: either everything
 // is written or nothing is. It is idempotent: rows are matched on their
-// natural keys (entity FINESS; prerequisite (entity, id); directory id; AD
-// audit id, else (directory, date, source); exposure audit id, else (sorted
-// entities, date, source); exercise (entity, date), whose participants
-// and action plan are replaced as a whole; oSIS (its measure checklist
-// replaced as a whole) and budget
-// (entity, year); governance per applicant; dossier step (step, date);
-// payment (date, amount, objective)). A changed value on a known key
+// natural keys (entity FINESS; prerequisite (entity, id, date); directory
+// id; AD audit id, else (directory, date, source); exposure audit id, else
+// (sorted entities, date, source); exercise (entity, date), whose
+// participants and action plan are replaced as a whole; oSIS (its measure
+// checklist replaced as a whole) and budget (entity, year, date); governance
+// (applicant, date); dossier step (step, date); payment (date, amount,
+// objective)). Dated records are all kept: the evaluation picks the latest
+// up to its judgement date. A changed value on a known key
 // updates the row, except audits stored with their full report, which are
 // immutable. Rows absent from f are kept: an import never deletes. by names
 // who imports, for the audit trail.
@@ -47,7 +48,7 @@ func (s *Store) ImportFacts(ctx context.Context, f care.Facts, by string) (Impor
 			func() error { return im.exercises(f.Exercises) },
 			func() error { return im.osis(f.OSIS) },
 			func() error { return im.budgets(f.Budget) },
-			func() error { return im.governance(f.Governance) },
+			func() error { return im.governance(f.Governance, f.GovernanceHistory) },
 			func() error { return im.dossier(f.Dossier) },
 		}
 		for _, step := range steps {
@@ -127,8 +128,8 @@ func (im importer) claim(f org.FINESS) error {
 func (im importer) prerequisites(ps []care.Prerequisite) error {
 	for _, p := range ps {
 		o, err := upsertRow(im.ctx, im.tx, "prerequisites",
-			[]col{{"entity", string(p.Entity)}, {"id", p.ID}},
-			[]col{{"met", p.Met}, {"date", p.Date.String()}}, false)
+			[]col{{"entity", string(p.Entity)}, {"id", p.ID}, {"date", p.Date.String()}},
+			[]col{{"met", p.Met}}, false)
 		if err != nil {
 			return fmt.Errorf("prérequis %s de %s : %w", p.ID, p.Entity, err)
 		}
@@ -184,7 +185,7 @@ func (im importer) exercises(xs []care.Exercise) error {
 func (im importer) osis(os []care.OSIS) error {
 	for _, x := range os {
 		o, err := upsertRow(im.ctx, im.tx, "osis",
-			[]col{{"entity", string(x.Entity)}, {"year", x.Year}},
+			[]col{{"entity", string(x.Entity)}, {"year", x.Year}, {"date", x.Date.String()}},
 			[]col{{"budget_share", x.BudgetShare}, {"priority_measures_answered", x.Answered()}}, false)
 		if err != nil {
 			return fmt.Errorf("oSIS %d de %s : %w", x.Year, x.Entity, err)
@@ -202,7 +203,7 @@ func (im importer) osis(os []care.OSIS) error {
 func (im importer) budgets(bs []care.Budget) error {
 	for _, b := range bs {
 		o, err := upsertRow(im.ctx, im.tx, "budgets",
-			[]col{{"entity", string(b.Entity)}, {"year", b.Year}},
+			[]col{{"entity", string(b.Entity)}, {"year", b.Year}, {"date", b.Date.String()}},
 			[]col{{"digital_share_pct", nullFloat(b.DigitalSharePct)}, {"ssi_fte", nullFloat(b.SSIFTE)}}, false)
 		if err != nil {
 			return fmt.Errorf("budget %d de %s : %w", b.Year, b.Entity, err)
@@ -212,19 +213,21 @@ func (im importer) budgets(bs []care.Budget) error {
 	return nil
 }
 
-func (im importer) governance(g *care.Governance) error {
+func (im importer) governance(g *care.Governance, history []care.Governance) error {
 	if g == nil {
 		return nil
 	}
-	o, err := upsertRow(im.ctx, im.tx, "governance",
-		[]col{{"applicant", im.applicant}},
-		[]col{{"referent", g.Referent}, {"single_ad_team", nullBool(g.SingleADTeam)}, {"governance", nullBool(g.Governance)},
-			{"convergence_validated_on", g.ConvergenceValidatedOn.String()}, {"already_converged", g.AlreadyConverged},
-			{"converged_description", g.ConvergedDescription}}, false)
-	if err != nil {
-		return fmt.Errorf("gouvernance : %w", err)
+	for _, x := range append([]care.Governance{*g}, history...) {
+		o, err := upsertRow(im.ctx, im.tx, "governance",
+			[]col{{"applicant", im.applicant}, {"date", x.Date.String()}},
+			[]col{{"referent", x.Referent}, {"single_ad_team", nullBool(x.SingleADTeam)}, {"governance", nullBool(x.Governance)},
+				{"convergence_validated_on", x.ConvergenceValidatedOn.String()}, {"already_converged", x.AlreadyConverged},
+				{"converged_description", x.ConvergedDescription}}, false)
+		if err != nil {
+			return fmt.Errorf("gouvernance : %w", err)
+		}
+		im.stats.count(KindGovernance, o)
 	}
-	im.stats.count(KindGovernance, o)
 	return nil
 }
 

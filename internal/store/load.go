@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
@@ -263,10 +264,14 @@ func (l loader) exercises(f *care.Facts) error {
 }
 
 func (l loader) osis(f *care.Facts) error {
-	return l.each(`SELECT entity, year, budget_share, priority_measures_answered FROM osis
+	return l.each(`SELECT entity, year, date, budget_share, priority_measures_answered FROM osis
 		WHERE entity IN (`+ownedEntities+`)`, func(r *sql.Rows) error {
 		var o care.OSIS
-		if err := r.Scan(&o.Entity, &o.Year, &o.BudgetShare, &o.PriorityMeasuresAnswered); err != nil {
+		var d string
+		if err := r.Scan(&o.Entity, &o.Year, &d, &o.BudgetShare, &o.PriorityMeasuresAnswered); err != nil {
+			return err
+		}
+		if err := dates(d, &o.Date); err != nil {
 			return err
 		}
 		f.OSIS = append(f.OSIS, o)
@@ -275,11 +280,15 @@ func (l loader) osis(f *care.Facts) error {
 }
 
 func (l loader) budgets(f *care.Facts) error {
-	return l.each(`SELECT entity, year, digital_share_pct, ssi_fte FROM budgets
+	return l.each(`SELECT entity, year, date, digital_share_pct, ssi_fte FROM budgets
 		WHERE entity IN (`+ownedEntities+`)`, func(r *sql.Rows) error {
 		var b care.Budget
 		var pct, fte sql.NullFloat64
-		if err := r.Scan(&b.Entity, &b.Year, &pct, &fte); err != nil {
+		var d string
+		if err := r.Scan(&b.Entity, &b.Year, &d, &pct, &fte); err != nil {
+			return err
+		}
+		if err := dates(d, &b.Date); err != nil {
 			return err
 		}
 		b.DigitalSharePct, b.SSIFTE = floatPtr(pct), floatPtr(fte)
@@ -288,22 +297,35 @@ func (l loader) budgets(f *care.Facts) error {
 	})
 }
 
+// governance loads the applicant's governance records: the latest by date
+// is Governance, the others GovernanceHistory (oldest first).
 func (l loader) governance(f *care.Facts) error {
-	return l.each(`SELECT referent, single_ad_team, governance, convergence_validated_on, already_converged,
+	var all []care.Governance
+	err := l.each(`SELECT date, referent, single_ad_team, governance, convergence_validated_on, already_converged,
 		converged_description FROM governance WHERE applicant = $1`, func(r *sql.Rows) error {
 		var g care.Governance
 		var team, gov sql.NullBool
-		var d string
-		if err := r.Scan(&g.Referent, &team, &gov, &d, &g.AlreadyConverged, &g.ConvergedDescription); err != nil {
+		var d, v string
+		if err := r.Scan(&d, &g.Referent, &team, &gov, &v, &g.AlreadyConverged, &g.ConvergedDescription); err != nil {
 			return err
 		}
 		g.SingleADTeam, g.Governance = boolPtr(team), boolPtr(gov)
-		if err := dates(d, &g.ConvergenceValidatedOn); err != nil {
+		if err := dates(d, &g.Date, v, &g.ConvergenceValidatedOn); err != nil {
 			return err
 		}
-		f.Governance = &g
+		all = append(all, g)
 		return nil
 	})
+	if err != nil || len(all) == 0 {
+		return err
+	}
+	slices.SortFunc(all, func(a, b care.Governance) int { return a.Date.Compare(b.Date) })
+	last := all[len(all)-1]
+	f.Governance = &last
+	if len(all) > 1 {
+		f.GovernanceHistory = all[:len(all)-1]
+	}
+	return nil
 }
 
 func (l loader) steps(f *care.Facts) error {

@@ -14,7 +14,8 @@ import (
 // to o.Measures (see replaceList for mode) and reports whether it changed.
 func replaceMeasures(ctx context.Context, tx execQuerier, o care.OSIS, mode listMode) (bool, error) {
 	if mode != listFreshRows {
-		rs, err := tx.QueryContext(ctx, `SELECT measure, answer FROM osis_measures WHERE entity = $1 AND year = $2`, string(o.Entity), o.Year)
+		rs, err := tx.QueryContext(ctx, `SELECT measure, answer FROM osis_measures WHERE entity = $1 AND year = $2 AND date = $3`,
+			string(o.Entity), o.Year, o.Date.String())
 		if err != nil {
 			return false, err
 		}
@@ -37,13 +38,14 @@ func replaceMeasures(ctx context.Context, tx execQuerier, o care.OSIS, mode list
 		if mode == listCompare {
 			return true, nil
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM osis_measures WHERE entity = $1 AND year = $2`, string(o.Entity), o.Year); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM osis_measures WHERE entity = $1 AND year = $2 AND date = $3`,
+			string(o.Entity), o.Year, o.Date.String()); err != nil {
 			return false, err
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(o.Measures)) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO osis_measures (entity, year, measure, answer) VALUES ($1, $2, $3, $4)`,
-			string(o.Entity), o.Year, id, o.Measures[id]); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO osis_measures (entity, year, date, measure, answer) VALUES ($1, $2, $3, $4, $5)`,
+			string(o.Entity), o.Year, o.Date.String(), id, o.Measures[id]); err != nil {
 			return false, fmt.Errorf("mesure %s : %w", id, err)
 		}
 	}
@@ -55,18 +57,18 @@ func replaceMeasures(ctx context.Context, tx execQuerier, o care.OSIS, mode list
 func (l loader) osisMeasures(f *care.Facts) error {
 	idx := map[string]int{}
 	for i, o := range f.OSIS {
-		idx[fmt.Sprintf("%s@%d", o.Entity, o.Year)] = i
+		idx[fmt.Sprintf("%s@%d@%s", o.Entity, o.Year, o.Date)] = i
 	}
-	err := l.each(`SELECT entity, year, measure, answer FROM osis_measures
+	err := l.each(`SELECT entity, year, date, measure, answer FROM osis_measures
 		WHERE entity IN (`+ownedEntities+`)`, func(r *sql.Rows) error {
-		var e, id, a string
+		var e, d, id, a string
 		var y int
-		if err := r.Scan(&e, &y, &id, &a); err != nil {
+		if err := r.Scan(&e, &y, &d, &id, &a); err != nil {
 			return err
 		}
-		i, ok := idx[fmt.Sprintf("%s@%d", e, y)]
+		i, ok := idx[fmt.Sprintf("%s@%d@%s", e, y, d)]
 		if !ok {
-			return fmt.Errorf("oSIS %s@%d absent", e, y)
+			return fmt.Errorf("oSIS %s@%d@%s absent", e, y, d)
 		}
 		o := &f.OSIS[i]
 		if o.Measures == nil {

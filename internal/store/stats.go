@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"strings"
+
+	"vigie/internal/care"
 )
 
 // Kind names a kind of stored row, as counted in ImportStats.
@@ -138,9 +140,10 @@ func (s ImportStats) String() string {
 		if !ok {
 			continue
 		}
-		p := fmt.Sprintf("%s : %d ajouté(s), %d modifié(s), %d inchangé(s)", k.French(), r.Added, r.Updated, r.Unchanged)
+		p := fmt.Sprintf("%s : %s, %s, %s", k.French(), care.Plural(r.Added, "ajouté", "ajoutés"),
+			care.Plural(r.Updated, "modifié", "modifiés"), care.Plural(r.Unchanged, "inchangé", "inchangés"))
 		if r.Kept > 0 {
-			p += fmt.Sprintf(", %d conservé(s) (audits immuables)", r.Kept)
+			p += ", " + care.Plural(r.Kept, "conservé", "conservés") + " (audits immuables)"
 		}
 		parts = append(parts, p)
 	}

@@ -189,7 +189,7 @@ func TestExposureAuditJob(t *testing.T) {
 			got = &f.ExposureAudits[i]
 		}
 	}
-	if got == nil || got.Source != care.SourceVigie || got.Date.String() != "2026-01-10" || len(got.Entities) != 1 || got.Entities[0] != "010000016" {
+	if got == nil || got.Source != care.SourceVigie || got.Date.String() != "2025-06-20" || len(got.Entities) != 1 || got.Entities[0] != "010000016" {
 		t.Fatalf("stored audit: %+v", got)
 	}
 	if got.Counts == nil || got.Counts.Critical != 1 || !got.CompletePerimeter {
@@ -308,7 +308,7 @@ func TestADConnectionAndJob(t *testing.T) {
 		}
 	}
 	if got == nil || got.Source != care.SourceVigie || got.Directory != "ad-valmont" || got.Level != 2 ||
-		got.Date.String() != "2026-01-10" || fmt.Sprint(got.FailedChecks) != "[vuln_spn_priv]" {
+		got.Date.String() != "2025-06-20" || fmt.Sprint(got.FailedChecks) != "[vuln_spn_priv]" {
 		t.Errorf("stored AD audit: %+v", got)
 	}
 	// Without a stored connection, launching is refused in French.
@@ -346,7 +346,7 @@ func TestGovernanceForm(t *testing.T) {
 	tok := csrfOf(t, page)
 	form := func(kv ...string) url.Values {
 		v := url.Values{"csrf": {tok}, "referent": {"Mme Martin, RSSI du GHT"}, "equipe_unique": {"oui"}, "gouvernance_ght": {"oui"},
-			"date_convergence": {"2025-11-03"}, "deja_converge": {"non"}, "description": {""}}
+			"date_convergence": {"2025-06-03"}, "deja_converge": {"non"}, "description": {""}}
 		for i := 0; i+1 < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
 		}
@@ -379,7 +379,7 @@ func TestGovernanceForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := f.Governance
-	if g == nil || g.Referent != "Mme Martin, RSSI du GHT" || g.SingleADTeam == nil || !*g.SingleADTeam || g.ConvergenceValidatedOn.String() != "2025-11-03" {
+	if g == nil || g.Referent != "Mme Martin, RSSI du GHT" || g.SingleADTeam == nil || !*g.SingleADTeam || g.ConvergenceValidatedOn.String() != "2025-06-03" {
 		t.Fatalf("stored governance: %+v", g)
 	}
 	ev, err := care.Evaluate(&f, civil.Of(e.clock.Now()))

@@ -101,8 +101,10 @@ func (f *fakeEngines) requests() ([]ExposureRequest, []store.ADConnection) {
 	return append([]ExposureRequest(nil), f.exposure...), append([]store.ADConnection(nil), f.ad...)
 }
 
-// fakeScanEnd is when the fake exposure audits end.
-var fakeScanEnd = time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+// fakeScanEnd is when the fake exposure audits end: while the D1-2024
+// declaration window is open (once closed, a new audit never enters the
+// wave's verdict).
+var fakeScanEnd = time.Date(2025, 6, 20, 12, 0, 0, 0, time.UTC)
 
 // addrOf parses an address for comparisons in tests.
 func addrOf(s string) netip.Addr { return netip.MustParseAddr(s) }

@@ -53,6 +53,12 @@ func TestImportForm(t *testing.T) {
 			t.Errorf("%s: %d, want 400 naming the file field and %q", tc.name, resp.StatusCode, tc.want)
 		}
 	}
+	// A file with several errors lists all of them, each at its place.
+	several := strings.Replace(strings.Replace(string(demo.GHTDossier()), `"level": 3`, `"level": 9`, 1), `"kit": "debutant"`, `"kit": "expert"`, 1)
+	if resp, body := admin.upload(tok, strings.NewReader(several)); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(body, "2 erreurs") || !strings.Contains(body, "<code>ad_audits[16].level</code>") || !strings.Contains(body, "<code>exercises[0].kit</code>") {
+		t.Errorf("several errors: %d\n%s", resp.StatusCode, body)
+	}
 	if resp, body := admin.upload(tok, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Choisissez un fichier") {
 		t.Errorf("no file: %d", resp.StatusCode)
 	}

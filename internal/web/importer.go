@@ -19,7 +19,9 @@ const maxUploadBytes = dossier.MaxSize + 1<<20
 // importData fills the import page.
 type importData struct {
 	Error    string
-	Path     string // JSON path of the error, when known
+	Path     string           // JSON path of the error, when known
+	List     []*dossier.Error // every error, when the file has several
+	More     int              // errors beyond those listed
 	Imported *store.ImportStats
 	Name     string
 }
@@ -77,8 +79,12 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, rq *reques
 	facts, err := dossier.Read(io.LimitReader(file, dossier.MaxSize+1))
 	if err != nil {
 		d := importData{Name: name, Error: err.Error()}
+		var all *dossier.Errors
 		var de *dossier.Error
-		if errors.As(err, &de) {
+		switch {
+		case errors.As(err, &all) && len(all.List)+all.More > 1:
+			d.Error, d.List, d.More = fmt.Sprintf("%d erreurs, chacune à son emplacement :", len(all.List)+all.More), all.List, all.More
+		case errors.As(err, &de):
 			d.Path, d.Error = de.Path, de.Msg
 		}
 		return fail(http.StatusBadRequest, d)

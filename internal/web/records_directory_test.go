@@ -123,8 +123,10 @@ func TestDirectoryEntryForm(t *testing.T) {
 		t.Fatalf("stored directory: %+v", got)
 	}
 	st := e.d1o1a()
-	if _, ok := st["010000081"]; ok || st["ad-annexe"] != care.InProgress {
-		t.Errorf("D1.O1.A after the directory: EJ %q, directory %q; want no EJ result and in_progress", st["010000081"], st["ad-annexe"])
+	// Declared on 15/06/2025 without any audit since the phase started
+	// (15/05/2024): the two-month cadence is already broken.
+	if _, ok := st["010000081"]; ok || st["ad-annexe"] != care.NotMet {
+		t.Errorf("D1.O1.A after the directory: EJ %q, directory %q; want no EJ result and not_met", st["010000081"], st["ad-annexe"])
 	}
 	if _, body := c.get("/dossiers/CVL-99?at=" + demoAt); !strings.Contains(body, "annexe.local") {
 		t.Error("dossier page does not show the new directory")
