@@ -12,7 +12,7 @@ import (
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER]"
+	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--max-audits 4] [--allow-private-targets]"
 	fs := newFlags(env, "serve", usage)
 	var sf storeFlags
 	sf.register(fs)
@@ -20,6 +20,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	demoMode := fs.Bool("demo", false, "charger le GHT de démonstration et créer des comptes de démonstration (base temporaire sans --data ni --database)")
 	certFile := fs.String("tls-cert", "", "certificat TLS (PEM) : servir en HTTPS")
 	keyFile := fs.String("tls-key", "", "clé privée TLS (PEM)")
+	allowPrivate := fs.Bool("allow-private-targets", false, "laboratoire seulement : autoriser dans les périmètres et les audits d'exposition les adresses non publiques (boucle locale, RFC 1918, CGNAT, lien local, ULA, documentation…) ; jamais par défaut, même avec --demo")
+	maxAudits := fs.Int("max-audits", web.DefaultMaxRunningAudits, "audits en cours au plus sur le serveur (un seul audit d'exposition à la fois par établissement)")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
 		return err
@@ -29,6 +31,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if (*certFile == "") != (*keyFile == "") {
 		return usagef("serve : --tls-cert et --tls-key vont ensemble")
+	}
+	if *maxAudits < 1 {
+		return usagef("serve : --max-audits : au moins 1")
 	}
 	if *demoMode && sf.data == "" && sf.database == "" {
 		dir, err := os.MkdirTemp("", "vigie-demo-")
@@ -55,7 +60,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintln(env.Stdout, "Astuce : les données de démonstration sont datées ; ajoutez ?at=2025-06-15 à l'adresse d'un dossier.")
 	}
-	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env)})
+	if *allowPrivate {
+		fmt.Fprintln(env.Stderr, "attention : --allow-private-targets : les audits d'exposition peuvent viser des adresses non publiques (usage de laboratoire)")
+	}
+	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env),
+		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits})
 	if err != nil {
 		return err
 	}

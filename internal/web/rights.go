@@ -1,6 +1,6 @@
 package web
 
-import "vigie/internal/org"
+import "vigie/internal/store"
 
 // rights is what a user may record by hand in a dossier view: the one rule
 // the forms and the dossier import both obey (import_rules.go), so that a
@@ -34,6 +34,10 @@ func (r rights) entities() bool {
 // (records_directory.go): the same as entities.
 func (r rights) directories() bool { return r.entities() }
 
+// controllers: declare the domain controllers an AD audit of a directory
+// may reach: an administrator or the GHT referent (whole view).
+func (r rights) controllers() bool { return r.directories() }
+
 // region: no form lets anyone type a region (a new entity takes its
 // dossier's); only an administrator changes one.
 func (r rights) region() bool { return r.p.Role == RoleAdmin }
@@ -45,7 +49,16 @@ func (r rights) ghtIdentity() bool { return r.p.Role == RoleAdmin }
 // governance: the D1.O6 form (governance.go): write role, whole view.
 func (r rights) governance() bool { return r.p.CanWrite() && !r.v.Partial() }
 
-// entityRecord: exercises, oSIS, budgets of an entity of the view (records.go).
-func (r rights) entityRecord(e org.FINESS) bool {
-	return r.p.CanWrite() && (!r.v.Partial() || r.v.only[e])
+// perimeterRecord: the establishment (and its GHT referent, an
+// administrator) records its perimeter: any write role that sees the entity.
+func (r rights) perimeterRecord() bool { return r.p.CanWrite() }
+
+// perimeterApprove: the GHT referent, the ARS or an administrator who
+// sees the entity approves it — never the account that recorded the version.
+func (r rights) perimeterApprove(cur *store.ExposurePerimeter) bool {
+	switch r.p.Role {
+	case RoleAdmin, RoleGHT, RoleARS:
+		return cur != nil && !cur.Approved() && cur.RecordedBy != r.p.Login
+	}
+	return false
 }

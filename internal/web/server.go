@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,7 +29,17 @@ type Config struct {
 	// Engines runs the audits launched from the UI (launching is refused
 	// when nil).
 	Engines Engines
+	// AllowPrivateTargets lets perimeters and exposure audits name
+	// non-public addresses (loopback, RFC 1918…): for a laboratory only,
+	// never the default (« vigie serve --allow-private-targets »).
+	AllowPrivateTargets bool
+	// MaxRunningAudits bounds the audits queued or running on the server
+	// (DefaultMaxRunningAudits when zero); one exposure audit per entity.
+	MaxRunningAudits int
 }
+
+// DefaultMaxRunningAudits is the server-wide bound of audits at once.
+const DefaultMaxRunningAudits = 4
 
 // Server serves the pages and the API. Build it with New.
 type Server struct {
@@ -48,6 +59,9 @@ type Server struct {
 	// engines runs those audits (nil: launching is refused).
 	engines Engines
 	cache   dataCache // facts and evaluations by data version (cache.go)
+	// allowPrivate and jobLimits: see Config.
+	allowPrivate bool
+	jobLimits    store.JobLimits
 }
 
 // New builds the server: parses the templates and registers the routes.
@@ -55,7 +69,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("serveur web : aucune base configurée")
 	}
-	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter(), engines: cfg.Engines}
+	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter(), engines: cfg.Engines,
+		allowPrivate: cfg.AllowPrivateTargets, jobLimits: store.JobLimits{PerEntity: 1, Server: cmp.Or(cfg.MaxRunningAudits, DefaultMaxRunningAudits)}}
 	if s.cat == nil {
 		c, err := care.DefaultCatalogue()
 		if err != nil {
@@ -78,6 +93,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.pages = pages
 	if err := s.initAudits(); err != nil {
+		return nil, err
+	}
+	if err := s.initSecurityPages(); err != nil {
 		return nil, err
 	}
 	if s.dummyHash, err = HashPassword("vigie-compte-inexistant", DefaultArgon2()); err != nil {
@@ -129,8 +147,10 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /api/v1/entities/{finess}", s.api(s.apiEntity))
 	s.evidenceRoutes(handle) // evidence files and declaration bundle, see evidence.go
 	s.auditRoutes(handle)
-	s.stepRoutes(handle)   // dossier life: steps.go
-	s.recordRoutes(handle) // ADS results, exposure audits, entities, FINESS extraction: records_*.go
+	s.stepRoutes(handle)       // dossier life: steps.go
+	s.recordRoutes(handle)     // ADS results, exposure audits, entities, FINESS extraction: records_*.go
+	s.perimeterRoutes(handle)  // declared exposure perimeters and their approval: perimeter.go
+	s.controllerRoutes(handle) // declared domain controllers: controllers.go
 	for path, ms := range methods {
 		if path == "/{$}" {
 			continue // the "/" catch-all below answers
