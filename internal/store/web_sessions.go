@@ -43,7 +43,7 @@ func (s *Store) WebSessionByHash(ctx context.Context, tokenHash string, now time
 	var created, expires string
 	err := s.r.QueryRowContext(ctx, `SELECT s.token_hash, s.login, s.csrf, s.created_at, s.expires_at, u.role, u.scope
 		FROM web_sessions s JOIN web_users u ON u.login = s.login
-		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, webTime(now)).
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at = ''`, tokenHash, webTime(now)).
 		Scan(&ss.TokenHash, &ss.Login, &ss.CSRF, &created, &expires, &u.Role, &u.Scope)
 	if errors.Is(err, sql.ErrNoRows) {
 		return WebSession{}, WebUser{}, fmt.Errorf("session : %w", ErrNotFound)
@@ -66,28 +66,40 @@ func (s *Store) DeleteWebSession(ctx context.Context, tokenHash string) error {
 	return nil
 }
 
-// CreateAPIToken stores the hash of a new API token for an account.
+// CreateAPIToken stores the hash of a new API token for an account,
+// valid for DefaultTokenTTL.
 func (s *Store) CreateAPIToken(ctx context.Context, login, tokenHash, label, by string) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO web_tokens (token_hash, login, label, created_at) VALUES ($1, $2, $3, $4)`,
-			tokenHash, login, label, webTime(s.now())); err != nil {
-			return fmt.Errorf("jeton API pour %s : %w", login, err)
-		}
-		return s.trail(ctx, tx, by, ActionTokenCreate, login, label)
-	})
+	_, err := s.CreateAPITokenUntil(ctx, login, tokenHash, label, by, s.now().Add(DefaultTokenTTL))
+	return err
 }
 
-// APITokenUser returns the account an API token hash belongs to
-// (ErrNotFound when the token is unknown).
-func (s *Store) APITokenUser(ctx context.Context, tokenHash string) (WebUser, error) {
+// APITokenUser returns the enabled account an API token hash belongs to,
+// when the token is neither expired nor revoked at now (ErrNotFound
+// otherwise), and records the token's use (at most once a minute).
+func (s *Store) APITokenUser(ctx context.Context, tokenHash string, now time.Time) (WebUser, error) {
 	var u WebUser
-	err := s.r.QueryRowContext(ctx, `SELECT u.login, u.role, u.scope FROM web_tokens t JOIN web_users u ON u.login = t.login
-		WHERE t.token_hash = $1`, tokenHash).Scan(&u.Login, &u.Role, &u.Scope)
+	t, err := scanToken(s.r.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM web_tokens WHERE token_hash = $1`, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return WebUser{}, fmt.Errorf("jeton API : %w", ErrNotFound)
 	}
 	if err != nil {
 		return WebUser{}, fmt.Errorf("lecture du jeton API : %w", err)
+	}
+	if !t.Active(now) {
+		return WebUser{}, fmt.Errorf("jeton API expiré ou révoqué : %w", ErrNotFound)
+	}
+	err = s.r.QueryRowContext(ctx, `SELECT login, role, scope FROM web_users WHERE login = $1 AND disabled_at = ''`, t.Login).
+		Scan(&u.Login, &u.Role, &u.Scope)
+	if errors.Is(err, sql.ErrNoRows) {
+		return WebUser{}, fmt.Errorf("jeton API d'un compte désactivé : %w", ErrNotFound)
+	}
+	if err != nil {
+		return WebUser{}, fmt.Errorf("lecture du jeton API : %w", err)
+	}
+	if now.Sub(t.LastUsedAt) > time.Minute {
+		if _, err := s.w.ExecContext(ctx, `UPDATE web_tokens SET last_used_at = $1 WHERE id = $2`, webTime(now), t.ID); err != nil {
+			return WebUser{}, fmt.Errorf("utilisation du jeton API : %w", err)
+		}
 	}
 	return u, nil
 }

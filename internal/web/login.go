@@ -123,6 +123,12 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusUnauthorized, d)
 		return
 	}
+	if u.Disabled() {
+		s.log.WarnContext(r.Context(), "connexion d'un compte désactivé", "identifiant", login, "adresse", clientIP(r))
+		d.Error = "Ce compte est désactivé : contactez votre administrateur."
+		s.renderLogin(w, r, http.StatusForbidden, d)
+		return
+	}
 	s.limiter.succeed(keys[0])
 	if err := s.newSession(w, r, u.Login); err != nil {
 		s.renderError(w, r, nil, s.internalError(r, err))
