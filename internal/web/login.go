@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"vigie/internal/store"
 )
@@ -24,12 +25,34 @@ type loginData struct {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext keeps a post-login target only when it is a local path.
+// maxNext bounds the post-login target.
+const maxNext = 2048
+
+// safeNext keeps a post-login target only when it is a path of this site:
+// parsed, without scheme, host or user, starting with one "/" (not "//",
+// not "/\\" — browsers read a backslash as a slash — even once decoded),
+// and without control characters or spaces (browsers drop tabs and line
+// feeds, which would turn "/\t/site" into "//site"). Anything else
+// answers "/". The result is re-serialised from the parsed URL.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > maxNext {
 		return "/"
 	}
-	return next
+	for _, r := range next {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			return "/"
+		}
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsAny(u.Path, "\\") {
+		return "/"
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u.RequestURI()
 }
 
 // loginForm shows the login page with a fresh login CSRF token.
