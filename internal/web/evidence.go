@@ -270,6 +270,10 @@ func (s *Server) evidenceUpload(w http.ResponseWriter, r *http.Request, rq *requ
 	if errors.Is(err, store.ErrNoKey) {
 		return &httpError{Status: http.StatusServiceUnavailable, Msg: "Les pièces justificatives ne peuvent pas être enregistrées : " + store.ErrNoKey.Error() + "."}
 	}
+	if qe, ok := errors.AsType[*store.QuotaExceeded](err); ok {
+		d.Errs[evidenceField] = qe.Error() + "."
+		return s.renderEvidence(w, r, rq, http.StatusRequestEntityTooLarge, v, ev, f, d)
+	}
 	if err != nil {
 		return err
 	}
@@ -308,7 +312,7 @@ func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request, rq *re
 	if err != nil {
 		return err
 	}
-	fl, data, err := s.st.EvidenceFileData(r.Context(), v.Applicant.ID, r.PathValue("file"))
+	fl, err := s.st.EvidenceFileInfo(r.Context(), v.Applicant.ID, r.PathValue("file"))
 	if errors.Is(err, store.ErrNotFound) {
 		return errOutOfScope
 	}
@@ -318,18 +322,29 @@ func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request, rq *re
 	if v.Partial() && !v.only[org.FINESS(fl.Entity)] {
 		return errOutOfScope
 	}
-	sendAttachment(w, fl.Name, servedType(fl.ContentType), data)
+	startAttachment(w, fl.Name, servedType(fl.ContentType))
+	w.Header().Set("Content-Length", strconv.FormatInt(fl.Size, 10))
+	if _, err := s.st.WriteEvidenceFile(r.Context(), v.Applicant.ID, fl.ID, w); err != nil {
+		s.log.ErrorContext(r.Context(), "téléchargement interrompu", "pièce", fl.ID, "erreur", err)
+		panic(http.ErrAbortHandler) // headers are sent: cut the connection
+	}
 	return nil
 }
 
 // sendAttachment writes a download: attachment, nosniff, sandboxed.
 func sendAttachment(w http.ResponseWriter, name, contentType string, data []byte) {
+	startAttachment(w, name, contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(data)
+}
+
+// startAttachment sets the headers of a download (attachment, nosniff,
+// sandboxed); the body follows, streamed by the caller.
+func startAttachment(w http.ResponseWriter, name, contentType string) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(data)
 }

@@ -19,10 +19,10 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"/dossiers/CVL-99":              "/dossiers/CVL-99",
+		"/dossiers/CVL-99":               "/dossiers/CVL-99",
 		"/dossiers/CVL-99?at=2025-06-15": "/dossiers/CVL-99?at=2025-06-15",
-		"/entites/010000016#obj":        "/entites/010000016",
-		"/a%20b":                        "/a%20b",
+		"/entites/010000016#obj":         "/entites/010000016",
+		"/a%20b":                         "/a%20b",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)

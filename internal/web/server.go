@@ -36,6 +36,9 @@ type Config struct {
 	// MaxRunningAudits bounds the audits queued or running on the server
 	// (DefaultMaxRunningAudits when zero); one exposure audit per entity.
 	MaxRunningAudits int
+	// UploadsPerWindow bounds the files an account sends per UploadWindow
+	// (DefaultUploadsPerWindow when zero).
+	UploadsPerWindow int
 }
 
 // DefaultMaxRunningAudits is the server-wide bound of audits at once.
@@ -62,6 +65,7 @@ type Server struct {
 	// allowPrivate and jobLimits: see Config.
 	allowPrivate bool
 	jobLimits    store.JobLimits
+	uploads      *windowLimiter // upload rate per account (upload_limit.go)
 }
 
 // New builds the server: parses the templates and registers the routes.
@@ -70,7 +74,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("serveur web : aucune base configurée")
 	}
 	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter(), engines: cfg.Engines,
-		allowPrivate: cfg.AllowPrivateTargets, jobLimits: store.JobLimits{PerEntity: 1, Server: cmp.Or(cfg.MaxRunningAudits, DefaultMaxRunningAudits)}}
+		allowPrivate: cfg.AllowPrivateTargets, jobLimits: store.JobLimits{PerEntity: 1, Server: cmp.Or(cfg.MaxRunningAudits, DefaultMaxRunningAudits)},
+		uploads: newWindowLimiter(cmp.Or(cfg.UploadsPerWindow, DefaultUploadsPerWindow), UploadWindow)}
 	if s.cat == nil {
 		c, err := care.DefaultCatalogue()
 		if err != nil {

@@ -67,6 +67,12 @@ func (s *Server) pageUpload(h handlerFunc, limit int64) http.Handler {
 		}
 		rq := &request{p: p, csrf: ss.CSRF, sessionHash: ss.TokenHash}
 		if r.Method == http.MethodPost {
+			if limit > maxFormBodyBytes {
+				if err := s.checkUpload(p.Login); err != nil {
+					s.renderError(w, r, rq, err.(*httpError))
+					return
+				}
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			var err error
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
