@@ -5,14 +5,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"vigie/internal/web"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--max-audits 4] [--allow-private-targets]"
+	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--max-audits 4] [--trusted-proxy CIDR,…] [--allow-private-targets]"
 	fs := newFlags(env, "serve", usage)
 	var sf storeFlags
 	sf.register(fs)
@@ -21,6 +23,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	certFile := fs.String("tls-cert", "", "certificat TLS (PEM) : servir en HTTPS")
 	keyFile := fs.String("tls-key", "", "clé privée TLS (PEM)")
 	allowPrivate := fs.Bool("allow-private-targets", false, "laboratoire seulement : autoriser dans les périmètres et les audits d'exposition les adresses non publiques (boucle locale, RFC 1918, CGNAT, lien local, ULA, documentation…) ; jamais par défaut, même avec --demo")
+	proxies := fs.String("trusted-proxy", "", "mandataires inverses de confiance (adresses ou CIDR séparés par des virgules) : l'adresse du client est lue dans leur en-tête X-Forwarded-For")
 	maxAudits := fs.Int("max-audits", web.DefaultMaxRunningAudits, "audits en cours au plus sur le serveur (un seul audit d'exposition à la fois par établissement)")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
@@ -34,6 +37,18 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if *maxAudits < 1 {
 		return usagef("serve : --max-audits : au moins 1")
+	}
+	var trusted []netip.Prefix
+	for _, p := range strings.FieldsFunc(*proxies, func(r rune) bool { return r == ',' || r == ' ' }) {
+		pf, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return usagef("serve : --trusted-proxy : %q n'est ni une adresse ni un réseau CIDR", p)
+			}
+			pf = netip.PrefixFrom(a, a.BitLen())
+		}
+		trusted = append(trusted, pf.Masked())
 	}
 	if *demoMode && sf.data == "" && sf.database == "" {
 		dir, err := os.MkdirTemp("", "vigie-demo-")
@@ -64,7 +79,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "attention : --allow-private-targets : les audits d'exposition peuvent viser des adresses non publiques (usage de laboratoire)")
 	}
 	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env),
-		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits})
+		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}

@@ -4,10 +4,11 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"vigie/internal/store"
@@ -84,15 +85,6 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "login", pageData{Title: "Connexion", Data: d})
 }
 
-// clientIP is the peer address; no proxy header is trusted.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // loginSubmit checks the credentials, with throttling per login and per
 // client address, and opens a session.
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
@@ -122,11 +114,19 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusBadRequest, d)
 		return
 	}
-	keys := []string{"login:" + strings.ToLower(login), "ip:" + clientIP(r)}
+	ip := s.clientIP(r)
+	account, address := throttleKeys(login, ip)
 	now := s.now()
-	if until, locked := s.limiter.locked(now, keys...); locked {
-		d.Error = fmt.Sprintf("Trop de tentatives de connexion échouées : connexion bloquée jusqu'à %s (%d minutes après le dernier échec). Réessayez plus tard ou contactez votre administrateur.",
-			until.Local().Format("15:04"), int(LoginLockout.Minutes()))
+	until, err := s.loginBlocked(r.Context(), now, account, address)
+	if err != nil {
+		s.renderError(w, r, nil, s.internalError(r, err))
+		return
+	}
+	if !until.IsZero() {
+		wait := until.Sub(now).Round(time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+		d.Error = fmt.Sprintf("Trop de tentatives de connexion échouées : patientez %s avant de réessayer (jusqu'à %s). Chaque nouvel échec allonge l'attente.",
+			frDuration(wait), until.Local().Format("15:04:05"))
 		s.renderLogin(w, r, http.StatusTooManyRequests, d)
 		return
 	}
@@ -140,24 +140,44 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		hash = s.dummyHash // same work whether the login exists or not
 	}
 	if !VerifyPassword(hash, pw) || err != nil {
-		s.limiter.fail(now, keys...)
-		s.log.WarnContext(r.Context(), "échec de connexion", "identifiant", login, "adresse", clientIP(r))
+		if err := s.loginFailed(r.Context(), now, account, address); err != nil {
+			s.renderError(w, r, nil, s.internalError(r, err))
+			return
+		}
+		s.log.WarnContext(r.Context(), "échec de connexion", "identifiant", login, "adresse", ip)
 		d.Error, d.Field = "Identifiant ou mot de passe incorrect.", "password"
 		s.renderLogin(w, r, http.StatusUnauthorized, d)
 		return
 	}
 	if u.Disabled() {
-		s.log.WarnContext(r.Context(), "connexion d'un compte désactivé", "identifiant", login, "adresse", clientIP(r))
+		s.log.WarnContext(r.Context(), "connexion d'un compte désactivé", "identifiant", login, "adresse", ip)
 		d.Error = "Ce compte est désactivé : contactez votre administrateur."
 		s.renderLogin(w, r, http.StatusForbidden, d)
 		return
 	}
-	s.limiter.succeed(keys[0])
+	if err := s.st.ClearLoginFailures(r.Context(), account); err != nil {
+		s.renderError(w, r, nil, s.internalError(r, err))
+		return
+	}
 	if err := s.newSession(w, r, u.Login); err != nil {
 		s.renderError(w, r, nil, s.internalError(r, err))
 		return
 	}
-	s.log.InfoContext(r.Context(), "connexion", "identifiant", u.Login, "adresse", clientIP(r))
+	s.log.InfoContext(r.Context(), "connexion", "identifiant", u.Login, "adresse", ip)
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: "", Path: "/connexion", MaxAge: -1})
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+// frDuration writes a wait in French: « 4 secondes », « 2 min 8 s ».
+func frDuration(d time.Duration) string {
+	sec := int(d.Round(time.Second) / time.Second)
+	switch {
+	case sec < 2:
+		return "1 seconde"
+	case sec < 60:
+		return strconv.Itoa(sec) + " secondes"
+	case sec%60 == 0:
+		return strconv.Itoa(sec/60) + " min"
+	}
+	return fmt.Sprintf("%d min %d s", sec/60, sec%60)
 }

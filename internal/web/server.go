@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,9 @@ type Config struct {
 	// MaxRunningAudits bounds the audits queued or running on the server
 	// (DefaultMaxRunningAudits when zero); one exposure audit per entity.
 	MaxRunningAudits int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// gives the client's address (none: the peer address is the client's).
+	TrustedProxies []netip.Prefix
 	// UploadsPerWindow bounds the files an account sends per UploadWindow
 	// (DefaultUploadsPerWindow when zero).
 	UploadsPerWindow int
@@ -46,13 +50,12 @@ const DefaultMaxRunningAudits = 4
 
 // Server serves the pages and the API. Build it with New.
 type Server struct {
-	st      *store.Store
-	cat     *care.Catalogue
-	now     func() time.Time
-	log     *slog.Logger
-	ttl     time.Duration
-	limiter *limiter
-	pages   map[string]*template.Template
+	st    *store.Store
+	cat   *care.Catalogue
+	now   func() time.Time
+	log   *slog.Logger
+	ttl   time.Duration
+	pages map[string]*template.Template
 	// dummyHash is verified when a login is unknown, so that timing does
 	// not tell which logins exist.
 	dummyHash string
@@ -66,6 +69,7 @@ type Server struct {
 	allowPrivate bool
 	jobLimits    store.JobLimits
 	uploads      *windowLimiter // upload rate per account (upload_limit.go)
+	proxies      []netip.Prefix // trusted reverse proxies (ratelimit.go)
 }
 
 // New builds the server: parses the templates and registers the routes.
@@ -73,9 +77,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("serveur web : aucune base configurée")
 	}
-	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter(), engines: cfg.Engines,
+	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, engines: cfg.Engines,
 		allowPrivate: cfg.AllowPrivateTargets, jobLimits: store.JobLimits{PerEntity: 1, Server: cmp.Or(cfg.MaxRunningAudits, DefaultMaxRunningAudits)},
-		uploads: newWindowLimiter(cmp.Or(cfg.UploadsPerWindow, DefaultUploadsPerWindow), UploadWindow)}
+		uploads: newWindowLimiter(cmp.Or(cfg.UploadsPerWindow, DefaultUploadsPerWindow), UploadWindow), proxies: cfg.TrustedProxies}
 	if s.cat == nil {
 		c, err := care.DefaultCatalogue()
 		if err != nil {
