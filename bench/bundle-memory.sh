@@ -32,25 +32,36 @@ sample() {
   echo "$peak" >"$2"
 }
 
+# start BINARY DATA OUT JAR: starts « vigie serve --demo » on DATA and logs
+# in as admin; sets pid and url.
+start() {
+  "$1" serve --demo --data "$2" --listen 127.0.0.1:0 >"$3" 2>"$3.err" &
+  pid=$!
+  for _ in $(seq 300); do grep -q "ouvrez http" "$3" && break; sleep 0.1; done
+  local pw t
+  url=$(sed -n 's/.*ouvrez \(http:\/\/[^/ ]*\)\/.*/\1/p' "$3")
+  pw=$(awk '$1 == "admin" {print $2}' "$3")
+  [ -n "$url" ] && [ -n "$pw" ] || { echo "le serveur n'a pas démarré" >&2; cat "$3.err" >&2; exit 1; }
+  rm -f "$4"
+  t=$(csrf "$4" /connexion)
+  curl -s -o /dev/null -b "$4" -c "$4" --data-urlencode "csrf=$t" --data-urlencode "login=admin" --data-urlencode "password=$pw" "$url/connexion"
+}
+
+csrf() { curl -s -b "$1" -c "$1" "$url$2" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }
+
 measure() { # measure LABEL BINARY
   local label=$1 bin=$2 data="$WORK/data-$1" jar="$WORK/jar-$1" out="$WORK/out-$1"
-  "$bin" serve --demo --data "$data" --listen 127.0.0.1:0 >"$out" 2>"$WORK/err-$1" &
-  pid=$!
-  for _ in $(seq 300); do grep -q "ouvrez http" "$out" && break; sleep 0.1; done
-  local url pw
-  url=$(sed -n 's/.*ouvrez \(http:\/\/[^/ ]*\)\/.*/\1/p' "$out")
-  pw=$(awk '$1 == "admin" {print $2}' "$out")
-  [ -n "$url" ] && [ -n "$pw" ] || { echo "le serveur n'a pas démarré" >&2; cat "$WORK/err-$1" >&2; exit 1; }
-  csrf() { curl -s -b "$jar" -c "$jar" "$url$1" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }
   local t
-  t=$(csrf /connexion)
-  curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$t" --data-urlencode "login=admin" --data-urlencode "password=$pw" "$url/connexion"
+  start "$bin" "$data" "$out" "$jar"
   for i in $(seq "$FILES"); do
-    t=$(csrf /dossiers/CVL-99/preuves)
+    t=$(csrf "$jar" /dossiers/CVL-99/preuves)
     code=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" -F "csrf=$t" -F "rattachement=objectif:D1.O3@" \
       -F "fichier=@$WORK/piece.png;filename=piece-$i.png;type=image/png" "$url/dossiers/CVL-99/preuves")
     [ "$code" = 303 ] || { echo "envoi $i : HTTP $code" >&2; exit 1; }
   done
+  # Restart on the same data: the baseline is not inflated by the uploads.
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  start "$bin" "$data" "$out" "$jar"
   curl -s -o /dev/null -b "$jar" "$url/dossiers/CVL-99" # warm the caches
   sleep 1
   local base
@@ -58,17 +69,17 @@ measure() { # measure LABEL BINARY
   for n in 1 "$CONC"; do
     rm -f "$WORK/peak" "$WORK/peak.stop"
     sample "$pid" "$WORK/peak" &
-    local spid=$! start end
-    start=$(date +%s.%N)
+    local spid=$! t0 t1
+    t0=$(date +%s.%N)
     for k in $(seq "$n"); do curl -s -b "$jar" -o "$WORK/bundle-$k.zip" "$url/dossiers/CVL-99/bundle.zip" & done
     wait $(jobs -p | grep -v "^$spid$" | grep -v "^$pid$") 2>/dev/null || true
-    end=$(date +%s.%N)
+    t1=$(date +%s.%N)
     touch "$WORK/peak.stop"; wait "$spid"
     local size peak
     size=$(stat -c %s "$WORK/bundle-1.zip")
     peak=$(cat "$WORK/peak")
     printf '%-8s %d téléchargement(s) : archive %d Mio, RSS avant %d Mo, pic %d Mo, écart +%d Mo, %.1f s\n' \
-      "$label" "$n" $((size >> 20)) $((base / 1024)) $((peak / 1024)) $(((peak - base) / 1024)) "$(echo "$end - $start" | bc -l)"
+      "$label" "$n" $((size >> 20)) $((base / 1024)) $((peak / 1024)) $(((peak - base) / 1024)) "$(echo "$t1 - $t0" | bc -l)"
     rm -f "$WORK"/bundle-*.zip
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""

@@ -29,6 +29,9 @@ type EvidenceFile struct {
 	SHA256      string
 	UploadedBy  string
 	UploadedAt  time.Time
+	// OriginalName, when set, is the name the file was sent under, whose
+	// extension disagreed with its content: kept in the audit trail only.
+	OriginalName string
 }
 
 // aadOfEvidence binds a sealed evidence file to its ID.
@@ -118,8 +121,11 @@ func (s *Store) insertEvidence(ctx context.Context, tx *sql.Tx, f EvidenceFile, 
 			return fmt.Errorf("pièce justificative : %w", err)
 		}
 	}
-	return s.trail(ctx, tx, f.UploadedBy, ActionEvidence, f.Applicant,
-		fmt.Sprintf("%s (%s, %d octets) pour %s", f.Name, f.ContentType, f.Size, f.Target))
+	detail := fmt.Sprintf("%s (%s, %d octets) pour %s", f.Name, f.ContentType, f.Size, f.Target)
+	if f.OriginalName != "" {
+		detail += fmt.Sprintf(" ; envoyé sous le nom « %s », dont l'extension ne correspondait pas au contenu", f.OriginalName)
+	}
+	return s.trail(ctx, tx, f.UploadedBy, ActionEvidence, f.Applicant, detail)
 }
 
 const evidenceCols = `id, applicant, target, entity, name, content_type, size, sha256, uploaded_by, uploaded_at`

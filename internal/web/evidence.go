@@ -43,6 +43,8 @@ type evidenceData struct {
 	Errs     map[string]string
 	Chosen   string
 	Saved    string // name of the file just stored
+	// Renamed: the name sent disagreed with the content (evidence_type.go).
+	Renamed bool
 }
 
 // evidenceRoutes registers the evidence and bundle routes through the
@@ -207,7 +209,7 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	return s.renderEvidence(w, r, rq, http.StatusOK, v, ev, f, evidenceData{Saved: r.URL.Query().Get("ajoute")})
+	return s.renderEvidence(w, r, rq, http.StatusOK, v, ev, f, evidenceData{Saved: r.URL.Query().Get("ajoute"), Renamed: r.URL.Query().Get("renomme") == "1"})
 }
 
 // savedName is the name of the just-uploaded file whose ID ?ajoute= gives,
@@ -264,9 +266,12 @@ func (s *Server) evidenceUpload(w http.ResponseWriter, r *http.Request, rq *requ
 	if len(d.Errs) > 0 {
 		return s.renderEvidence(w, r, rq, http.StatusBadRequest, v, ev, f, d)
 	}
-	name = cleanFileName(name, ct)
-	id, err := s.st.SaveEvidenceFile(r.Context(), store.EvidenceFile{Applicant: v.Applicant.ID, Target: choice.Target,
-		Entity: string(choice.Entity), Name: name, ContentType: ct, UploadedBy: rq.p.Login}, data)
+	original, name := name, cleanFileName(name, ct)
+	ef := store.EvidenceFile{Applicant: v.Applicant.ID, Target: choice.Target, Entity: string(choice.Entity), Name: name, ContentType: ct, UploadedBy: rq.p.Login}
+	if renamed(original, ct) {
+		ef.OriginalName = cleanText(original, 200)
+	}
+	id, err := s.st.SaveEvidenceFile(r.Context(), ef, data)
 	if errors.Is(err, store.ErrNoKey) {
 		return &httpError{Status: http.StatusServiceUnavailable, Msg: "Les pièces justificatives ne peuvent pas être enregistrées : " + store.ErrNoKey.Error() + "."}
 	}
@@ -277,7 +282,11 @@ func (s *Server) evidenceUpload(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/dossiers/"+v.Applicant.ID+"/preuves?ajoute="+urlQueryEscape(id), http.StatusSeeOther)
+	target := "/dossiers/" + v.Applicant.ID + "/preuves?ajoute=" + urlQueryEscape(id)
+	if ef.OriginalName != "" {
+		target += "&renomme=1"
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil
 }
 
