@@ -34,7 +34,7 @@ func TestEvidenceActiveContent(t *testing.T) {
 		"pdf open action ref":  {[]byte("%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction 5 0 R >> endobj"), "OpenAction"},
 		"pdf embedded file":    {[]byte("%PDF-1.7\n1 0 obj << /Type /EmbeddedFile >> endobj"), "fichier joint"},
 		"pdf js in obj stream": {[]byte("%PDF-1.7\n4 0 obj << /Type /ObjStm /Filter /FlateDecode >>\nstream\n" + flate(t, "<< /S /JavaScript /JS (x) >>") + "\nendstream\nendobj"), "JavaScript"},
-		"docx macros": {evidenceZip(t, map[string]string{"[Content_Types].xml": ct, "word/document.xml": "<w/>", "word/vbaProject.bin": "x"}), "macros"},
+		"docx macros":          {evidenceZip(t, map[string]string{"[Content_Types].xml": ct, "word/document.xml": "<w/>", "word/vbaProject.bin": "x"}), "macros"},
 		"docm type": {evidenceZip(t, map[string]string{"[Content_Types].xml": `<Types><Override ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>`,
 			"word/document.xml": "<w/>"}), "macroEnabled"},
 		"odt basic": {evidenceZip(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>",
@@ -51,7 +51,7 @@ func TestEvidenceActiveContent(t *testing.T) {
 		}
 	}
 	accepted := map[string][]byte{
-		"pdf":             []byte("%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction [3 0 R /Fit] /Pages 2 0 R >> endobj\nstream\n" + flate(t, "BT /F1 12 Tf (Bonjour) Tj ET") + "\nendstream"),
+		"pdf": []byte("%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction [3 0 R /Fit] /Pages 2 0 R >> endobj\nstream\n" + flate(t, "BT /F1 12 Tf (Bonjour) Tj ET") + "\nendstream"),
 		"docx hyperlinks": evidenceZip(t, map[string]string{"[Content_Types].xml": ct, "word/document.xml": "<w/>",
 			"word/_rels/document.xml.rels": `<Relationships><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://esante.gouv.fr/" TargetMode="External"/></Relationships>`}),
 	}
