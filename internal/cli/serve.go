@@ -9,12 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"vigie/internal/web"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--max-audits 4] [--trusted-proxy CIDR,…] [--allow-private-targets]"
+	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--idle-timeout 30m] [--max-audits 4] [--trusted-proxy CIDR,…] [--allow-private-targets]"
 	fs := newFlags(env, "serve", usage)
 	var sf storeFlags
 	sf.register(fs)
@@ -24,6 +25,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	keyFile := fs.String("tls-key", "", "clé privée TLS (PEM)")
 	allowPrivate := fs.Bool("allow-private-targets", false, "laboratoire seulement : autoriser dans les périmètres et les audits d'exposition les adresses non publiques (boucle locale, RFC 1918, CGNAT, lien local, ULA, documentation…) ; jamais par défaut, même avec --demo")
 	proxies := fs.String("trusted-proxy", "", "mandataires inverses de confiance (adresses ou CIDR séparés par des virgules) : l'adresse du client est lue dans leur en-tête X-Forwarded-For")
+	idle := fs.Duration("idle-timeout", web.DefaultIdleTimeout, "fin d'une session après cette durée sans requête (dans la limite absolue de 12 h)")
 	maxAudits := fs.Int("max-audits", web.DefaultMaxRunningAudits, "audits en cours au plus sur le serveur (un seul audit d'exposition à la fois par établissement)")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
@@ -34,6 +36,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if (*certFile == "") != (*keyFile == "") {
 		return usagef("serve : --tls-cert et --tls-key vont ensemble")
+	}
+	if *idle < time.Minute {
+		return usagef("serve : --idle-timeout : une minute au moins")
 	}
 	if *maxAudits < 1 {
 		return usagef("serve : --max-audits : au moins 1")
@@ -79,7 +84,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "attention : --allow-private-targets : les audits d'exposition peuvent viser des adresses non publiques (usage de laboratoire)")
 	}
 	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env),
-		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits, TrustedProxies: trusted})
+		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits, TrustedProxies: trusted, IdleTimeout: *idle})
 	if err != nil {
 		return err
 	}

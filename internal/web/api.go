@@ -72,7 +72,7 @@ func (s *Server) apiUser(r *http.Request) (store.WebUser, bool, error) {
 	if r.Method != http.MethodGet {
 		return store.WebUser{}, false, nil // a session cookie alone never authorises a write
 	}
-	_, u, ok, err := s.sessionFrom(r)
+	_, u, _, ok, err := s.sessionFrom(r)
 	return u, ok, err
 }
 

@@ -22,6 +22,8 @@ type loginData struct {
 	Error     string
 	Field     string // the field the error is about, for aria-invalid
 	Bye       bool
+	// Everywhere: every session of the account was closed.
+	Everywhere bool
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
@@ -58,29 +60,44 @@ func safeNext(next string) string {
 
 // loginForm shows the login page with a fresh login CSRF token.
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
-	if _, _, ok, _ := s.sessionFrom(r); ok {
+	if _, _, _, ok, _ := s.sessionFrom(r); ok {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	d := loginData{Next: safeNext(r.URL.Query().Get("suite")), Bye: r.URL.Query().Get("au-revoir") != ""}
+	d := loginData{Next: safeNext(r.URL.Query().Get("suite")), Bye: r.URL.Query().Get("au-revoir") != "", Everywhere: r.URL.Query().Get("au-revoir") == "partout"}
 	s.renderLogin(w, r, http.StatusOK, d)
 }
 
-// renderLogin renders the login page with the login CSRF token of the
-// browser's cookie, or a new one. The token is kept across renders so that
-// a page opened in a second tab (or a background request redirected here)
-// does not invalidate the first form.
+// preSessionTTL bounds how long a login form stays usable.
+const preSessionTTL = time.Hour
+
+// renderLogin renders the login page. The form is bound to a pre-session:
+// the browser's cookie holds a random token whose hash the store keeps,
+// and the form's CSRF token derives from it; a cookie forged by another
+// site (or a subdomain) has no pre-session and is refused. The pre-session
+// of the browser's cookie is kept across renders, so that a page opened in
+// a second tab does not invalidate the first form.
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
-	var tok string
+	now := s.now()
+	tok := ""
 	if c, err := r.Cookie(loginCSRFCookie); err == nil && len(c.Value) == 43 {
-		tok = c.Value
-	} else if tok, err = newSecret(); err != nil {
-		s.renderError(w, r, nil, s.internalError(r, err))
-		return
+		if ok, err := s.st.PreSessionValid(r.Context(), HashToken(c.Value), now); err == nil && ok {
+			tok = c.Value
+		}
 	}
-	d.LoginCSRF = tok
+	if tok == "" {
+		var err error
+		if tok, err = newSecret(); err == nil {
+			err = s.st.CreatePreSession(r.Context(), HashToken(tok), now, now.Add(preSessionTTL))
+		}
+		if err != nil {
+			s.renderError(w, r, nil, s.internalError(r, err))
+			return
+		}
+	}
+	d.LoginCSRF = csrfToken(tok, "connexion")
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: tok, Path: "/connexion", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: 3600})
+		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: int(preSessionTTL / time.Second)})
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "login", pageData{Title: "Connexion", Data: d})
 }
@@ -97,7 +114,14 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	pw := r.PostForm.Get("password")
 	d := loginData{Login: login, Next: safeNext(r.PostForm.Get("suite"))}
 	c, err := r.Cookie(loginCSRFCookie)
-	if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostForm.Get("csrf"))) != 1 {
+	valid := false
+	if err == nil && len(c.Value) == 43 && subtle.ConstantTimeCompare([]byte(csrfToken(c.Value, "connexion")), []byte(r.PostForm.Get("csrf"))) == 1 {
+		if valid, err = s.st.PreSessionValid(r.Context(), HashToken(c.Value), s.now()); err != nil {
+			s.renderError(w, r, nil, s.internalError(r, err))
+			return
+		}
+	}
+	if !valid {
 		d.Error = csrfMessage
 		s.renderLogin(w, r, http.StatusForbidden, d)
 		return
@@ -164,6 +188,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.InfoContext(r.Context(), "connexion", "identifiant", u.Login, "adresse", ip)
+	if err := s.st.DeletePreSession(r.Context(), HashToken(c.Value)); err != nil {
+		s.log.ErrorContext(r.Context(), "fin de pré-session", "erreur", err)
+	}
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: "", Path: "/connexion", MaxAge: -1})
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }

@@ -27,6 +27,9 @@ type Config struct {
 	Logger *slog.Logger
 	// SessionTTL is how long a session lasts (12 hours when zero).
 	SessionTTL time.Duration
+	// IdleTimeout ends a session after this long without a request
+	// (DefaultIdleTimeout when zero; never more than SessionTTL).
+	IdleTimeout time.Duration
 	// Engines runs the audits launched from the UI (launching is refused
 	// when nil).
 	Engines Engines
@@ -55,6 +58,7 @@ type Server struct {
 	now   func() time.Time
 	log   *slog.Logger
 	ttl   time.Duration
+	idle  time.Duration // idle timeout of sessions
 	pages map[string]*template.Template
 	// dummyHash is verified when a login is unknown, so that timing does
 	// not tell which logins exist.
@@ -96,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 	if s.ttl <= 0 {
 		s.ttl = 12 * time.Hour
 	}
+	s.idle = min(cmp.Or(cfg.IdleTimeout, DefaultIdleTimeout), s.ttl)
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
@@ -138,6 +143,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /connexion", http.HandlerFunc(s.loginForm))
 	handle("POST /connexion", http.HandlerFunc(s.loginSubmit))
 	handle("POST /deconnexion", s.page(s.logout))
+	handle("POST /deconnexion-partout", s.page(s.logoutAll))
 	handle("GET /{$}", s.page(s.homePage))
 	handle("GET /dossiers/{id}", s.page(s.dossierPage))
 	handle("GET /entites/{finess}", s.page(s.entityPage))
