@@ -51,6 +51,8 @@ func newEvidenceEnvWith(t *testing.T, sc store.Config, wc Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
+	e.server = s
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e

@@ -52,6 +52,7 @@ type env struct {
 	srv      *httptest.Server
 	clock    *testClock
 	accounts map[string]string // login → password
+	server   *Server           // set by newEvidenceEnvWith
 }
 
 // newEnv starts a server on 127.0.0.1 with the demo GHT and accounts, and a

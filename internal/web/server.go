@@ -74,6 +74,9 @@ type Server struct {
 	jobLimits    store.JobLimits
 	uploads      *windowLimiter // upload rate per account (upload_limit.go)
 	proxies      []netip.Prefix // trusted reverse proxies (ratelimit.go)
+	// patterns lists every registered route (the authorization matrix
+	// test walks them all).
+	patterns []string
 }
 
 // New builds the server: parses the templates and registers the routes.
@@ -132,6 +135,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle := func(pattern string, h http.Handler) {
 		method, path, _ := strings.Cut(pattern, " ")
 		methods[path] = append(methods[path], method)
+		s.patterns = append(s.patterns, pattern)
 		m.Handle(pattern, h)
 	}
 	handle("GET /static/", staticHandler())
