@@ -62,6 +62,9 @@ func commands() []command {
 		{"vulndb", "base locale de vulnérabilités (KEV CISA)", runVulnDB},
 		{"serve", "serveur web : interface en français et API JSON", runServe},
 		{"user", "comptes de l'interface web (création, mot de passe, jeton d'API)", runUser},
+		{"backup", "sauvegarde en ligne de la base SQLite", runBackup},
+		{"restore", "restauration d'une sauvegarde dans le dossier des données", runRestore},
+		{"key", "rotation de la clé de chiffrement (rapports, connexions, pièces)", runKey},
 	}
 }
 

@@ -10,12 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"vigie/internal/store"
 
 	"vigie/internal/web"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--idle-timeout 30m] [--max-audits 4] [--trusted-proxy CIDR,…] [--allow-private-targets]"
+	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--idle-timeout 30m] [--evidence-quota 2048] [--max-audits 4] [--trusted-proxy CIDR,…] [--allow-private-targets]"
 	fs := newFlags(env, "serve", usage)
 	var sf storeFlags
 	sf.register(fs)
@@ -25,6 +26,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	keyFile := fs.String("tls-key", "", "clé privée TLS (PEM)")
 	allowPrivate := fs.Bool("allow-private-targets", false, "laboratoire seulement : autoriser dans les périmètres et les audits d'exposition les adresses non publiques (boucle locale, RFC 1918, CGNAT, lien local, ULA, documentation…) ; jamais par défaut, même avec --demo")
 	proxies := fs.String("trusted-proxy", "", "mandataires inverses de confiance (adresses ou CIDR séparés par des virgules) : l'adresse du client est lue dans leur en-tête X-Forwarded-For")
+	quota := fs.Int64("evidence-quota", store.DefaultEvidenceQuota>>20, "pièces justificatives par dossier, en Mio au plus")
 	idle := fs.Duration("idle-timeout", web.DefaultIdleTimeout, "fin d'une session après cette durée sans requête (dans la limite absolue de 12 h)")
 	maxAudits := fs.Int("max-audits", web.DefaultMaxRunningAudits, "audits en cours au plus sur le serveur (un seul audit d'exposition à la fois par établissement)")
 	pos, err := parse(env, fs, usage, args)
@@ -37,6 +39,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if (*certFile == "") != (*keyFile == "") {
 		return usagef("serve : --tls-cert et --tls-key vont ensemble")
 	}
+	if *quota < 1 {
+		return usagef("serve : --evidence-quota : 1 Mio au moins")
+	}
+	sf.evidenceQuota = *quota << 20
 	if *idle < time.Minute {
 		return usagef("serve : --idle-timeout : une minute au moins")
 	}
