@@ -1,12 +1,12 @@
 package cli
 
 import (
-	"path/filepath"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"vigie/internal/store"
 )
