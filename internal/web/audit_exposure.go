@@ -119,19 +119,6 @@ func (s *Server) loadWritableFacts(r *http.Request, rq *request) (*view, *care.F
 	return v, &f, nil
 }
 
-// visibleEntity reports whether an entity belongs to the dossier and to the view.
-func visibleEntity(v *view, f *care.Facts, e org.FINESS) bool {
-	if v.Partial() && !v.only[e] {
-		return false
-	}
-	for _, x := range f.Entities {
-		if x.FINESS == e {
-			return true
-		}
-	}
-	return false
-}
-
 // validateExposure checks the form, reading the ports with parsePorts;
 // refused fields carry their French error. The perimeter is the approved
 // one of the chosen entity.
