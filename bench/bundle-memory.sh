@@ -76,7 +76,7 @@ measure() { # measure LABEL BINARY
     t1=$(date +%s.%N)
     touch "$WORK/peak.stop"; wait "$spid"
     local size peak
-    size=$(stat -c %s "$WORK/bundle-1.zip")
+    size=$(stat -c %s "$WORK/bundle-1.zip" 2>/dev/null || echo 0)
     peak=$(cat "$WORK/peak")
     printf '%-8s %d téléchargement(s) : archive %d Mio, RSS avant %d Mo, pic %d Mo, écart +%d Mo, %.1f s\n' \
       "$label" "$n" $((size >> 20)) $((base / 1024)) $((peak / 1024)) $(((peak - base) / 1024)) "$(echo "$t1 - $t0" | bc -l)"
