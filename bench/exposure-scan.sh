@@ -77,7 +77,7 @@ PY
   for r in $(seq "$RUNS"); do
     t0=$(now)
     # shellcheck disable=SC2086
-    "${run[@]}" "$WORK/vigie" exposure scan $hosts --ports "$ports" --no-probe --quiet --format json -o "$WORK/v.json"
+    "${run[@]}" "$WORK/vigie" exposure scan --allow-private-targets $hosts --ports "$ports" --no-probe --quiet --format json -o "$WORK/v.json"
     t1=$(now)
     # shellcheck disable=SC2086
     "${run[@]}" nmap -sT -T4 -Pn -n -p "$ports" -oG "$WORK/n.gnmap" $hosts >/dev/null
@@ -116,7 +116,7 @@ LAB_HOSTS=$(seq -f '127.0.42.%g' 2 11 | tr '\n' ' ')
 LAB_PORTS=21,22,23,80,104,443,445,3306,3389,5432,6379,8443
 t0=$(now)
 # shellcheck disable=SC2086
-"$WORK/vigie" exposure scan $LAB_HOSTS --ports "$LAB_PORTS" --quiet --format json -o "$WORK/vid.json"
+"$WORK/vigie" exposure scan --allow-private-targets $LAB_HOSTS --ports "$LAB_PORTS" --quiet --format json -o "$WORK/vid.json"
 t1=$(now)
 # shellcheck disable=SC2086
 nmap -sV -T4 -Pn -n -p "$LAB_PORTS" -oX "$WORK/nid.xml" $LAB_HOSTS >/dev/null

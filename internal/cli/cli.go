@@ -65,6 +65,9 @@ func commands() []command {
 		{"serve", "serveur web : interface en français et API JSON", runServe},
 		{"worker", "exécutant des audits en file (sans serveur web)", runWorker},
 		{"user", "comptes de l'interface web (création, mot de passe, jeton d'API)", runUser},
+		{"backup", "sauvegarde en ligne de la base SQLite", runBackup},
+		{"restore", "restauration d'une sauvegarde dans le dossier des données", runRestore},
+		{"key", "rotation de la clé de chiffrement (rapports, connexions, pièces)", runKey},
 	}
 }
 

@@ -59,6 +59,7 @@ func (e engines) ExposureAudit(ctx context.Context, req web.ExposureRequest, pro
 	cfg := scan.Config{
 		Probes: set, Perimeter: req.Perimeter, Resolver: res, Ports: req.Ports,
 		ProbeTimeout: webProbeTimeout, MaxAddresses: scope.DefaultMaxAddresses, Now: e.env.Now, Judges: judges,
+		AllowPrivateTargets: req.AllowPrivateTargets,
 		Scan: portscan.Options{Concurrency: webScanConcurrency, HostConcurrency: webScanHostConcurrency,
 			Timeout: webScanTimeout, Retries: 1, Progress: progress},
 	}

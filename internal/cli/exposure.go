@@ -37,7 +37,7 @@ func runExposure(ctx context.Context, env *Env, args []string) error {
 	return usagef("exposure : sous-commande inconnue %q (voir « vigie exposure -h »)", args[0])
 }
 
-const scanUsage = "exposure scan [CIBLES…] [--perimeter FICHIER] [--ports 22,80,443,8000-8100|default|top-1000] [--resolver 127.0.0.1:53] [--format table|json|jsonl|csv|sarif] [-o FICHIER] [--fail-on critical] [--quiet] [--save --entity FINESS[,FINESS…]] [--queue --entity FINESS --perimeter FICHIER]"
+const scanUsage = "exposure scan [CIBLES…] [--perimeter FICHIER] [--ports 22,80,443,8000-8100|default|top-1000] [--resolver 127.0.0.1:53] [--format table|json|jsonl|csv|sarif] [-o FICHIER] [--fail-on critical] [--quiet] [--save --entity FINESS[,FINESS…]] [--queue --entity FINESS --perimeter FICHIER] [--allow-private-targets]"
 
 // exposureScan runs « vigie exposure scan ».
 func exposureScan(ctx context.Context, env *Env, args []string) error {
@@ -63,6 +63,7 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	maxAddr := fs.Int("max-addresses", scope.DefaultMaxAddresses, "nombre maximal d'adresses du périmètre")
 	policyFile := fs.String("policy", "", "fichier de politique de sévérité qui complète la politique par défaut")
 	nmapProbes := fs.String("nmap-probes", probe.DefaultNmapProbes, "fichier nmap-service-probes pour nommer les bannières inconnues (vide : désactivé ; ignoré s'il est absent)")
+	allowPrivate := fs.Bool("allow-private-targets", false, "laboratoire seulement : autoriser les adresses non publiques (boucle locale, RFC 1918, CGNAT, lien local, ULA, documentation…), refusées par défaut")
 	var save saveFlags
 	save.register(fs)
 	entityList := fs.String("entity", "", "avec --save : FINESS des entités dont l'audit couvre le périmètre (séparés par des virgules ; défaut : les entités du fichier de périmètre)")
@@ -121,7 +122,7 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	cfg := scan.Config{
 		Probes:    set,
 		Perimeter: perim, Resolver: res, Ports: portList, NoProbe: *noProbe,
-		ProbeTimeout: *probeTimeout, MaxAddresses: *maxAddr, Now: env.Now, Judges: judges,
+		ProbeTimeout: *probeTimeout, MaxAddresses: *maxAddr, Now: env.Now, Judges: judges, AllowPrivateTargets: *allowPrivate,
 		Scan: portscan.Options{Concurrency: *concurrency, HostConcurrency: *hostConcurrency, Rate: *rate, PerHostRate: *hostRate,
 			Timeout: *timeout, Retries: *retries, StatePath: *state},
 	}
@@ -171,7 +172,8 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 // isInputProblem tells perimeter errors (exit 2) from run failures.
 func isInputProblem(err error) bool {
 	var pe *scope.PerimeterError
-	return errors.As(err, &pe)
+	var npe *scope.NonPublicError
+	return errors.As(err, &pe) || errors.As(err, &npe)
 }
 
 // buildPerimeter reads the perimeter file and applies the command-line targets.

@@ -15,7 +15,7 @@ func TestExposureScanSave(t *testing.T) {
 		t.Fatal(errs)
 	}
 	port := fakeVNC(t)
-	scan := []string{"exposure", "scan", "127.0.44.2", "--ports", port, "--quiet", "--save", "--data", data}
+	scan := []string{"exposure", "scan", "--allow-private-targets", "127.0.44.2", "--ports", port, "--quiet", "--save", "--data", data}
 
 	if code, _, errs := run(t, append(scan, "--entity", "750712184")...); code != 2 || !strings.Contains(errs, "750712184") || !strings.Contains(errs, "vigie import") {
 		t.Fatalf("unknown entity: exit %d %q", code, errs)

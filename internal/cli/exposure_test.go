@@ -51,11 +51,11 @@ func TestExposureScanRefusesOutsidePerimeter(t *testing.T) {
 	defer l.Close()
 	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 	perim := writeExposureFile(t, "perimetre.txt", "net 127.0.44.2\ndomain chu-test.fr\n")
-	code, _, stderr := runCLI(t, "exposure", "scan", "127.0.44.9", "--perimeter", perim, "--ports", port, "--quiet")
+	code, _, stderr := runCLI(t, "exposure", "scan", "--allow-private-targets", "127.0.44.9", "--perimeter", perim, "--ports", port, "--quiet")
 	if code != 2 || !strings.Contains(stderr, "cible 127.0.44.9 refusée : hors du périmètre déclaré") || !strings.Contains(stderr, perim) {
 		t.Fatalf("code %d, stderr %q", code, stderr)
 	}
-	code, _, stderr = runCLI(t, "exposure", "scan", "intranet.autre-chu.fr", "--perimeter", perim, "--ports", port)
+	code, _, stderr = runCLI(t, "exposure", "scan", "--allow-private-targets", "intranet.autre-chu.fr", "--perimeter", perim, "--ports", port)
 	if code != 2 || !strings.Contains(stderr, "nom hors du périmètre") {
 		t.Fatalf("nom hors périmètre : code %d, stderr %q", code, stderr)
 	}
@@ -75,7 +75,8 @@ func TestExposureScanInputErrors(t *testing.T) {
 		{[]string{"exposure", "scan", "127.0.44.2", "--format", "xml"}, "format inconnu"},
 		{[]string{"exposure", "scan", "127.0.44.2", "--fail-on", "grave"}, "--fail-on"},
 		{[]string{"exposure", "scan", "--perimeter", bad}, "ligne 2 : réseau invalide"},
-		{[]string{"exposure", "scan", "10.0.0.0/8", "--ports", "1"}, "trop grand"},
+		{[]string{"exposure", "scan", "10.0.0.0/8", "--ports", "1", "--allow-private-targets"}, "trop grand"},
+		{[]string{"exposure", "scan", "127.0.44.2", "--ports", "1"}, "boucle locale"},
 		{[]string{"exposure", "scan", "--perimeter", "/nonexistent/p.txt"}, "fichier de périmètre"},
 		{[]string{"exposure", "frobnicate"}, "sous-commande inconnue"},
 	}
@@ -89,7 +90,7 @@ func TestExposureScanInputErrors(t *testing.T) {
 
 func TestExposureScanOutputs(t *testing.T) {
 	port := fakeVNC(t)
-	base := []string{"exposure", "scan", "127.0.44.2", "--ports", port, "--quiet"}
+	base := []string{"exposure", "scan", "--allow-private-targets", "127.0.44.2", "--ports", port, "--quiet"}
 
 	code, out, stderr := runCLI(t, base...)
 	if code != 0 || !strings.Contains(out, "critique") || !strings.Contains(out, "couverture complète : oui") || !strings.Contains(out, "Services identifiés") || !strings.Contains(out, "vnc") {
@@ -159,7 +160,7 @@ func TestExposureScanClosedPortNothing(t *testing.T) {
 	}
 	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 	l.Close()
-	code, out, _ := runCLI(t, "exposure", "scan", "127.0.44.3", "--ports", port, "--format", "json", "--quiet")
+	code, out, _ := runCLI(t, "exposure", "scan", "--allow-private-targets", "127.0.44.3", "--ports", port, "--format", "json", "--quiet")
 	var a exposure.Audit
 	if code != 0 || json.Unmarshal([]byte(out), &a) != nil || len(a.Hosts) != 0 || len(a.Findings) != 0 || !a.Complete {
 		t.Fatalf("port fermé : code %d %s", code, out)
@@ -169,7 +170,7 @@ func TestExposureScanClosedPortNothing(t *testing.T) {
 func TestExposureScanRestrictedIsPartial(t *testing.T) {
 	port := fakeVNC(t)
 	perim := writeExposureFile(t, "p.txt", "entity 750000001\nnet 127.0.44.2/31\n")
-	code, out, stderr := runCLI(t, "exposure", "scan", "127.0.44.2", "--perimeter", perim, "--ports", port, "--format", "json")
+	code, out, stderr := runCLI(t, "exposure", "scan", "--allow-private-targets", "127.0.44.2", "--perimeter", perim, "--ports", port, "--format", "json")
 	var a exposure.Audit
 	if code != 0 || json.Unmarshal([]byte(out), &a) != nil {
 		t.Fatalf("code %d %s %s", code, out, stderr)
@@ -181,7 +182,7 @@ func TestExposureScanRestrictedIsPartial(t *testing.T) {
 		t.Fatalf("avertissement attendu : %q", stderr)
 	}
 	// The whole perimeter: complete.
-	code, out, _ = runCLI(t, "exposure", "scan", "--perimeter", perim, "--ports", port, "--format", "json", "--quiet")
+	code, out, _ = runCLI(t, "exposure", "scan", "--allow-private-targets", "--perimeter", perim, "--ports", port, "--format", "json", "--quiet")
 	if code != 0 || json.Unmarshal([]byte(out), &a) != nil || !a.Complete {
 		t.Fatalf("périmètre entier : code %d complete=%v", code, a.Complete)
 	}
@@ -194,7 +195,7 @@ func TestExposureScanProgressOnlyOnTerminal(t *testing.T) {
 	}{{true, false, true}, {true, true, false}, {false, false, false}} {
 		var out, errb bytes.Buffer
 		env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, IsTerminal: c.terminal}
-		args := []string{"exposure", "scan", "127.0.44.2", "--ports", port, "--nmap-probes", ""}
+		args := []string{"exposure", "scan", "--allow-private-targets", "127.0.44.2", "--ports", port, "--nmap-probes", ""}
 		if c.quiet {
 			args = append(args, "--quiet")
 		}

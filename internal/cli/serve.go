@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"vigie/internal/store"
 	"vigie/internal/web"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--workers exposure=2,ad=1|0]"
+	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--idle-timeout 30m] [--evidence-quota 2048] [--max-audits 4] [--trusted-proxy CIDR,…] [--allow-private-targets] [--workers exposure=2,ad=1|0]"
 	fs := newFlags(env, "serve", usage)
 	var sf storeFlags
 	sf.register(fs)
@@ -24,6 +27,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	workers := fs.String("workers", "exposure=2,ad=1", "exécutants d'audits en file dans ce processus, par file ; 0 : aucun (des « vigie worker » s'en chargent)")
 	var jf jobFlags
 	jf.register(fs)
+	allowPrivate := fs.Bool("allow-private-targets", false, "laboratoire seulement : autoriser dans les périmètres et les audits d'exposition les adresses non publiques (boucle locale, RFC 1918, CGNAT, lien local, ULA, documentation…) ; jamais par défaut, même avec --demo")
+	proxies := fs.String("trusted-proxy", "", "mandataires inverses de confiance (adresses ou CIDR séparés par des virgules) : l'adresse du client est lue dans leur en-tête X-Forwarded-For")
+	quota := fs.Int64("evidence-quota", store.DefaultEvidenceQuota>>20, "pièces justificatives par dossier, en Mio au plus")
+	idle := fs.Duration("idle-timeout", web.DefaultIdleTimeout, "fin d'une session après cette durée sans requête (dans la limite absolue de 12 h)")
+	maxAudits := fs.Int("max-audits", web.DefaultMaxRunningAudits, "audits en cours au plus sur le serveur (un seul audit d'exposition à la fois par établissement)")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
 		return err
@@ -37,6 +45,28 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if (*certFile == "") != (*keyFile == "") {
 		return usagef("serve : --tls-cert et --tls-key vont ensemble")
+	}
+	if *quota < 1 {
+		return usagef("serve : --evidence-quota : 1 Mio au moins")
+	}
+	sf.evidenceQuota = *quota << 20
+	if *idle < time.Minute {
+		return usagef("serve : --idle-timeout : une minute au moins")
+	}
+	if *maxAudits < 1 {
+		return usagef("serve : --max-audits : au moins 1")
+	}
+	var trusted []netip.Prefix
+	for _, p := range strings.FieldsFunc(*proxies, func(r rune) bool { return r == ',' || r == ' ' }) {
+		pf, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return usagef("serve : --trusted-proxy : %q n'est ni une adresse ni un réseau CIDR", p)
+			}
+			pf = netip.PrefixFrom(a, a.BitLen())
+		}
+		trusted = append(trusted, pf.Masked())
 	}
 	if *demoMode && sf.data == "" && sf.database == "" {
 		dir, err := os.MkdirTemp("", "vigie-demo-")
@@ -78,7 +108,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			eng.Stop(stop)
 		}()
 	}
-	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env)})
+	if *allowPrivate {
+		fmt.Fprintln(env.Stderr, "attention : --allow-private-targets : les audits d'exposition peuvent viser des adresses non publiques (usage de laboratoire)")
+	}
+	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env),
+		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits, TrustedProxies: trusted, IdleTimeout: *idle})
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ var (
 
 // serveDemo runs « vigie serve --demo --data DIR --listen 127.0.0.1:0 »
 // through Main, as the binary does, until the test ends.
-func serveDemo(t *testing.T) *served {
+func serveDemo(t *testing.T, extra ...string) *served {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errb, home := &syncBuffer{}, &syncBuffer{}, t.TempDir()
@@ -69,7 +69,7 @@ func serveDemo(t *testing.T) *served {
 	s := &served{t: t, dir: t.TempDir(), passwords: map[string]string{}}
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, []string{"serve", "--demo", "--data", s.dir, "--listen", "127.0.0.1:0"}, env)
+		done <- Main(ctx, append([]string{"serve", "--demo", "--data", s.dir, "--listen", "127.0.0.1:0"}, extra...), env)
 	}()
 	var once sync.Once
 	s.stop = func() {
@@ -202,10 +202,16 @@ func TestServeExposureAuditJob(t *testing.T) {
 	}
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
-	s := serveDemo(t)
+	s := serveDemo(t, "--allow-private-targets") // the fake VNC server is on loopback: lab use
+	own := s.login("rssi-valmont")
+	if resp := s.post(own, "/entites/010000016/perimetre", url.Values{"perimetre": {"net 127.0.0.1/32"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record perimeter: %d", resp.StatusCode)
+	}
 	c := s.login("referent-ght")
-	resp := s.post(c, "/dossiers/CVL-99/audits/exposition", url.Values{"entite": {"010000016"},
-		"perimetre": {"net 127.0.0.1/32"}, "ports": {fmt.Sprint(port)}})
+	if resp := s.postFrom(c, "/entites/010000016/perimetre", "/entites/010000016/perimetre/approbation", url.Values{"version": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve perimeter: %d", resp.StatusCode)
+	}
+	resp := s.post(c, "/dossiers/CVL-99/audits/exposition", url.Values{"entite": {"010000016"}, "ports": {fmt.Sprint(port)}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("launch: %d", resp.StatusCode)
 	}
@@ -225,5 +231,16 @@ func TestServeExposureAuditJob(t *testing.T) {
 	}
 	if got.Counts == nil || got.Counts.Critical+got.Counts.High == 0 {
 		t.Errorf("open VNC not judged: %+v", got.Counts)
+	}
+}
+
+// TestServeRefusesPrivateTargets: without --allow-private-targets (even
+// with --demo) a loopback perimeter is refused when it is recorded.
+func TestServeRefusesPrivateTargets(t *testing.T) {
+	s := serveDemo(t)
+	own := s.login("rssi-valmont")
+	resp := s.post(own, "/entites/010000016/perimetre", url.Values{"perimetre": {"net 127.0.0.1/32"}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("loopback perimeter on a default server: %d, want 400", resp.StatusCode)
 	}
 }

@@ -15,12 +15,16 @@ import (
 )
 
 func runUser(ctx context.Context, env *Env, args []string) error {
-	const usage = "user create|password|token|list [options]"
+	const usage = "user create|password|token|disable|enable|list [options]"
 	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
 		fmt.Fprintf(env.Stdout, "Usage : vigie %s\n\n", usage)
 		fmt.Fprintln(env.Stdout, "  create    créer un compte : --login L --role admin|ght|etablissement|ars|auditeur [--scope GHT|FINESS|RÉGION]")
 		fmt.Fprintln(env.Stdout, "  password  changer le mot de passe d'un compte : --login L")
-		fmt.Fprintln(env.Stdout, "  token     créer un jeton d'API (affiché une seule fois) : --login L [--label TEXTE]")
+		fmt.Fprintln(env.Stdout, "  token     créer un jeton d'API (affiché une seule fois) : --login L [--label TEXTE] [--expires 90d]")
+		fmt.Fprintln(env.Stdout, "  token list [--login L]            lister les jetons (jamais leur valeur) : validité, dernier usage, révocation")
+		fmt.Fprintln(env.Stdout, "  token revoke ID… | --login L --all  révoquer des jetons")
+		fmt.Fprintln(env.Stdout, "  disable   désactiver un compte (sessions fermées, jetons révoqués) : --login L")
+		fmt.Fprintln(env.Stdout, "  enable    réactiver un compte : --login L")
 		fmt.Fprintln(env.Stdout, "  list      lister les comptes")
 		fmt.Fprintln(env.Stdout, "\nLe mot de passe est demandé au terminal, ou lu dans --password-file (« - » : entrée standard) ;\njamais sur la ligne de commande.")
 		if len(args) == 0 {
@@ -29,6 +33,9 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	sub, rest := args[0], args[1:]
+	if sub == "token" && len(rest) > 0 && (rest[0] == "list" || rest[0] == "revoke") {
+		return runUserToken(ctx, env, rest[0], rest[1:])
+	}
 	name := "user " + sub
 	fs := newFlags(env, name, name)
 	var sf storeFlags
@@ -38,6 +45,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	scopeFlag := fs.String("scope", "", "périmètre : code GHT, FINESS de l'EJ ou région")
 	pwFile := fs.String("password-file", "", "fichier contenant le mot de passe (première ligne ; « - » : entrée standard)")
 	label := fs.String("label", "", "libellé du jeton d'API (à quoi il sert)")
+	expires := fs.String("expires", "90d", "validité du jeton d'API : jours (90d) ou semaines (12w), 366 jours au plus")
 	by := fs.String("by", "", "auteur de la modification pour le journal d'audit (défaut : $USER)")
 	pos, err := parse(env, fs, name+" [options]", rest)
 	if err != nil {
@@ -46,11 +54,16 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	if len(pos) != 0 {
 		return usagef("%s : argument inattendu %q (le mot de passe ne se donne jamais sur la ligne de commande)", name, pos[0])
 	}
+	known := map[string]bool{"create": true, "password": true, "token": true, "list": true, "disable": true, "enable": true}
+	if !known[sub] {
+		return usagef("user : sous-commande inconnue %q (create, password, token, disable, enable ou list)", sub)
+	}
 	if sub != "list" && *login == "" {
-		if sub != "create" && sub != "password" && sub != "token" {
-			return usagef("user : sous-commande inconnue %q (create, password, token ou list)", sub)
-		}
 		return usagef("%s : --login est obligatoire", name)
+	}
+	ttl, err := parseValidity(*expires)
+	if err != nil {
+		return usagef("%s : --expires : %v", name, err)
 	}
 	var r web.Role
 	if sub == "create" {
@@ -66,9 +79,6 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		if err := web.CheckPasswordPolicy(password); err != nil {
 			return inputErr(err)
 		}
-	}
-	if sub != "create" && sub != "password" && sub != "token" && sub != "list" {
-		return usagef("user : sous-commande inconnue %q (create, password, token ou list)", sub)
 	}
 	st, err := sf.open(ctx, env)
 	if err != nil {
@@ -86,21 +96,34 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		if err := web.SetPassword(ctx, st, *login, password, who, web.DefaultArgon2()); err != nil {
 			return inputErr(err)
 		}
-		fmt.Fprintf(env.Stdout, "Mot de passe de %s changé ; ses sessions ouvertes sont fermées.\n", *login)
+		fmt.Fprintf(env.Stdout, "Mot de passe de %s changé ; ses sessions ouvertes sont fermées et ses jetons d'API révoqués.\n", *login)
 	case "token":
-		tok, err := web.IssueAPIToken(ctx, st, *login, *label, who)
+		tok, exp, err := web.IssueAPITokenFor(ctx, st, *login, *label, who, ttl, env.Now())
 		if err != nil {
 			return inputErr(err)
 		}
-		fmt.Fprintf(env.Stderr, "Jeton d'API de %s (affiché une seule fois, conservez-le en lieu sûr) :\n", *login)
+		fmt.Fprintf(env.Stderr, "Jeton d'API de %s, valable jusqu'au %s (affiché une seule fois, conservez-le en lieu sûr) :\n", *login, exp.Local().Format("02/01/2006 15:04"))
 		fmt.Fprintln(env.Stdout, tok)
+	case "disable", "enable":
+		if err := st.SetWebUserDisabled(ctx, *login, sub == "disable", who); err != nil {
+			return inputErr(err)
+		}
+		if sub == "disable" {
+			fmt.Fprintf(env.Stdout, "Compte %s désactivé : sessions fermées, jetons d'API révoqués.\n", *login)
+		} else {
+			fmt.Fprintf(env.Stdout, "Compte %s réactivé (ses anciens jetons restent révoqués).\n", *login)
+		}
 	case "list":
 		us, err := st.WebUsers(ctx)
 		if err != nil {
 			return err
 		}
 		for _, u := range us {
-			fmt.Fprintf(env.Stdout, "%-20s %-14s %s\n", u.Login, u.Role, u.Scope)
+			state := ""
+			if u.Disabled() {
+				state = "  (désactivé)"
+			}
+			fmt.Fprintf(env.Stdout, "%-20s %-14s %s%s\n", u.Login, u.Role, u.Scope, state)
 		}
 	}
 	return nil

@@ -18,7 +18,7 @@ var csvHeader = []string{
 
 // ExposureCSV writes the findings as CSV (comma-separated, UTF-8, one header
 // line), most serious first. Cells that a spreadsheet would run as a formula
-// (starting with = + - @) are prefixed with an apostrophe.
+// (see SafeCell) are prefixed with an apostrophe.
 func ExposureCSV(w io.Writer, a *exposure.Audit) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
@@ -34,7 +34,7 @@ func ExposureCSV(w io.Writer, a *exposure.Audit) error {
 			f.ID, f.Title, f.Evidence, f.Remediation, strings.Join(f.CVEs, " "), strings.Join(f.References, " "), f.Category,
 		}
 		for i, c := range row {
-			row[i] = safeCell(c)
+			row[i] = SafeCell(c)
 		}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("écriture CSV : %w", err)
@@ -45,12 +45,4 @@ func ExposureCSV(w io.Writer, a *exposure.Audit) error {
 		return fmt.Errorf("écriture CSV : %w", err)
 	}
 	return nil
-}
-
-// safeCell neutralises spreadsheet formula injection.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

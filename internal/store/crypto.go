@@ -78,6 +78,43 @@ func createKey(dataDir, path string) ([]byte, error) {
 	return key, nil
 }
 
+// ParseKeyFile checks a key file's rights (0600 or stricter) and content
+// (64 hexadecimal digits) and returns the key.
+func ParseKeyFile(path string, b []byte) ([]byte, error) { return checkKeyFile(path, b) }
+
+// WriteKeyFile writes key to a new file path (64 hexadecimal digits, mode
+// 0600, synced to disk): a key file LoadOrCreateKey reads.
+func WriteKeyFile(path string, key []byte) error {
+	if len(key) != keySize {
+		return fmt.Errorf("clé : %d octets au lieu de %d", len(key), keySize)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("création de la clé %s : %w", path, err)
+	}
+	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("écriture de la clé %s : %w", path, err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// NewKey returns a random encryption key.
+func NewKey() ([]byte, error) {
+	key := make([]byte, keySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("génération de la clé : %w", err)
+	}
+	return key, nil
+}
+
 func checkKeyFile(path string, b []byte) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {

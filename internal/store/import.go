@@ -26,6 +26,14 @@ import (
 // immutable. Rows absent from f are kept: an import never deletes. by names
 // who imports, for the audit trail.
 func (s *Store) ImportFacts(ctx context.Context, f care.Facts, by string) (ImportStats, error) {
+	return s.ImportFactsChecked(ctx, f, by, nil)
+}
+
+// ImportFactsChecked is ImportFacts with a check run inside the import's
+// transaction, before any write, on what the store holds (see
+// ImportPrior): the web application refuses there the values the
+// importer's role may not record. The check's error aborts the import.
+func (s *Store) ImportFactsChecked(ctx context.Context, f care.Facts, by string, check ImportCheck) (ImportStats, error) {
 	id, kind, err := applicantOfFacts(f)
 	if err != nil {
 		return ImportStats{}, fmt.Errorf("import du dossier : %w", err)
@@ -37,7 +45,16 @@ func (s *Store) ImportFacts(ctx context.Context, f care.Facts, by string) (Impor
 	}
 	st := ImportStats{Applicant: id}
 	err = s.writeCached(ctx, func(tx *wtx) error {
-		im := importer{ctx: ctx, tx: tx, applicant: id, stats: &st}
+		im := importer{ctx: ctx, tx: tx, applicant: id, stats: &st, owned: map[org.FINESS]bool{}}
+		if check != nil {
+			prior, err := loadPrior(ctx, tx, id, f)
+			if err != nil {
+				return err
+			}
+			if err := check(prior); err != nil {
+				return err
+			}
+		}
 		steps := []func() error{
 			func() error { return im.applicantRow(f, kind) },
 			func() error { return im.entities(f) },
@@ -70,6 +87,8 @@ type importer struct {
 	tx        *wtx
 	applicant string
 	stats     *ImportStats
+	// owned caches the entities known to belong to the applicant.
+	owned map[org.FINESS]bool
 }
 
 func (im importer) applicantRow(f care.Facts, kind ApplicantKind) error {
@@ -91,13 +110,14 @@ func (im importer) applicantRow(f care.Facts, kind ApplicantKind) error {
 }
 
 func (im importer) entities(f care.Facts) error {
-	for _, e := range f.Entities {
+	for i, e := range f.Entities {
 		o, err := upsertEntity(im.ctx, im.tx, e)
 		if err != nil {
 			return err
 		}
 		im.stats.count(KindEntity, o)
-		if err := im.claim(e.FINESS); err != nil {
+		// A refused claim rolls the whole import back, this update included.
+		if err := im.claim(fmt.Sprintf("entities[%d].finess", i), e.FINESS); err != nil {
 			return err
 		}
 		if f.GHT != nil && e.Kind == org.EJ {
@@ -109,24 +129,29 @@ func (im importer) entities(f care.Facts) error {
 	return nil
 }
 
-// claim attaches an entity to the applicant; an entity belongs to one applicant.
-func (im importer) claim(f org.FINESS) error {
+// claim attaches an entity to the applicant; an entity belongs to one
+// applicant, and one of another dossier is refused with its JSON path.
+func (im importer) claim(path string, f org.FINESS) error {
 	var owner string
 	err := im.tx.QueryRowContext(im.ctx, `SELECT applicant FROM applicant_entities WHERE finess = $1`, f).Scan(&owner)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		_, err = im.tx.ExecContext(im.ctx, `INSERT INTO applicant_entities (finess, applicant) VALUES ($1, $2)`, f, im.applicant)
 	case err == nil && owner != im.applicant:
-		return fmt.Errorf("l'établissement %s relève déjà du candidat %s", f, owner)
+		return fmt.Errorf("%s : l'établissement %s appartient à un autre dossier", path, f)
 	}
 	if err != nil {
 		return fmt.Errorf("rattachement de %s : %w", f, err)
 	}
+	im.owned[f] = true
 	return nil
 }
 
 func (im importer) prerequisites(ps []care.Prerequisite) error {
-	for _, p := range ps {
+	for i, p := range ps {
+		if err := im.mustOwn(fmt.Sprintf("prerequisites[%d].entity", i), p.Entity); err != nil {
+			return err
+		}
 		o, err := upsertRow(im.ctx, im.tx, "prerequisites",
 			[]col{{"entity", string(p.Entity)}, {"id", p.ID}, {"date", p.Date.String()}},
 			[]col{{"met", p.Met}}, false)
@@ -139,11 +164,16 @@ func (im importer) prerequisites(ps []care.Prerequisite) error {
 }
 
 func (im importer) directories(ds []care.Directory) error {
-	for _, d := range ds {
+	for i, d := range ds {
 		var owner string
 		err := im.tx.QueryRowContext(im.ctx, `SELECT applicant FROM directories WHERE id = $1`, d.ID).Scan(&owner)
 		if err == nil && owner != im.applicant {
-			return fmt.Errorf("annuaire %s : appartient déjà au candidat %s", d.ID, owner)
+			return fmt.Errorf("directories[%d].id : l'annuaire %s appartient à un autre dossier", i, d.ID)
+		}
+		for j, e := range d.Entities {
+			if err := im.mustOwn(fmt.Sprintf("directories[%d].entities[%d]", i, j), e); err != nil {
+				return err
+			}
 		}
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("annuaire %s : %w", d.ID, err)
@@ -164,7 +194,10 @@ func (im importer) directories(ds []care.Directory) error {
 }
 
 func (im importer) exercises(xs []care.Exercise) error {
-	for _, x := range xs {
+	for i, x := range xs {
+		if err := im.mustOwn(fmt.Sprintf("exercises[%d].entity", i), x.Entity); err != nil {
+			return err
+		}
 		o, err := upsertRow(im.ctx, im.tx, "exercises",
 			[]col{{"entity", string(x.Entity)}, {"date", x.Date.String()}},
 			[]col{{"kit", x.Kit}, {"scenario", x.Scenario}, {"general_management", nullBool(x.GeneralManagement)},
@@ -183,7 +216,10 @@ func (im importer) exercises(xs []care.Exercise) error {
 }
 
 func (im importer) osis(os []care.OSIS) error {
-	for _, x := range os {
+	for i, x := range os {
+		if err := im.mustOwn(fmt.Sprintf("osis[%d].entity", i), x.Entity); err != nil {
+			return err
+		}
 		o, err := upsertRow(im.ctx, im.tx, "osis",
 			[]col{{"entity", string(x.Entity)}, {"year", x.Year}, {"date", x.Date.String()}},
 			[]col{{"budget_share", x.BudgetShare}, {"priority_measures_answered", x.Answered()}}, false)
@@ -201,7 +237,10 @@ func (im importer) osis(os []care.OSIS) error {
 }
 
 func (im importer) budgets(bs []care.Budget) error {
-	for _, b := range bs {
+	for i, b := range bs {
+		if err := im.mustOwn(fmt.Sprintf("budget[%d].entity", i), b.Entity); err != nil {
+			return err
+		}
 		o, err := upsertRow(im.ctx, im.tx, "budgets",
 			[]col{{"entity", string(b.Entity)}, {"year", b.Year}, {"date", b.Date.String()}},
 			[]col{{"digital_share_pct", nullFloat(b.DigitalSharePct)}, {"ssi_fte", nullFloat(b.SSIFTE)}}, false)

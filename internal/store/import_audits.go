@@ -38,7 +38,10 @@ func adAuditCols(a care.ADAudit) []col {
 }
 
 func (im importer) adAudits(as []care.ADAudit) error {
-	for _, a := range as {
+	for i, a := range as {
+		if err := im.adAuditInDossier(i, a); err != nil {
+			return err
+		}
 		o, err := upsertADAudit(im.ctx, im.tx, a)
 		if err != nil {
 			return fmt.Errorf("audit AD %s du %s (annuaire %s) : %w", a.ID, a.Date, a.Directory, err)
@@ -111,7 +114,10 @@ func exposureAuditCols(a care.ExposureAudit) []col {
 }
 
 func (im importer) exposureAudits(as []care.ExposureAudit) error {
-	for _, a := range as {
+	for i, a := range as {
+		if err := im.exposureAuditInDossier(i, a); err != nil {
+			return err
+		}
 		o, err := upsertExposureAudit(im.ctx, im.tx, a)
 		if err != nil {
 			return fmt.Errorf("audit d'exposition %s du %s : %w", a.ID, a.Date, err)

@@ -33,6 +33,9 @@ type Config struct {
 	Key []byte
 	// Now is the clock of the audit trail (time.Now when nil).
 	Now func() time.Time
+	// EvidenceQuota bounds the evidence files of one dossier, in bytes
+	// (DefaultEvidenceQuota when zero, no bound when negative).
+	EvidenceQuota int64
 }
 
 // Engine names the database engine behind a Store.
@@ -53,12 +56,20 @@ type Store struct {
 	now    func() time.Time
 	// where is the SQLite file path or the PostgreSQL DSN (see Location).
 	where string
+	// evidenceQuota: see Config.EvidenceQuota (0: none).
+	evidenceQuota int64
 }
 
 // Open opens (creating if needed) the database described by cfg and brings
 // its schema up to date.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{now: cfg.Now}
+	s := &Store{now: cfg.Now, evidenceQuota: cfg.EvidenceQuota}
+	switch {
+	case s.evidenceQuota == 0:
+		s.evidenceQuota = DefaultEvidenceQuota
+	case s.evidenceQuota < 0:
+		s.evidenceQuota = 0
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

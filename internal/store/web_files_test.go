@@ -38,7 +38,7 @@ func TestEvidenceFiles(t *testing.T) {
 				t.Errorf("rows after a refused upload: %d, %v (want 1)", n, err)
 			}
 			var raw []byte
-			if err := s.r.QueryRow(`SELECT sealed FROM evidence_files WHERE id = $1`, id).Scan(&raw); err != nil {
+			if err := s.r.QueryRow(`SELECT sealed FROM evidence_chunks WHERE file = $1 AND seq = 0`, id).Scan(&raw); err != nil {
 				t.Fatal(err)
 			}
 			if bytes.Contains(raw, []byte("convergence")) || len(raw) <= len(data) {
@@ -64,6 +64,7 @@ func TestEvidenceFiles(t *testing.T) {
 			if err != nil || len(trail) == 0 || trail[0].Action != ActionEvidence {
 				t.Errorf("audit trail: %+v, %v", trail, err)
 			}
+			testEvidenceChunks(t, s, app)
 			// Another key cannot read the file.
 			s.key = testKey(8)
 			if _, _, err := s.EvidenceFileData(ctx, app, id); err == nil {

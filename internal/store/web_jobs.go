@@ -41,22 +41,92 @@ type WebJob struct {
 	Error string
 	// AuditID is the stored audit of a finished job.
 	AuditID string
+	// Entity is the entity an exposure audit covers; Directory the
+	// directory an AD audit collects (who may see the job depends on them).
+	Entity    string
+	Directory string
+}
+
+// JobLimits bound the audits running at once (zero: no bound).
+type JobLimits struct {
+	// PerEntity bounds the queued or running exposure audits of one entity.
+	PerEntity int
+	// Server bounds every queued or running job of the server.
+	Server int
+}
+
+// QuotaError is a job refused because a limit is reached; its message is
+// French and says which.
+type QuotaError struct {
+	Entity bool // the entity's limit (else the server's)
+	Limit  int
+}
+
+func (e *QuotaError) Error() string {
+	if e.Entity {
+		return "un audit d'exposition de cet établissement est déjà en cours : attendez sa fin avant d'en lancer un autre"
+	}
+	return fmt.Sprintf("le serveur exécute déjà %d audit(s), son maximum : réessayez quand l'un d'eux sera terminé", e.Limit)
 }
 
 // CreateWebJob stores a queued job and returns its ID.
 func (s *Store) CreateWebJob(ctx context.Context, j WebJob) (int64, error) {
+	return s.CreateWebJobLimited(ctx, j, JobLimits{})
+}
+
+// CreateWebJobLimited stores a queued job unless a limit is reached
+// (*QuotaError): the count and the insert are one serialised transaction,
+// so that concurrent launches cannot both pass.
+func (s *Store) CreateWebJobLimited(ctx context.Context, j WebJob, lim JobLimits) (int64, error) {
 	var id int64
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "dossier", "applicants", "id", j.Applicant); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO web_jobs (kind, applicant, target, state, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, j.Kind, j.Applicant, j.Target, JobQueued, j.CreatedBy, webTime(j.CreatedAt)).Scan(&id); err != nil {
+		if err := s.checkJobLimits(ctx, tx, j, lim); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO web_jobs (kind, applicant, target, state, created_by, created_at, entity, directory)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, j.Kind, j.Applicant, j.Target, JobQueued, j.CreatedBy, webTime(j.CreatedAt),
+			j.Entity, j.Directory).Scan(&id); err != nil {
 			return fmt.Errorf("création de la tâche : %w", err)
 		}
 		return s.trail(ctx, tx, j.CreatedBy, "tache_"+j.Kind, j.Applicant, j.Target)
 	})
 	return id, err
+}
+
+// checkJobLimits counts the unfinished jobs inside tx. On PostgreSQL a
+// transaction-level advisory lock serialises the launches (SQLite write
+// transactions already are).
+func (s *Store) checkJobLimits(ctx context.Context, tx *sql.Tx, j WebJob, lim JobLimits) error {
+	if lim.PerEntity <= 0 && lim.Server <= 0 {
+		return nil
+	}
+	if s.engine == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7461627)`); err != nil {
+			return err
+		}
+	}
+	var n int
+	if lim.PerEntity > 0 && j.Kind == JobExposure && j.Entity != "" {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM web_jobs WHERE kind = $1 AND entity = $2 AND state IN ($3, $4)`,
+			JobExposure, j.Entity, JobQueued, JobRunning).Scan(&n); err != nil {
+			return err
+		}
+		if n >= lim.PerEntity {
+			return &QuotaError{Entity: true, Limit: lim.PerEntity}
+		}
+	}
+	if lim.Server > 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM web_jobs WHERE state IN ($1, $2)`, JobQueued, JobRunning).Scan(&n); err != nil {
+			return err
+		}
+		if n >= lim.Server {
+			return &QuotaError{Limit: lim.Server}
+		}
+	}
+	return nil
 }
 
 // UpdateWebJobProgress marks a job running with its progress.
@@ -96,13 +166,13 @@ func (s *Store) FailUnfinishedWebJobs(ctx context.Context, at time.Time, reason 
 	return res.RowsAffected()
 }
 
-const webJobColumns = `id, kind, applicant, target, state, progress, detail, created_by, created_at, finished_at, error, audit_id`
+const webJobColumns = `id, kind, applicant, target, state, progress, detail, created_by, created_at, finished_at, error, audit_id, entity, directory`
 
 func scanWebJob(sc interface{ Scan(...any) error }) (WebJob, error) {
 	var j WebJob
 	var created, finished string
 	if err := sc.Scan(&j.ID, &j.Kind, &j.Applicant, &j.Target, &j.State, &j.Progress, &j.Detail, &j.CreatedBy,
-		&created, &finished, &j.Error, &j.AuditID); err != nil {
+		&created, &finished, &j.Error, &j.AuditID, &j.Entity, &j.Directory); err != nil {
 		return WebJob{}, err
 	}
 	j.CreatedAt, _ = time.Parse(webTimeLayout, created)

@@ -31,13 +31,13 @@ func (s *Store) RecordADAudit(ctx context.Context, a care.ADAudit, report []byte
 	if err != nil {
 		return "", fmt.Errorf("enregistrement de l'audit AD : %w", err)
 	}
-	var evSealed []byte
+	var evSealed [][]byte
 	if ev != nil {
 		if err := prepareEvidence(s, ev, evData); err != nil {
 			return "", err
 		}
 		ev.Target = "audit-ad:" + a.ID
-		if evSealed, err = s.seal(evData, aadOfEvidence(ev.ID)); err != nil {
+		if evSealed, err = s.sealEvidence(ev.ID, evData); err != nil {
 			return "", fmt.Errorf("enregistrement de la pièce justificative : %w", err)
 		}
 	}
@@ -81,22 +81,6 @@ func prepareEvidence(s *Store, f *EvidenceFile, data []byte) error {
 	f.SHA256 = hex.EncodeToString(sum[:])
 	f.UploadedAt = s.now().UTC()
 	return nil
-}
-
-// insertEvidence adds a sealed evidence file inside the caller's transaction.
-func (s *Store) insertEvidence(ctx context.Context, tx *sql.Tx, f EvidenceFile, sealed []byte) error {
-	if err := mustExist(ctx, tx, "dossier", "applicants", "id", f.Applicant); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_files
-		(id, applicant, target, entity, name, content_type, size, sha256, sealed, uploaded_by, uploaded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		f.ID, f.Applicant, f.Target, f.Entity, f.Name, f.ContentType, f.Size, f.SHA256, sealed, f.UploadedBy,
-		f.UploadedAt.Format(trailTimeLayout)); err != nil {
-		return fmt.Errorf("pièce justificative : %w", err)
-	}
-	return s.trail(ctx, tx, f.UploadedBy, ActionEvidence, f.Applicant,
-		fmt.Sprintf("%s (%s, %d octets) pour %s", f.Name, f.ContentType, f.Size, f.Target))
 }
 
 // RecordExposureAudits stores exposure audits declared in the web

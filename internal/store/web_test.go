@@ -58,12 +58,13 @@ func TestWebTables(t *testing.T) {
 			if err := s.CreateAPIToken(ctx, "rssi", "tok", "script", "test"); err != nil {
 				t.Fatal(err)
 			}
-			if u, err := s.APITokenUser(ctx, "tok"); err != nil || u.Login != "rssi" {
+			if u, err := s.APITokenUser(ctx, "tok", now); err != nil || u.Login != "rssi" {
 				t.Errorf("APITokenUser: %+v %v", u, err)
 			}
-			if _, err := s.APITokenUser(ctx, "other"); !errors.Is(err, ErrNotFound) {
+			if _, err := s.APITokenUser(ctx, "other", now); !errors.Is(err, ErrNotFound) {
 				t.Errorf("unknown token: %v", err)
 			}
+			testTokenLife(t, s, now)
 
 			f := ejFacts(t)
 			mustImport(t, s, f, "test")

@@ -19,7 +19,12 @@ type WebUser struct {
 	// PasswordHash is an encoded argon2id hash, never the password.
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// DisabledAt is when the account was disabled (zero: enabled).
+	DisabledAt time.Time `json:"disabled_at,omitzero"`
 }
+
+// Disabled reports whether the account is disabled.
+func (u WebUser) Disabled() bool { return !u.DisabledAt.IsZero() }
 
 // Actions of the web application recorded in the audit trail.
 const (
@@ -60,8 +65,8 @@ func (s *Store) CreateWebUser(ctx context.Context, u WebUser, by string) error {
 // (ErrExists is about immutable audits); callers test it with errors.Is.
 var ErrDuplicate = errors.New("existe déjà")
 
-// SetWebPassword replaces the password hash of an existing account and
-// closes its sessions.
+// SetWebPassword replaces the password hash of an existing account,
+// closes its sessions and revokes its API tokens.
 func (s *Store) SetWebPassword(ctx context.Context, login, hash, by string) error {
 	return s.writeTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE web_users SET password_hash = $1, updated_at = $2 WHERE login = $3`,
@@ -75,16 +80,20 @@ func (s *Store) SetWebPassword(ctx context.Context, login, hash, by string) erro
 		if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE login = $1`, login); err != nil {
 			return fmt.Errorf("sessions de %s : %w", login, err)
 		}
-		return s.trail(ctx, tx, by, ActionUserPassword, login, "")
+		n, err := s.revokeTokensTx(ctx, tx, login, by)
+		if err != nil {
+			return err
+		}
+		return s.trail(ctx, tx, by, ActionUserPassword, login, fmt.Sprintf("sessions fermées, %d jeton(s) révoqué(s)", n))
 	})
 }
 
 // WebUser returns one account (ErrNotFound when absent).
 func (s *Store) WebUser(ctx context.Context, login string) (WebUser, error) {
 	var u WebUser
-	var created string
-	err := s.r.QueryRowContext(ctx, `SELECT login, role, scope, password_hash, created_at FROM web_users WHERE login = $1`, login).
-		Scan(&u.Login, &u.Role, &u.Scope, &u.PasswordHash, &created)
+	var created, disabled string
+	err := s.r.QueryRowContext(ctx, `SELECT login, role, scope, password_hash, created_at, disabled_at FROM web_users WHERE login = $1`, login).
+		Scan(&u.Login, &u.Role, &u.Scope, &u.PasswordHash, &created, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return WebUser{}, fmt.Errorf("compte %s : %w", login, ErrNotFound)
 	}
@@ -92,12 +101,15 @@ func (s *Store) WebUser(ctx context.Context, login string) (WebUser, error) {
 		return WebUser{}, fmt.Errorf("lecture du compte %s : %w", login, err)
 	}
 	u.CreatedAt, _ = time.Parse(webTimeLayout, created)
+	if disabled != "" {
+		u.DisabledAt, _ = time.Parse(webTimeLayout, disabled)
+	}
 	return u, nil
 }
 
 // WebUsers lists the accounts by login.
 func (s *Store) WebUsers(ctx context.Context) ([]WebUser, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT login, role, scope, created_at FROM web_users ORDER BY login`)
+	rows, err := s.r.QueryContext(ctx, `SELECT login, role, scope, created_at, disabled_at FROM web_users ORDER BY login`)
 	if err != nil {
 		return nil, fmt.Errorf("lecture des comptes : %w", err)
 	}
@@ -105,11 +117,14 @@ func (s *Store) WebUsers(ctx context.Context) ([]WebUser, error) {
 	var out []WebUser
 	for rows.Next() {
 		var u WebUser
-		var created string
-		if err := rows.Scan(&u.Login, &u.Role, &u.Scope, &created); err != nil {
+		var created, disabled string
+		if err := rows.Scan(&u.Login, &u.Role, &u.Scope, &created, &disabled); err != nil {
 			return nil, fmt.Errorf("lecture des comptes : %w", err)
 		}
 		u.CreatedAt, _ = time.Parse(webTimeLayout, created)
+		if disabled != "" {
+			u.DisabledAt, _ = time.Parse(webTimeLayout, disabled)
+		}
 		out = append(out, u)
 	}
 	if err := rows.Err(); err != nil {

@@ -161,8 +161,10 @@ func (s *Server) visibleApplicants(ctx context.Context, sc *scope) ([]*view, err
 }
 
 // filterEvaluation keeps, for a partial view, the results of the visible
-// entities (and of the directories they use) and recomputes the summaries.
-// A whole view is returned unchanged.
+// entities (and of the directories they use), without the figures of
+// audits shared with others, recomputes the summaries and cuts the facts
+// down as partialFacts does. A whole view is returned unchanged. ev and f
+// may share their slices with the cache: they are replaced, never written.
 func filterEvaluation(ev *care.Evaluation, f *care.Facts, v *view) {
 	if !v.Partial() {
 		return
@@ -187,7 +189,8 @@ func filterEvaluation(ev *care.Evaluation, f *care.Facts, v *view) {
 		}
 		return out
 	}
-	ev.Results = keep(ev.Results)
+	pf, shared := partialFacts(f, v)
+	ev.Results = maskShared(keep(ev.Results), shared)
 	ev.Prerequisites = keep(ev.Prerequisites)
 	var sums []care.ObjectiveSummary
 	for _, o := range ev.Objectives {
@@ -209,20 +212,7 @@ func filterEvaluation(ev *care.Evaluation, f *care.Facts, v *view) {
 		}
 	}
 	ev.Objectives = sums
-	var ents []org.Entity
-	for _, e := range f.Entities {
-		if v.only[e.FINESS] {
-			ents = append(ents, e)
-		}
-	}
-	f.Entities = ents
-	var dirs []care.Directory
-	for _, d := range f.Directories {
-		if visible[d.ID] {
-			dirs = append(dirs, d)
-		}
-	}
-	f.Directories = dirs
+	*f = pf
 }
 
 // statusRank orders statuses from best to worst, as the care summaries do.

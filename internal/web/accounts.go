@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"vigie/internal/store"
@@ -55,18 +56,40 @@ func SetPassword(ctx context.Context, st *store.Store, login, password, by strin
 	return st.SetWebPassword(ctx, login, hash, by)
 }
 
-// IssueAPIToken creates a bearer token for an existing account and returns
-// it; only its hash is stored, so it cannot be shown again.
+// IssueAPIToken creates a bearer token for an existing account, valid for
+// store.DefaultTokenTTL, and returns it; only its hash is stored, so it
+// cannot be shown again.
 func IssueAPIToken(ctx context.Context, st *store.Store, login, label, by string) (string, error) {
-	if _, err := st.WebUser(ctx, login); err != nil {
-		return "", err
+	tok, _, err := IssueAPITokenFor(ctx, st, login, label, by, store.DefaultTokenTTL, time.Now())
+	return tok, err
+}
+
+// MaxTokenTTL is the longest validity of an API token.
+const MaxTokenTTL = 366 * 24 * time.Hour
+
+// IssueAPITokenFor creates a bearer token valid for ttl from now (at most
+// MaxTokenTTL) and returns it with its expiry. The token is shown once.
+func IssueAPITokenFor(ctx context.Context, st *store.Store, login, label, by string, ttl time.Duration, now time.Time) (string, time.Time, error) {
+	if ttl <= 0 || ttl > MaxTokenTTL {
+		return "", time.Time{}, fmt.Errorf("durée de validité du jeton : entre 1 jour et %d jours", int(MaxTokenTTL.Hours()/24))
+	}
+	if len(label) > 200 {
+		return "", time.Time{}, fmt.Errorf("libellé du jeton trop long (200 caractères au plus)")
+	}
+	u, err := st.WebUser(ctx, login)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if u.Disabled() {
+		return "", time.Time{}, fmt.Errorf("compte %s désactivé : aucun jeton ne peut lui être créé", login)
 	}
 	tok, hash, err := NewAPIToken()
 	if err != nil {
-		return "", err
+		return "", time.Time{}, err
 	}
-	if err := st.CreateAPIToken(ctx, login, hash, label, by); err != nil {
-		return "", err
+	expires := now.Add(ttl).UTC().Truncate(time.Second)
+	if _, err := st.CreateAPITokenUntil(ctx, login, hash, label, by, expires); err != nil {
+		return "", time.Time{}, err
 	}
-	return tok, nil
+	return tok, expires, nil
 }

@@ -63,7 +63,7 @@ func (s *Server) apiUser(r *http.Request) (store.WebUser, bool, error) {
 		if !found || !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(strings.TrimSpace(tok), APITokenPrefix) {
 			return store.WebUser{}, false, nil
 		}
-		u, err := s.st.APITokenUser(r.Context(), HashToken(strings.TrimSpace(tok)))
+		u, err := s.st.APITokenUser(r.Context(), HashToken(strings.TrimSpace(tok)), s.now())
 		if errors.Is(err, store.ErrNotFound) {
 			return store.WebUser{}, false, nil
 		}
@@ -72,7 +72,7 @@ func (s *Server) apiUser(r *http.Request) (store.WebUser, bool, error) {
 	if r.Method != http.MethodGet {
 		return store.WebUser{}, false, nil // a session cookie alone never authorises a write
 	}
-	_, u, ok, err := s.sessionFrom(r)
+	_, u, _, ok, err := s.sessionFrom(r)
 	return u, ok, err
 }
 

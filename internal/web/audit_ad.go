@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
@@ -33,7 +34,7 @@ func connectionForm(v *view, dir string) *form {
 		Action: "/dossiers/" + v.Applicant.ID + "/annuaires/" + dir + "/connexion",
 		Submit: "Enregistrer la connexion",
 		Fields: []*field{
-			{Name: "hote", Label: "Contrôleur de domaine", Help: "Nom DNS ou adresse, par exemple dc1.chu-exemple.local.", Kind: "text", Required: true},
+			{Name: "hote", Label: "Contrôleur de domaine", Help: "L'un des contrôleurs déclarés pour l'annuaire par un administrateur ou le référent du GHT (nom DNS ou adresse).", Kind: "text", Required: true},
 			{Name: "port", Label: "Port (facultatif)", Help: "Par défaut 636 en LDAPS, 389 sinon.", Kind: "text"},
 			{Name: "tls", Label: "Chiffrement", Kind: "tls", Required: true, Value: TLSLDAPS},
 			{Name: "compte", Label: "Compte de collecte", Help: "compte@domaine, DOMAINE\\compte ou DN ; un compte en lecture seule suffit.", Kind: "text", Required: true},
@@ -77,6 +78,17 @@ func (s *Server) connectionHandler(w http.ResponseWriter, r *http.Request, rq *r
 	fm.fill(r.PostForm.Get)
 	c, ok := validateConnection(fm)
 	fm.get("mot_de_passe").Value = "" // never sent back, even on an error
+	if h := fm.get("hote"); ok {
+		declared, hosts, err := s.declaredController(r.Context(), dir, c.Host)
+		switch {
+		case err != nil:
+			return err
+		case len(hosts) == 0:
+			h.Err, ok = "aucun contrôleur de domaine n'est déclaré pour cet annuaire : un administrateur ou le référent du GHT doit d'abord les déclarer", false
+		case !declared:
+			h.Err, ok = "contrôleur non déclaré pour cet annuaire (déclarés : "+strings.Join(hosts, ", ")+")", false
+		}
+	}
 	if ok {
 		err := s.st.SaveADConnection(store.WithActor(r.Context(), rq.p.Login), v.Applicant.ID, dir, c, rq.p.Login)
 		if errors.Is(err, store.ErrNoKey) {
@@ -161,16 +173,25 @@ func (s *Server) adLaunch(w http.ResponseWriter, r *http.Request, rq *request) e
 	if s.engines == nil {
 		return errNoEngines
 	}
-	if _, err := s.st.ADConnectionOf(r.Context(), v.Applicant.ID, dir); errors.Is(err, store.ErrNotFound) {
+	c, err := s.st.ADConnectionOf(r.Context(), v.Applicant.ID, dir)
+	if errors.Is(err, store.ErrNotFound) {
 		return &httpError{Status: http.StatusBadRequest, Msg: fmt.Sprintf("Aucune connexion n'est enregistrée pour l'annuaire %s : renseignez-la d'abord.", dir)}
 	} else if err != nil {
 		return err
 	}
+	if ok, _, err := s.declaredController(r.Context(), dir, c.Host); err != nil {
+		return err
+	} else if !ok {
+		return &httpError{Status: http.StatusBadRequest, Msg: "Audit refusé : " + errUndeclaredController(dir, c.Host).Error() + "."}
+	}
 	app := v.Applicant.ID
-	id, err := s.startJob(r.Context(), store.WebJob{Kind: store.JobAD, Applicant: app, Target: dir, CreatedBy: rq.p.Login},
+	id, err := s.startJob(r.Context(), store.WebJob{Kind: store.JobAD, Applicant: app, Target: dir, Directory: dir, CreatedBy: rq.p.Login},
 		func(ctx context.Context, progress jobProgress) (string, error) {
 			return s.runAD(ctx, app, dir, rq.p.Login, progress)
 		})
+	if qe, ok := errors.AsType[*store.QuotaError](err); ok {
+		return &httpError{Status: http.StatusTooManyRequests, Msg: "Audit non lancé : " + qe.Error() + "."}
+	}
 	if err != nil {
 		return err
 	}
@@ -184,6 +205,12 @@ func (s *Server) runAD(ctx context.Context, app, dir, by string, progress jobPro
 	c, err := s.st.ADConnectionOf(ctx, app, dir)
 	if err != nil {
 		return "", fmt.Errorf("lecture de la connexion chiffrée : %w", err)
+	}
+	// Checked again when the job runs: the declaration may have changed.
+	if ok, _, err := s.declaredController(ctx, dir, c.Host); err != nil {
+		return "", err
+	} else if !ok {
+		return "", errUndeclaredController(dir, c.Host)
 	}
 	progress(5, "connexion au contrôleur "+c.Host)
 	rep, err := s.engines.ADAudit(ctx, c, func(namingContext string, objects int) {

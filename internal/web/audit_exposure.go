@@ -3,10 +3,10 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
@@ -16,23 +16,22 @@ import (
 	"vigie/internal/store"
 )
 
-// maxPerimeterBytes bounds the perimeter typed in the form.
-const maxPerimeterBytes = 64 << 10
-
-// exposureForm describes the form launching an exposure audit.
-func exposureForm(v *view) *form {
-	return &form{
-		Title:  "Lancer un audit d'exposition internet",
-		Intro:  fmt.Sprintf("Dossier %s. Vigie scanne uniquement les adresses du périmètre déclaré ; l'audit est enregistré avec la source « vigie » (indicatif pour D1.O2, visible avec « inclure les audits Vigie »).", v.Applicant.Name),
+// exposureForm describes the form launching an exposure audit: the
+// entity is picked among those whose declared perimeter is approved; the
+// perimeter is never typed here.
+func exposureForm(v *view, choices []option) *recForm {
+	return &recForm{form: &form{
+		Title: "Lancer un audit d'exposition internet",
+		Intro: fmt.Sprintf("Dossier %s. Vigie scanne uniquement le périmètre déclaré et approuvé de l'établissement choisi ; "+
+			"l'audit est enregistré avec la source « vigie » (indicatif pour D1.O2, visible avec « inclure les audits Vigie »). "+
+			"Un établissement dont le périmètre n'est pas approuvé n'est pas proposé : déclarez-le puis faites-le approuver depuis la page des audits.", v.Applicant.Name),
 		Action: "/dossiers/" + v.Applicant.ID + "/audits/exposition",
 		Submit: "Lancer l'audit",
 		Fields: []*field{
-			{Name: "entite", Label: "FINESS de l'établissement audité", Help: "Un établissement du dossier, dans votre périmètre (9 caractères).", Kind: "text", Required: true},
-			{Name: "perimetre", Label: "Périmètre déclaré", Help: "Une entrée par ligne, au format du fichier de périmètre : « net 198.51.100.0/27 », « host vpn.exemple.fr », « domain exemple.fr », « exclude 198.51.100.30 », « entity FINESS ».", Kind: "textarea", Required: true},
-			{Name: "cibles", Label: "Cibles (facultatif)", Help: "Pour n'auditer qu'une partie du périmètre : adresses ou noms séparés par des espaces ou des virgules ; chacune doit être dans le périmètre.", Kind: "text"},
+			{Name: "entite", Label: "Établissement audité (périmètre approuvé)", Kind: "select", Required: true},
 			{Name: "ports", Label: "Ports", Help: "« default », « top-1000 » ou une liste comme 22,80,443,8000-8100.", Kind: "text", Required: true, Value: "default"},
 		},
-	}
+	}, Back: "/dossiers/" + v.Applicant.ID + "/audits", Opts: map[string][]option{"entite": choices}}
 }
 
 // exposureRequest is a validated exposure audit launch.
@@ -41,6 +40,25 @@ type exposureRequest struct {
 	Perimeter *perim.Perimeter
 	Ports     []int
 	Target    string // summary shown on the job
+}
+
+// approvedChoices lists the dossier's entities in the view whose current
+// perimeter is approved, with that perimeter.
+func (s *Server) approvedChoices(ctx context.Context, v *view, f *care.Facts) ([]option, map[org.FINESS]store.ExposurePerimeter, error) {
+	var opts []option
+	found := map[org.FINESS]store.ExposurePerimeter{}
+	for _, e := range visibleEntities(v, f) {
+		ap, err := s.st.ApprovedExposurePerimeter(ctx, e.FINESS)
+		if errors.Is(err, store.ErrNotApproved) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		found[e.FINESS] = ap
+		opts = append(opts, option{string(e.FINESS), fmt.Sprintf("%s (FINESS %s) — périmètre version %d approuvé par %s", e.Name, e.FINESS, ap.Version, ap.ApprovedBy)})
+	}
+	return opts, found, nil
 }
 
 // exposureLaunch serves GET (empty form) and POST (validate, start the
@@ -53,21 +71,31 @@ func (s *Server) exposureLaunch(w http.ResponseWriter, r *http.Request, rq *requ
 	if s.engines == nil {
 		return errNoEngines
 	}
-	fm := exposureForm(v)
+	choices, approved, err := s.approvedChoices(r.Context(), v, f)
+	if err != nil {
+		return err
+	}
+	fm := exposureForm(v, choices)
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, "auditform", pageData{Title: fm.Title, User: rq.p, CSRF: rq.csrf, Data: fm})
+		s.renderRec(w, r, rq, fm)
 		return nil
 	}
 	fm.fill(r.PostForm.Get)
-	req, ok := validateExposure(fm, v, f, s.engines.ParsePorts)
+	req, ok := validateExposure(fm, approved, s.engines.ParsePorts)
 	if !ok {
-		s.render(w, r, http.StatusBadRequest, "auditform", pageData{Title: fm.Title + " — erreur", User: rq.p, CSRF: rq.csrf, Data: fm})
+		s.renderRec(w, r, rq, fm)
 		return nil
 	}
-	id, err := s.startJob(r.Context(), store.WebJob{Kind: store.JobExposure, Applicant: v.Applicant.ID, Target: req.Target, CreatedBy: rq.p.Login},
+	id, err := s.startJob(r.Context(), store.WebJob{Kind: store.JobExposure, Applicant: v.Applicant.ID, Target: req.Target,
+		Entity: string(req.Entities[0]), CreatedBy: rq.p.Login},
 		func(ctx context.Context, progress jobProgress) (string, error) {
 			return s.runExposure(ctx, req, rq.p.Login, progress)
 		})
+	if qe, ok := errors.AsType[*store.QuotaError](err); ok {
+		fm.get("entite").Err = qe.Error()
+		s.renderRec(w, r, rq, fm)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -91,74 +119,19 @@ func (s *Server) loadWritableFacts(r *http.Request, rq *request) (*view, *care.F
 	return v, &f, nil
 }
 
-// visibleEntity reports whether an entity belongs to the dossier and to the view.
-func visibleEntity(v *view, f *care.Facts, e org.FINESS) bool {
-	if v.Partial() && !v.only[e] {
-		return false
-	}
-	for _, x := range f.Entities {
-		if x.FINESS == e {
-			return true
-		}
-	}
-	return false
-}
-
 // validateExposure checks the form, reading the ports with parsePorts;
-// refused fields carry their French error.
-func validateExposure(fm *form, v *view, f *care.Facts, parsePorts func(string) ([]int, error)) (exposureRequest, bool) {
+// refused fields carry their French error. The perimeter is the approved
+// one of the chosen entity.
+func validateExposure(fm *recForm, approved map[org.FINESS]store.ExposurePerimeter, parsePorts func(string) ([]int, error)) (exposureRequest, bool) {
 	var req exposureRequest
-	ent := fm.get("entite")
-	if ent.Value == "" {
-		ent.Err = "valeur obligatoire"
-	} else if e, err := org.ParseFINESS(ent.Value); err != nil {
-		ent.Err = fmt.Sprintf("« %s » n'est pas un numéro FINESS valide", ent.Value)
-	} else if !visibleEntity(v, f, e) {
-		ent.Err = fmt.Sprintf("l'établissement %s ne fait pas partie de ce dossier ou de votre périmètre", e)
-	} else {
-		req.Entities = append(req.Entities, e)
-	}
-	per := fm.get("perimetre")
-	switch {
-	case per.Value == "":
-		per.Err = "déclarez au moins une adresse, un réseau ou un nom"
-	case len(per.Value) > maxPerimeterBytes:
-		per.Err = fmt.Sprintf("périmètre trop long : %d Kio au plus", maxPerimeterBytes>>10)
-	default:
-		p, err := perim.Parse(strings.NewReader(per.Value))
-		switch {
-		case err != nil:
-			per.Err = err.Error()
-		case p.Empty():
-			per.Err = "déclarez au moins une adresse, un réseau ou un nom"
-		default:
-			req.Perimeter = p
-			for _, s := range p.Entities {
-				e, err := org.ParseFINESS(s)
-				if err != nil || !visibleEntity(v, f, e) {
-					per.Err = fmt.Sprintf("ligne « entity %s » : établissement hors de ce dossier ou de votre périmètre", s)
-					break
-				}
-				if len(req.Entities) == 0 || req.Entities[0] != e {
-					req.Entities = append(req.Entities, e)
-				}
-			}
-			if per.Err == "" {
-				if _, err := perim.Expand(p.Prefixes(), p.Excludes, perim.DefaultMaxAddresses); err != nil {
-					per.Err = err.Error()
-				}
-			}
-		}
-	}
-	req.Target = summarizePerimeter(per.Value)
-	if tg := fm.get("cibles"); tg.Value != "" && req.Perimeter != nil {
-		targets := strings.FieldsFunc(tg.Value, func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\t' })
-		sub, err := perim.Restrict(req.Perimeter, targets)
+	if v, ok := fm.choice("entite", "choisissez l'établissement dont le périmètre approuvé sera scanné"); ok {
+		ap := approved[org.FINESS(v)]
+		p, err := scanPerimeter(ap)
 		if err != nil {
-			tg.Err = err.Error()
+			fm.get("entite").Err = err.Error()
 		} else {
-			req.Perimeter = sub
-			req.Target = strings.Join(targets, " ")
+			req.Entities, req.Perimeter = []org.FINESS{ap.Entity}, p
+			req.Target = fmt.Sprintf("périmètre approuvé de %s (version %d)", ap.Entity, ap.Version)
 		}
 	}
 	pt := fm.get("ports")
@@ -172,26 +145,11 @@ func validateExposure(fm *form, v *view, f *care.Facts, parsePorts func(string) 
 	return req, fm.errCount() == 0
 }
 
-// summarizePerimeter keeps the first lines of a perimeter, for the job list.
-func summarizePerimeter(text string) string {
-	var parts []string
-	for _, l := range strings.Split(text, "\n") {
-		l, _, _ = strings.Cut(l, "#")
-		if l = strings.TrimSpace(l); l != "" {
-			parts = append(parts, l)
-		}
-	}
-	if len(parts) > 4 {
-		parts = append(parts[:4], fmt.Sprintf("… (%d entrées)", len(parts)))
-	}
-	return strings.Join(parts, " ; ")
-}
-
 // runExposure scans the perimeter with the engines (whose scope guard
 // refuses anything outside it) and stores the audit with the source "vigie".
 func (s *Server) runExposure(ctx context.Context, req exposureRequest, by string, progress jobProgress) (string, error) {
 	progress(1, "préparation du périmètre")
-	a, err := s.engines.ExposureAudit(ctx, ExposureRequest{Perimeter: req.Perimeter, Ports: req.Ports},
+	a, err := s.engines.ExposureAudit(ctx, ExposureRequest{Perimeter: req.Perimeter, Ports: req.Ports, AllowPrivateTargets: s.allowPrivate},
 		func(done, total uint64, open int) {
 			progress(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %d port(s) ouvert(s)", done, total, open))
 		})

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"vigie/internal/care"
+	"vigie/internal/org"
 
 	"vigie/internal/store"
 )
@@ -45,7 +47,7 @@ type jobFunc func(ctx context.Context, progress jobProgress) (string, error)
 // startJob records a queued job and runs fn in the background.
 func (s *Server) startJob(ctx context.Context, j store.WebJob, fn jobFunc) (int64, error) {
 	j.CreatedAt = s.now()
-	id, err := s.st.CreateWebJob(store.WithActor(ctx, j.CreatedBy), j)
+	id, err := s.st.CreateWebJobLimited(store.WithActor(ctx, j.CreatedBy), j, s.jobLimits)
 	if err != nil {
 		return 0, err
 	}
@@ -141,7 +143,37 @@ func (s *Server) loadJob(r *http.Request, rq *request) (*view, store.WebJob, err
 	if err != nil {
 		return nil, store.WebJob{}, err
 	}
+	if v.Partial() {
+		f, err := s.st.LoadFacts(r.Context(), v.Applicant.ID)
+		if err != nil {
+			return nil, store.WebJob{}, err
+		}
+		if !jobVisible(v, &f, j) {
+			return nil, store.WebJob{}, errOutOfScope
+		}
+	}
 	return v, j, nil
+}
+
+// jobVisible reports whether a job of the view's dossier is the view's:
+// every job in a whole view; in a partial one, an exposure audit of a
+// visible entity or an AD audit of a directory a visible entity uses. Its
+// page, progress and errors name hosts and directories of that entity.
+func jobVisible(v *view, f *care.Facts, j store.WebJob) bool {
+	if !v.Partial() {
+		return true
+	}
+	if j.Entity != "" {
+		return v.only[org.FINESS(j.Entity)]
+	}
+	if j.Directory != "" {
+		for _, d := range f.Directories {
+			if d.ID == j.Directory {
+				return usesVisible(v, d)
+			}
+		}
+	}
+	return false
 }
 
 // jobPage shows a job; while it runs, the page reloads itself every two

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
+	"vigie/internal/org"
 
 	"vigie/internal/care"
 	"vigie/internal/store"
@@ -43,10 +45,18 @@ func (s *Server) auditRoutes(handle func(pattern string, h http.Handler)) {
 	handle("POST /dossiers/{id}/gouvernance", s.page(s.governanceHandler))
 }
 
-// directoryRow is a directory of the audits page with its stored connection.
+// directoryRow is a directory of the audits page with its stored
+// connection and declared controllers.
 type directoryRow struct {
-	Dir   care.Directory
-	Saved *store.ADConnectionInfo
+	Dir         care.Directory
+	Saved       *store.ADConnectionInfo
+	Controllers []store.DomainController
+}
+
+// perimeterRow is an entity of the audits page with its declared perimeter.
+type perimeterRow struct {
+	Entity  org.Entity
+	Current *store.ExposurePerimeter // nil: none declared
 }
 
 // auditsData fills the audits page of a dossier.
@@ -57,6 +67,9 @@ type auditsData struct {
 	Directories []directoryRow
 	Jobs        []store.WebJob
 	Saved       string
+	Perimeters  []perimeterRow
+	// Controllers: the user may declare the directories' controllers.
+	Controllers bool
 }
 
 // auditsPage lists a dossier's directories, launch buttons and latest jobs.
@@ -79,7 +92,21 @@ func (s *Server) auditsPage(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	d := auditsData{View: v, CanWrite: rq.p.CanWrite(), IsGHT: v.Applicant.Kind == store.ApplicantGHT && f.GHT != nil && !v.Partial(),
-		Jobs: jobs, Saved: r.URL.Query().Get("enregistre")}
+		Saved: r.URL.Query().Get("enregistre"), Controllers: rightsOf(rq.p, v).controllers()}
+	for _, j := range jobs {
+		if jobVisible(v, &f, j) {
+			d.Jobs = append(d.Jobs, j)
+		}
+	}
+	for _, e := range visibleEntities(v, &f) {
+		row := perimeterRow{Entity: e}
+		if p, err := s.st.ExposurePerimeterOf(ctx, e.FINESS); err == nil {
+			row.Current = &p
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		d.Perimeters = append(d.Perimeters, row)
+	}
 	for _, dir := range f.Directories {
 		visible := !v.Partial()
 		for _, e := range dir.Entities {
@@ -89,6 +116,9 @@ func (s *Server) auditsPage(w http.ResponseWriter, r *http.Request, rq *request)
 			continue
 		}
 		row := directoryRow{Dir: dir}
+		if row.Controllers, err = s.st.DomainControllers(ctx, dir.ID); err != nil {
+			return err
+		}
 		for i := range infos {
 			if infos[i].Directory == dir.ID {
 				row.Saved = &infos[i]

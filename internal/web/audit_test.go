@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,9 @@ func newKeyedEnv(t *testing.T, eng Engines) (*env, string) {
 		t.Fatal(err)
 	}
 	e.accounts["rssi-clinique"] = "clinique-mot-de-passe"
-	s, err := New(Config{Store: st, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Engines: eng})
+	// The fake engines' perimeters are on loopback: allowed here, as a lab.
+	s, err := New(Config{Store: st, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Engines: eng,
+		AllowPrivateTargets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +61,30 @@ func newKeyedEnv(t *testing.T, eng Engines) (*env, string) {
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e, path
+}
+
+// declarePerimeter records a perimeter for entity as by, approved by
+// approver (none when empty); it fails the test on any refusal.
+func (e *env) declarePerimeter(entity, text, by, approver string) {
+	e.t.Helper()
+	c := e.login(by)
+	path := "/entites/" + entity + "/perimetre"
+	_, page := c.get(path)
+	if resp, body := c.post(path, url.Values{"csrf": {csrfOf(e.t, page)}, "perimetre": {text}}); resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("record perimeter of %s: %d\n%s", entity, resp.StatusCode, body)
+	}
+	if approver == "" {
+		return
+	}
+	a := e.login(approver)
+	_, page = a.get(path)
+	m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)
+	if m == nil {
+		e.t.Fatalf("no approval form for %s:\n%s", approver, page)
+	}
+	if resp, body := a.post(path+"/approbation", url.Values{"csrf": {csrfOf(e.t, page)}, "version": {m[1]}}); resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("approve perimeter of %s: %d\n%s", entity, resp.StatusCode, body)
+	}
 }
 
 // waitJob follows the job page's JSON state until the job ends.
@@ -92,55 +119,63 @@ func jobState(t *testing.T, c *client, jobPath string) map[string]any {
 	return st
 }
 
-// TestExposureAuditJob: the form is validated, the engines receive the
-// restricted perimeter and the ports, the job shows their progress and
-// the audit is stored with the source vigie. The real engines are tested
-// through « vigie serve » in package cli.
+// TestExposureAuditJob: only an entity with an approved perimeter can be
+// picked, the engines receive that perimeter and the ports, the job shows
+// their progress (to whoever sees the entity) and the audit is stored with
+// the source vigie. The real engines are tested through « vigie serve »
+// in package cli.
 func TestExposureAuditJob(t *testing.T) {
 	eng := &fakeEngines{release: make(chan struct{})}
 	e, _ := newKeyedEnv(t, eng)
 	c := e.login("referent-ght")
-	_, page := c.get("/dossiers/CVL-99/audits/exposition")
+	launch := "/dossiers/CVL-99/audits/exposition"
+	_, page := c.get(launch)
 	tok := csrfOf(t, page)
-	post := func(entity, perimeter, targets, ports string) (*http.Response, string) {
-		return c.post("/dossiers/CVL-99/audits/exposition", url.Values{"csrf": {tok}, "entite": {entity},
-			"perimetre": {perimeter}, "cibles": {targets}, "ports": {ports}})
+	post := func(entity, ports string) (*http.Response, string) {
+		return c.post(launch, url.Values{"csrf": {tok}, "entite": {entity}, "ports": {ports}, "perimetre": {"net 127.0.0.0/8"}})
+	}
+	if strings.Contains(page, `<option value="010000016"`) {
+		t.Fatal("an entity without an approved perimeter is offered")
 	}
 	perimeter := "# CH de Valmont\nnet 127.0.0.0/30\n"
 	port := "5900"
+	e.declarePerimeter("010000016", perimeter, "rssi-valmont", "")
+	if resp, _ := post("010000016", port); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("launch on a pending perimeter: %d, want 400", resp.StatusCode)
+	}
+	e.declarePerimeter("010000040", "net 127.0.0.8/30\n", "rssi-rivebelle", "referent-ght")
+	e.declarePerimeter("010000016", perimeter+"exclude 127.0.0.3\n", "rssi-valmont", "referent-ght")
+	_, page = c.get(launch)
+	if !strings.Contains(page, `<option value="010000016"`) || strings.Contains(page, "perimetre") && strings.Contains(page, `name="perimetre"`) {
+		t.Fatalf("launch form: want the approved entity and no perimeter field:\n%s", page)
+	}
 
-	for _, bad := range []struct{ entity, perimeter, targets, ports, want string }{
-		{"010000016", "", "", port, "déclarez au moins une adresse"},
-		{"750000010", perimeter, "", port, "ne fait pas partie de ce dossier ou de votre périmètre"},
-		{"010000016", perimeter, "127.0.0.9", port, "hors du périmètre déclaré"},
-		{"010000016", "net 10.0.0.0/8", "", port, "trop grand"},
-		{"010000016", perimeter, "", "80-", "80-"},
-		{"010000016", perimeter + "entity 750000010\n", "", port, "hors de ce dossier"},
+	for _, bad := range []struct{ entity, ports, want string }{
+		{"", port, "choisissez l'établissement"},
+		{"750000010", port, "choix « 750000010 » inconnu"},
+		{"010000065", port, "choix « 010000065 » inconnu"},
+		{"010000016", "80-", "80-"},
 	} {
-		resp, body := post(bad.entity, bad.perimeter, bad.targets, bad.ports)
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, bad.want) || !strings.Contains(body, `name="perimetre"`) {
-			t.Errorf("%+v: status %d, want 400 with %q re-displaying the form:\n%s", bad, resp.StatusCode, bad.want, body)
+		resp, body := post(bad.entity, bad.ports)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), bad.want) {
+			t.Errorf("%+v: status %d, want 400 with %q:\n%s", bad, resp.StatusCode, bad.want, body)
 		}
 	}
 	// Read-only and out-of-scope users cannot launch.
-	if resp, _ := e.login("auditeur").post("/dossiers/CVL-99/audits/exposition", url.Values{}); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("read-only launch: %d, want 403 (CSRF)", resp.StatusCode)
-	}
 	ro := e.login("auditeur")
 	_, p := ro.get("/dossiers/CVL-99")
-	if resp, _ := ro.post("/dossiers/CVL-99/audits/exposition", url.Values{"csrf": {csrfOf(t, p)}, "entite": {"010000016"}, "perimetre": {perimeter}, "ports": {port}}); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := ro.post(launch, url.Values{"csrf": {csrfOf(t, p)}, "entite": {"010000016"}, "ports": {port}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("read-only launch: %d, want 403", resp.StatusCode)
 	}
 	cl := e.login("rssi-clinique")
-	if resp, _ := cl.get("/dossiers/CVL-99/audits/exposition"); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := cl.get(launch); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("out-of-scope form: %d, want 404", resp.StatusCode)
 	}
-
 	if got, _ := eng.requests(); len(got) != 0 {
 		t.Fatalf("refused forms reached the engines: %+v", got)
 	}
 
-	resp, _ := post("010000016", perimeter, "127.0.0.2", port+",8000-8001")
+	resp, _ := post("010000016", port+",8000-8001")
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("launch: %d", resp.StatusCode)
 	}
@@ -148,8 +183,23 @@ func TestExposureAuditJob(t *testing.T) {
 	if !strings.HasPrefix(jobPath, "/dossiers/CVL-99/taches/") {
 		t.Fatalf("redirect to %q", jobPath)
 	}
+	// One running exposure audit per entity: a second launch is refused.
+	if resp, body := post("010000016", port); resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), "déjà en cours") {
+		t.Errorf("second launch on the same entity: %d", resp.StatusCode)
+	}
+	// The job is seen by who sees the entity only.
 	if resp, _ := cl.get(jobPath); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("job page out of scope: %d, want 404", resp.StatusCode)
+	}
+	rb := e.login("rssi-rivebelle")
+	if resp, _ := rb.get(jobPath + "/etat"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("job of another establishment of the GHT: %d, want 404", resp.StatusCode)
+	}
+	if _, page := rb.get("/dossiers/CVL-99/audits"); strings.Contains(page, jobPath) {
+		t.Error("audits page lists another establishment's job")
+	}
+	if resp, _ := e.login("rssi-valmont").get(jobPath); resp.StatusCode != http.StatusOK {
+		t.Errorf("job page for the entity's establishment: %d", resp.StatusCode)
 	}
 	// The engine holds after its first report: the job shows it.
 	st := jobState(t, c, jobPath)
@@ -169,11 +219,12 @@ func TestExposureAuditJob(t *testing.T) {
 		t.Fatalf("job: %+v", st)
 	}
 	reqs, _ := eng.requests()
-	if len(reqs) != 1 || fmt.Sprint(reqs[0].Ports) != "[5900 8000 8001]" {
+	if len(reqs) != 1 || fmt.Sprint(reqs[0].Ports) != "[5900 8000 8001]" || !reqs[0].AllowPrivateTargets {
 		t.Fatalf("engine requests: %+v", reqs)
 	}
-	if pre := reqs[0].Perimeter.Prefixes(); len(pre) != 1 || pre[0].Addr() != addrOf("127.0.0.2") || pre[0].Bits() != 32 {
-		t.Errorf("perimeter given to the engine: %v, want the target 127.0.0.2 only", pre)
+	rp := reqs[0].Perimeter
+	if pre := rp.Prefixes(); len(pre) != 1 || pre[0].String() != "127.0.0.0/30" || len(rp.Excludes) != 1 || fmt.Sprint(rp.Entities) != "[010000016]" {
+		t.Errorf("perimeter given to the engine: %v excluding %v for %v, want the approved version 2", pre, rp.Excludes, rp.Entities)
 	}
 	resp, page = c.get(jobPath)
 	if resp.Header.Get("Refresh") != "" || !strings.Contains(page, "Audit terminé") {
@@ -205,6 +256,10 @@ func TestExposureAuditJob(t *testing.T) {
 	}
 	if _, page := c.get("/dossiers/CVL-99/audits"); !strings.Contains(page, jobPath) || !strings.Contains(page, "terminé") {
 		t.Errorf("audits page lacks the job:\n%s", page)
+	}
+	// Finished: the entity may be audited again.
+	if resp, _ := post("010000016", port); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("launch after the end of the first: %d", resp.StatusCode)
 	}
 }
 
@@ -242,6 +297,37 @@ func TestADConnectionAndJob(t *testing.T) {
 	// Another establishment's directory is out of scope.
 	if resp, _ := c.get("/dossiers/CVL-99/annuaires/ad-rivebelle/connexion"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("other directory: %d, want 404", resp.StatusCode)
+	}
+	// Only a declared domain controller may be reached; the establishment
+	// does not declare them, the GHT referent does.
+	if resp, body := c.post(path, form(secret, "starttls", "")); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(html.UnescapeString(body), "aucun contrôleur de domaine n'est déclaré") {
+		t.Errorf("connection without declared controllers: %d", resp.StatusCode)
+	}
+	dcPath := "/dossiers/CVL-99/annuaires/ad-valmont/controleurs"
+	if resp, _ := c.get(dcPath); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("establishment declares controllers: %d, want 403", resp.StatusCode)
+	}
+	ref := e.login("referent-ght")
+	_, dcPage := ref.get(dcPath)
+	declare := func(hosts string) {
+		t.Helper()
+		if resp, body := ref.post(dcPath, url.Values{"csrf": {csrfOf(t, dcPage)}, "controleurs": {hosts}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("declare %q: %d\n%s", hosts, resp.StatusCode, body)
+		}
+	}
+	if resp, body := ref.post(dcPath, url.Values{"csrf": {csrfOf(t, dcPage)}, "controleurs": {"dc1.valmont.local\nhttp://x"}}); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(html.UnescapeString(body), "ni un nom DNS ni une adresse IP") {
+		t.Errorf("bad controller: %d", resp.StatusCode)
+	}
+	declare("DC1.valmont.local.\n")
+	if resp, body := c.post(path, form(secret, "starttls", "")); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(html.UnescapeString(body), "contrôleur non déclaré pour cet annuaire (déclarés : dc1.valmont.local)") {
+		t.Errorf("connection to an undeclared controller: %d", resp.StatusCode)
+	}
+	declare("dc1.valmont.local\n127.0.0.1")
+	if _, page := c.get("/dossiers/CVL-99/audits"); !strings.Contains(page, "127.0.0.1, dc1.valmont.local") {
+		t.Error("audits page does not list the declared controllers")
 	}
 	resp, _ := c.post(path, form(secret, "starttls", ""))
 	if resp.StatusCode != http.StatusSeeOther {
@@ -310,6 +396,15 @@ func TestADConnectionAndJob(t *testing.T) {
 	if got == nil || got.Source != care.SourceVigie || got.Directory != "ad-valmont" || got.Level != 2 ||
 		got.Date.String() != "2025-06-20" || fmt.Sprint(got.FailedChecks) != "[vuln_spn_priv]" {
 		t.Errorf("stored AD audit: %+v", got)
+	}
+	// A controller withdrawn after the connection was saved is no longer reached.
+	declare("dc1.valmont.local")
+	if resp, body := c.post("/dossiers/CVL-99/annuaires/ad-valmont/audit", url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(html.UnescapeString(body), "le contrôleur 127.0.0.1 n'est pas déclaré") {
+		t.Errorf("launch towards a withdrawn controller: %d", resp.StatusCode)
+	}
+	if _, conns := eng.requests(); len(conns) != 2 {
+		t.Errorf("engine reached %d time(s), want 2", len(conns))
 	}
 	// Without a stored connection, launching is refused in French.
 	rb := e.login("rssi-rivebelle")

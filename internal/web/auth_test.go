@@ -1,7 +1,12 @@
 package web
 
 import (
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -113,53 +118,129 @@ func TestLoginErrors(t *testing.T) {
 func TestLoginRateLimit(t *testing.T) {
 	e := newEnv(t)
 	c := e.anonymous()
-	for i := range MaxLoginFailures {
+	for i := range FreeLoginFailures {
 		resp, _ := c.postLogin("rssi-valmont", "mauvais mot de passe")
 		if resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("failure %d: status %d", i+1, resp.StatusCode)
 		}
 	}
+	// The free failures pass: the right password still works at once…
+	if resp, _ := e.anonymous().postLogin("rssi-valmont", e.accounts["rssi-valmont"]); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("right password after %d failures: %d", FreeLoginFailures, resp.StatusCode)
+	}
+	// … and a success starts the account's count again.
+	for i := range FreeLoginFailures + 3 {
+		if resp, _ := c.postLogin("rssi-valmont", "mauvais mot de passe"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d", i+1, resp.StatusCode)
+		}
+		e.clock.Advance(time.Hour / 60) // 1 min: past each delay so far
+	}
+	// Now each failure doubles the wait: after 7 failures in a row, 8 s.
+	resp, _ := c.postLogin("rssi-valmont", "mauvais mot de passe")
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("7th failure: %d", resp.StatusCode)
+	}
 	resp, body := c.postLogin("rssi-valmont", e.accounts["rssi-valmont"])
-	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Trop de tentatives") {
-		t.Fatalf("right password after %d failures: %d, want 429 with a French message", MaxLoginFailures, resp.StatusCode)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "8" || !strings.Contains(body, "patientez 8 secondes") {
+		t.Fatalf("right password during the delay: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
-	// The lock is per login: another account from another test client logs in
-	// (the per-address lock also applies: all test clients share 127.0.0.1).
-	resp, _ = e.anonymous().postLogin("admin", e.accounts["admin"])
-	if resp.StatusCode != http.StatusTooManyRequests {
-		t.Errorf("same address, other login during the lock: %d, want 429 (per-address lock)", resp.StatusCode)
+	// Another account from the same address is not delayed (an address gets
+	// many more free failures: a hospital's users share one).
+	if resp, _ := e.anonymous().postLogin("admin", e.accounts["admin"]); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("other account, same address: %d, want 303", resp.StatusCode)
 	}
-	e.clock.Advance(LoginLockout + time.Second)
-	resp, _ = c.postLogin("rssi-valmont", e.accounts["rssi-valmont"])
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Errorf("after the lock: %d, want 303", resp.StatusCode)
+	// The state is in the store: a new server (a restart, another instance) keeps it.
+	s2, err := New(Config{Store: e.st, Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := httptest.NewServer(s2.Handler())
+	defer other.Close()
+	if code := loginStatus(t, other.URL, "rssi-valmont", e.accounts["rssi-valmont"], ""); code != http.StatusTooManyRequests {
+		t.Errorf("after a restart: %d, want 429", code)
+	}
+	e.clock.Advance(8 * time.Second)
+	if resp, _ := c.postLogin("rssi-valmont", e.accounts["rssi-valmont"]); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("after the delay: %d, want 303", resp.StatusCode)
 	}
 }
 
-func TestLimiterPerLogin(t *testing.T) {
-	l := newLimiter()
-	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
-	for range MaxLoginFailures - 1 {
-		l.fail(now, "login:a", "ip:1")
+// loginStatus submits the login form of the server at base, with an
+// X-Forwarded-For header when xff is not empty, and returns the status.
+func loginStatus(t *testing.T, base, login, password, xff string) int {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(req *http.Request) (*http.Response, string) {
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
 	}
-	if _, locked := l.locked(now, "login:a"); locked {
-		t.Fatal("locked before the limit")
+	req, _ := http.NewRequest(http.MethodGet, base+"/connexion", nil)
+	_, page := do(req)
+	form := url.Values{"csrf": {csrfOf(t, page)}, "login": {login}, "password": {password}}
+	req, _ = http.NewRequest(http.MethodPost, base+"/connexion", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, _ := do(req)
+	return resp.StatusCode
+}
+
+// TestLoginThrottlePerAddress: behind a trusted proxy, the client address
+// comes from X-Forwarded-For, and an address that fails too often waits.
+func TestLoginThrottlePerAddress(t *testing.T) {
+	e := newEnv(t)
+	s, err := New(Config{Store: e.st, Now: e.clock.Now, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	l.fail(now, "login:a", "ip:2")
-	if _, locked := l.locked(now, "login:a"); !locked {
-		t.Error("login not locked at the limit")
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	for i := range FreeAddressFailures {
+		if code := loginStatus(t, srv.URL, fmt.Sprintf("inconnu-%d", i), "x", "198.51.100.7, 127.0.0.2"); code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i, code)
+		}
 	}
-	if _, locked := l.locked(now, "login:b", "ip:2"); locked {
-		t.Error("another login from another address is locked")
+	if code := loginStatus(t, srv.URL, "inconnu-x", "x", "198.51.100.7"); code != http.StatusUnauthorized {
+		t.Fatalf("failure %d: %d", FreeAddressFailures+1, code)
 	}
-	// Failures older than the window are forgotten.
-	l2 := newLimiter()
-	for i := range MaxLoginFailures - 1 {
-		l2.fail(now.Add(time.Duration(i)*time.Second), "login:c")
+	if code := loginStatus(t, srv.URL, "admin", e.accounts["admin"], "198.51.100.7"); code != http.StatusTooManyRequests {
+		t.Errorf("address over its free failures: %d, want 429", code)
 	}
-	l2.fail(now.Add(LoginLockout+time.Minute), "login:c")
-	if _, locked := l2.locked(now.Add(LoginLockout+time.Minute), "login:c"); locked {
-		t.Error("old failures counted")
+	if code := loginStatus(t, srv.URL, "admin", e.accounts["admin"], "198.51.100.8"); code != http.StatusSeeOther {
+		t.Errorf("another address behind the proxy: %d, want 303", code)
+	}
+	// Without trusted proxies the header is ignored: the peer is the client.
+	if code := loginStatus(t, e.srv.URL, "admin", e.accounts["admin"], "198.51.100.7"); code != http.StatusSeeOther {
+		t.Errorf("untrusted X-Forwarded-For believed: %d", code)
+	}
+}
+
+func TestClientIP(t *testing.T) {
+	s := &Server{proxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+	for _, tc := range []struct{ remote, xff, want string }{
+		{"192.0.2.1:4000", "203.0.113.9", "192.0.2.1"},
+		{"10.1.1.1:4000", "203.0.113.9", "203.0.113.9"},
+		{"10.1.1.1:4000", "203.0.113.9, 10.2.2.2", "203.0.113.9"},
+		{"10.1.1.1:4000", "6.6.6.6, 203.0.113.9", "203.0.113.9"},
+		{"10.1.1.1:4000", "", "10.1.1.1"},
+		{"10.1.1.1:4000", "pas une adresse", "10.1.1.1"},
+		{"[::1]:4000", "2001:db8::5", "2001:db8::5"},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = tc.remote
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		if got := s.clientIP(r); got != tc.want {
+			t.Errorf("%s via %q: %s, want %s", tc.remote, tc.xff, got, tc.want)
+		}
 	}
 }
 

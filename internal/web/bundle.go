@@ -2,8 +2,8 @@ package web
 
 import (
 	"archive/zip"
-	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -92,8 +92,12 @@ func (s *Server) bundleXLSX(w http.ResponseWriter, r *http.Request, rq *request)
 	return nil
 }
 
-// bundleZip sends the declaration bundle: status sheet, CSV, XLSX and
-// every evidence file the user may see, under preuves/.
+// bundleZip streams the declaration bundle: status sheet, CSV, XLSX and
+// every evidence file the user may see, under preuves/. The archive is
+// written to the client as it is built, each evidence file decrypted one
+// chunk at a time: memory stays bounded whatever the size of the
+// evidence. A failure once the download has started aborts the connection
+// (the client sees an incomplete download, never a truncated valid zip).
 func (s *Server) bundleZip(w http.ResponseWriter, r *http.Request, rq *request) error {
 	b, err := s.loadBundle(r, rq)
 	if err != nil {
@@ -112,38 +116,43 @@ func (s *Server) bundleZip(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	add := func(name string, data []byte) error {
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: s.now()})
+	startAttachment(w, b.fileName("declaration.zip"), "application/zip")
+	zw := zip.NewWriter(w)
+	entry := func(name string, method uint16) (io.Writer, error) {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: s.now()})
 		if err != nil {
-			return fmt.Errorf("archive, %s : %w", name, err)
+			return nil, fmt.Errorf("archive, %s : %w", name, err)
 		}
-		if _, err := fw.Write(data); err != nil {
-			return fmt.Errorf("archive, %s : %w", name, err)
-		}
-		return nil
+		return fw, nil
+	}
+	fail := func(err error) error {
+		s.log.ErrorContext(r.Context(), "archive interrompue", "dossier", b.v.Applicant.ID, "erreur", err)
+		panic(http.ErrAbortHandler) // headers are sent: cut the connection
 	}
 	for _, p := range []struct {
 		name string
 		data []byte
 	}{{"fiche.pdf", pdf}, {"donnees.csv", csvData}, {"donnees.xlsx", xlsx}} {
-		if err := add(p.name, p.data); err != nil {
-			return err
+		fw, err := entry(p.name, zip.Deflate)
+		if err == nil {
+			_, err = fw.Write(p.data)
+		}
+		if err != nil {
+			return fail(err)
 		}
 	}
 	for _, row := range b.files {
-		_, data, err := s.st.EvidenceFileData(r.Context(), b.v.Applicant.ID, row.File.ID)
+		// Evidence is PDF, images and office files, compressed already: stored as is.
+		fw, err := entry("preuves/"+row.File.ID+"-"+row.File.Name, zip.Store)
 		if err != nil {
-			return fmt.Errorf("archive, pièce %s : %w", row.File.ID, err)
+			return fail(err)
 		}
-		if err := add("preuves/"+row.File.ID+"-"+row.File.Name, data); err != nil {
-			return err
+		if _, err := s.st.WriteEvidenceFile(r.Context(), b.v.Applicant.ID, row.File.ID, fw); err != nil {
+			return fail(fmt.Errorf("archive, pièce %s : %w", row.File.ID, err))
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return fmt.Errorf("archive : %w", err)
+		return fail(fmt.Errorf("archive : %w", err))
 	}
-	sendAttachment(w, b.fileName("declaration.zip"), "application/zip", buf.Bytes())
 	return nil
 }

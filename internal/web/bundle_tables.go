@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"vigie/internal/report"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -33,14 +34,11 @@ func recordsCSV(sheets []sheet) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// neutralise prefixes cells a spreadsheet would run as a formula.
+// neutralise prefixes cells a spreadsheet would run as a formula (report.SafeCell).
 func neutralise(row []string) []string {
 	out := make([]string, len(row))
 	for i, c := range row {
-		if c != "" && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@') {
-			c = "'" + c
-		}
-		out[i] = c
+		out[i] = report.SafeCell(c)
 	}
 	return out
 }
@@ -60,7 +58,7 @@ func recordsXLSX(sheets []sheet) ([]byte, error) {
 			return nil, fmt.Errorf("XLSX %s : %w", s.Name, err)
 		}
 		for r, row := range append([][]string{s.Head}, s.Rows...) {
-			for c, v := range row {
+			for c, v := range neutralise(row) {
 				cell, err := excelize.CoordinatesToCellName(c+1, r+1)
 				if err != nil {
 					return nil, fmt.Errorf("XLSX %s : %w", s.Name, err)

@@ -25,6 +25,9 @@ type ExposureRequest struct {
 	Perimeter *perim.Perimeter
 	// Ports are the TCP ports to try, as returned by Engines.ParsePorts.
 	Ports []int
+	// AllowPrivateTargets lifts the engine's refusal of non-public
+	// destinations (server started with --allow-private-targets, lab only).
+	AllowPrivateTargets bool
 }
 
 // ScanProgress reports a port scan's progress: attempts done, attempts

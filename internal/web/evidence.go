@@ -43,6 +43,8 @@ type evidenceData struct {
 	Errs     map[string]string
 	Chosen   string
 	Saved    string // name of the file just stored
+	// Renamed: the name sent disagreed with the content (evidence_type.go).
+	Renamed bool
 }
 
 // evidenceRoutes registers the evidence and bundle routes through the
@@ -207,7 +209,7 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	return s.renderEvidence(w, r, rq, http.StatusOK, v, ev, f, evidenceData{Saved: r.URL.Query().Get("ajoute")})
+	return s.renderEvidence(w, r, rq, http.StatusOK, v, ev, f, evidenceData{Saved: r.URL.Query().Get("ajoute"), Renamed: r.URL.Query().Get("renomme") == "1"})
 }
 
 // savedName is the name of the just-uploaded file whose ID ?ajoute= gives,
@@ -264,16 +266,27 @@ func (s *Server) evidenceUpload(w http.ResponseWriter, r *http.Request, rq *requ
 	if len(d.Errs) > 0 {
 		return s.renderEvidence(w, r, rq, http.StatusBadRequest, v, ev, f, d)
 	}
-	name = cleanFileName(name, ct)
-	id, err := s.st.SaveEvidenceFile(r.Context(), store.EvidenceFile{Applicant: v.Applicant.ID, Target: choice.Target,
-		Entity: string(choice.Entity), Name: name, ContentType: ct, UploadedBy: rq.p.Login}, data)
+	original, name := name, cleanFileName(name, ct)
+	ef := store.EvidenceFile{Applicant: v.Applicant.ID, Target: choice.Target, Entity: string(choice.Entity), Name: name, ContentType: ct, UploadedBy: rq.p.Login}
+	if renamed(original, ct) {
+		ef.OriginalName = cleanText(original, 200)
+	}
+	id, err := s.st.SaveEvidenceFile(r.Context(), ef, data)
 	if errors.Is(err, store.ErrNoKey) {
 		return &httpError{Status: http.StatusServiceUnavailable, Msg: "Les pièces justificatives ne peuvent pas être enregistrées : " + store.ErrNoKey.Error() + "."}
+	}
+	if qe, ok := errors.AsType[*store.QuotaExceeded](err); ok {
+		d.Errs[evidenceField] = qe.Error() + "."
+		return s.renderEvidence(w, r, rq, http.StatusRequestEntityTooLarge, v, ev, f, d)
 	}
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/dossiers/"+v.Applicant.ID+"/preuves?ajoute="+urlQueryEscape(id), http.StatusSeeOther)
+	target := "/dossiers/" + v.Applicant.ID + "/preuves?ajoute=" + urlQueryEscape(id)
+	if ef.OriginalName != "" {
+		target += "&renomme=1"
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil
 }
 
@@ -308,7 +321,7 @@ func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request, rq *re
 	if err != nil {
 		return err
 	}
-	fl, data, err := s.st.EvidenceFileData(r.Context(), v.Applicant.ID, r.PathValue("file"))
+	fl, err := s.st.EvidenceFileInfo(r.Context(), v.Applicant.ID, r.PathValue("file"))
 	if errors.Is(err, store.ErrNotFound) {
 		return errOutOfScope
 	}
@@ -318,18 +331,29 @@ func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request, rq *re
 	if v.Partial() && !v.only[org.FINESS(fl.Entity)] {
 		return errOutOfScope
 	}
-	sendAttachment(w, fl.Name, servedType(fl.ContentType), data)
+	startAttachment(w, fl.Name, servedType(fl.ContentType))
+	w.Header().Set("Content-Length", strconv.FormatInt(fl.Size, 10))
+	if _, err := s.st.WriteEvidenceFile(r.Context(), v.Applicant.ID, fl.ID, w); err != nil {
+		s.log.ErrorContext(r.Context(), "téléchargement interrompu", "pièce", fl.ID, "erreur", err)
+		panic(http.ErrAbortHandler) // headers are sent: cut the connection
+	}
 	return nil
 }
 
 // sendAttachment writes a download: attachment, nosniff, sandboxed.
 func sendAttachment(w http.ResponseWriter, name, contentType string, data []byte) {
+	startAttachment(w, name, contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(data)
+}
+
+// startAttachment sets the headers of a download (attachment, nosniff,
+// sandboxed); the body follows, streamed by the caller.
+func startAttachment(w http.ResponseWriter, name, contentType string) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(data)
 }

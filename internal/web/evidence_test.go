@@ -18,10 +18,15 @@ import (
 )
 
 // newEvidenceEnv is newEnv with a store encryption key, which evidence files need.
-func newEvidenceEnv(t *testing.T) *env {
+func newEvidenceEnv(t *testing.T) *env { return newEvidenceEnvWith(t, store.Config{}, Config{}) }
+
+// newEvidenceEnvWith is newEvidenceEnv with store and server settings
+// (their store, key, clock and logger are set here).
+func newEvidenceEnvWith(t *testing.T, sc store.Config, wc Config) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DSN: "sqlite:" + t.TempDir() + "/vigie.db", Key: bytes.Repeat([]byte{3}, 32)})
+	sc.DSN, sc.Key = "sqlite:"+t.TempDir()+"/vigie.db", bytes.Repeat([]byte{3}, 32)
+	st, err := store.Open(ctx, sc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,10 +46,13 @@ func newEvidenceEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.accounts["rssi-clinique"] = "clinique-mot-de-passe"
-	s, err := New(Config{Store: st, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	wc.Store, wc.Now, wc.Logger = st, e.clock.Now, slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	s, err := New(wc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
+	e.server = s
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e

@@ -46,7 +46,12 @@ func detectEvidence(data []byte) (string, string) {
 	}
 	sniffed := http.DetectContentType(data)
 	switch {
-	case sniffed == "application/pdf", sniffed == "image/png", sniffed == "image/jpeg":
+	case sniffed == "application/pdf":
+		if why := pdfActive(data); why != "" {
+			return "", why
+		}
+		return sniffed, ""
+	case sniffed == "image/png", sniffed == "image/jpeg":
 		return sniffed, ""
 	case sniffed == "application/zip":
 		return detectOffice(data)
@@ -65,11 +70,11 @@ func detectOffice(data []byte) (string, string) {
 	if err != nil {
 		return "", "archive illisible : le document bureautique est endommagé."
 	}
+	if why := officeActive(zr); why != "" {
+		return "", why
+	}
 	names := map[string]*zip.File{}
 	for _, f := range zr.File {
-		if strings.EqualFold(path.Base(f.Name), "vbaProject.bin") {
-			return "", evidenceTypeError
-		}
 		names[f.Name] = f
 	}
 	if m := names["mimetype"]; m != nil && m.UncompressedSize64 < 100 {
@@ -124,13 +129,15 @@ func servedType(recorded string) string {
 }
 
 // cleanFileName keeps the last element of an uploaded file name, without
-// control characters or quotes, at most 120 characters, with the
+// control characters, invisible format characters (right-to-left override
+// and the other bidirectional controls, which make « fichier\u202Efdp.exe »
+// read as « fichierexe.pdf ») or quotes, at most 120 characters, with the
 // extension of its detected type.
 func cleanFileName(name, contentType string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = path.Base(name)
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' || r == '/' {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Bidi_Control, r) || r == '"' || r == '/' {
 			return -1
 		}
 		return r
@@ -148,4 +155,28 @@ func cleanFileName(name, contentType string) string {
 		base = "piece"
 	}
 	return base + ext
+}
+
+// renamed reports whether an uploaded name's extension disagrees with the
+// type detected from the content (cleanFileName then gives it the right
+// one: the user is told, the trail keeps the original name).
+func renamed(original, contentType string) bool {
+	want, _ := evidenceExt(contentType)
+	got := strings.ToLower(path.Ext(strings.ReplaceAll(original, "\\", "/")))
+	if got == ".jpeg" {
+		got = ".jpg"
+	}
+	return got != want
+}
+
+// cleanText keeps at most n characters of a user-given text, without
+// control or invisible format characters, for the audit trail.
+func cleanText(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
+	return truncateRunes(s, n)
 }

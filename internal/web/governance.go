@@ -64,7 +64,7 @@ func (s *Server) governanceHandler(w http.ResponseWriter, r *http.Request, rq *r
 	if err != nil {
 		return err
 	}
-	if v.Partial() {
+	if !rightsOf(rq.p, v).governance() {
 		return errReadOnly
 	}
 	if v.Applicant.Kind != store.ApplicantGHT || f.GHT == nil {

@@ -52,6 +52,7 @@ type env struct {
 	srv      *httptest.Server
 	clock    *testClock
 	accounts map[string]string // login → password
+	server   *Server           // set by newEvidenceEnvWith
 }
 
 // newEnv starts a server on 127.0.0.1 with the demo GHT and accounts, and a
@@ -96,7 +97,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // privateFacts is a for-profit clinic outside any GHT, in Île-de-France.
-func privateFacts(t *testing.T) care.Facts {
+func privateFacts(t testing.TB) care.Facts {
 	t.Helper()
 	ej, eg := mustFINESS(t, "750000010"), mustFINESS(t, "750000028")
 	return care.Facts{
@@ -109,7 +110,7 @@ func privateFacts(t *testing.T) care.Facts {
 	}
 }
 
-func mustFINESS(t *testing.T, s string) org.FINESS {
+func mustFINESS(t testing.TB, s string) org.FINESS {
 	t.Helper()
 	f, err := org.ParseFINESS(s)
 	if err != nil {

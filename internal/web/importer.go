@@ -24,6 +24,8 @@ type importData struct {
 	More     int              // errors beyond those listed
 	Imported *store.ImportStats
 	Name     string
+	// Refused lists the values the role may not record, with their paths.
+	Refused []refusedValue
 }
 
 // importForm shows the upload form.
@@ -95,7 +97,18 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, rq *reques
 		}
 		return fail(http.StatusForbidden, importData{Name: name, Error: err.Error()})
 	}
-	stats, err := s.st.ImportFacts(store.WithActor(r.Context(), rq.p.Login), *facts, rq.p.Login)
+	titles := map[string]string{}
+	if wv, err := s.cat.Wave(facts.Wave); err == nil {
+		for _, d := range wv.Steps {
+			titles[d.ID] = d.Title
+		}
+	}
+	check := importCheck(rightsOf(rq.p, &view{}), facts, titles)
+	stats, err := s.st.ImportFactsChecked(store.WithActor(r.Context(), rq.p.Login), *facts, rq.p.Login, check)
+	if refusal, ok := errors.AsType[*importRefusal](err); ok {
+		s.log.WarnContext(r.Context(), "import refusé : valeurs hors du rôle", "identifiant", rq.p.Login, "chemins", len(refusal.Items))
+		return fail(http.StatusForbidden, importData{Name: name, Error: "votre rôle ne permet pas d'enregistrer ces valeurs du fichier (les mêmes règles que les formulaires s'appliquent).", Refused: refusal.Items})
+	}
 	if err != nil {
 		// The store refuses inconsistent data (an entity already claimed by
 		// another dossier, an unknown reference) in French, atomically.

@@ -109,6 +109,11 @@ func (s *Server) adsHandler(w http.ResponseWriter, r *http.Request, rq *request)
 	if errors.Is(err, store.ErrNoKey) {
 		return &httpError{Status: http.StatusServiceUnavailable, Msg: "Le résultat ne peut pas être enregistré : " + store.ErrNoKey.Error() + "."}
 	}
+	if qe, ok := errors.AsType[*store.QuotaExceeded](err); ok {
+		d.get(evidenceField).Err = qe.Error()
+		s.renderRec(w, r, rq, d)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (s *Server) directoryEntryHandler(w http.ResponseWriter, r *http.Request, r
 	if err != nil {
 		return err
 	}
-	if v.Partial() || (rq.p.Role != RoleAdmin && rq.p.Role != RoleGHT) {
+	if !rightsOf(rq.p, v).directories() {
 		return errDirectoryRole
 	}
 	known := map[string]care.Directory{}

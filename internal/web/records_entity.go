@@ -47,7 +47,7 @@ func (s *Server) entityEntryHandler(w http.ResponseWriter, r *http.Request, rq *
 	if err != nil {
 		return err
 	}
-	if v.Partial() || (rq.p.Role != RoleAdmin && rq.p.Role != RoleGHT) {
+	if !rightsOf(rq.p, v).entities() {
 		return errEntityRole
 	}
 	var ejs []org.Entity

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -25,20 +27,39 @@ type Config struct {
 	Logger *slog.Logger
 	// SessionTTL is how long a session lasts (12 hours when zero).
 	SessionTTL time.Duration
+	// IdleTimeout ends a session after this long without a request
+	// (DefaultIdleTimeout when zero; never more than SessionTTL).
+	IdleTimeout time.Duration
 	// Engines runs the audits launched from the UI (launching is refused
 	// when nil).
 	Engines Engines
+	// AllowPrivateTargets lets perimeters and exposure audits name
+	// non-public addresses (loopback, RFC 1918…): for a laboratory only,
+	// never the default (« vigie serve --allow-private-targets »).
+	AllowPrivateTargets bool
+	// MaxRunningAudits bounds the audits queued or running on the server
+	// (DefaultMaxRunningAudits when zero); one exposure audit per entity.
+	MaxRunningAudits int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// gives the client's address (none: the peer address is the client's).
+	TrustedProxies []netip.Prefix
+	// UploadsPerWindow bounds the files an account sends per UploadWindow
+	// (DefaultUploadsPerWindow when zero).
+	UploadsPerWindow int
 }
+
+// DefaultMaxRunningAudits is the server-wide bound of audits at once.
+const DefaultMaxRunningAudits = 4
 
 // Server serves the pages and the API. Build it with New.
 type Server struct {
-	st      *store.Store
-	cat     *care.Catalogue
-	now     func() time.Time
-	log     *slog.Logger
-	ttl     time.Duration
-	limiter *limiter
-	pages   map[string]*template.Template
+	st    *store.Store
+	cat   *care.Catalogue
+	now   func() time.Time
+	log   *slog.Logger
+	ttl   time.Duration
+	idle  time.Duration // idle timeout of sessions
+	pages map[string]*template.Template
 	// dummyHash is verified when a login is unknown, so that timing does
 	// not tell which logins exist.
 	dummyHash string
@@ -48,6 +69,14 @@ type Server struct {
 	// engines runs those audits (nil: launching is refused).
 	engines Engines
 	cache   dataCache // facts and evaluations by data version (cache.go)
+	// allowPrivate and jobLimits: see Config.
+	allowPrivate bool
+	jobLimits    store.JobLimits
+	uploads      *windowLimiter // upload rate per account (upload_limit.go)
+	proxies      []netip.Prefix // trusted reverse proxies (ratelimit.go)
+	// patterns lists every registered route (the authorization matrix
+	// test walks them all).
+	patterns []string
 }
 
 // New builds the server: parses the templates and registers the routes.
@@ -55,7 +84,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("serveur web : aucune base configurée")
 	}
-	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter(), engines: cfg.Engines}
+	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, engines: cfg.Engines,
+		allowPrivate: cfg.AllowPrivateTargets, jobLimits: store.JobLimits{PerEntity: 1, Server: cmp.Or(cfg.MaxRunningAudits, DefaultMaxRunningAudits)},
+		uploads: newWindowLimiter(cmp.Or(cfg.UploadsPerWindow, DefaultUploadsPerWindow), UploadWindow), proxies: cfg.TrustedProxies}
 	if s.cat == nil {
 		c, err := care.DefaultCatalogue()
 		if err != nil {
@@ -72,12 +103,16 @@ func New(cfg Config) (*Server, error) {
 	if s.ttl <= 0 {
 		s.ttl = 12 * time.Hour
 	}
+	s.idle = min(cmp.Or(cfg.IdleTimeout, DefaultIdleTimeout), s.ttl)
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
 	s.pages = pages
 	if err := s.initAudits(); err != nil {
+		return nil, err
+	}
+	if err := s.initSecurityPages(); err != nil {
 		return nil, err
 	}
 	if s.dummyHash, err = HashPassword("vigie-compte-inexistant", DefaultArgon2()); err != nil {
@@ -100,6 +135,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle := func(pattern string, h http.Handler) {
 		method, path, _ := strings.Cut(pattern, " ")
 		methods[path] = append(methods[path], method)
+		s.patterns = append(s.patterns, pattern)
 		m.Handle(pattern, h)
 	}
 	handle("GET /static/", staticHandler())
@@ -111,6 +147,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /connexion", http.HandlerFunc(s.loginForm))
 	handle("POST /connexion", http.HandlerFunc(s.loginSubmit))
 	handle("POST /deconnexion", s.page(s.logout))
+	handle("POST /deconnexion-partout", s.page(s.logoutAll))
 	handle("GET /{$}", s.page(s.homePage))
 	handle("GET /dossiers/{id}", s.page(s.dossierPage))
 	handle("GET /entites/{finess}", s.page(s.entityPage))
@@ -129,8 +166,10 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /api/v1/entities/{finess}", s.api(s.apiEntity))
 	s.evidenceRoutes(handle) // evidence files and declaration bundle, see evidence.go
 	s.auditRoutes(handle)
-	s.stepRoutes(handle)   // dossier life: steps.go
-	s.recordRoutes(handle) // ADS results, exposure audits, entities, FINESS extraction: records_*.go
+	s.stepRoutes(handle)       // dossier life: steps.go
+	s.recordRoutes(handle)     // ADS results, exposure audits, entities, FINESS extraction: records_*.go
+	s.perimeterRoutes(handle)  // declared exposure perimeters and their approval: perimeter.go
+	s.controllerRoutes(handle) // declared domain controllers: controllers.go
 	for path, ms := range methods {
 		if path == "/{$}" {
 			continue // the "/" catch-all below answers

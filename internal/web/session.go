@@ -1,7 +1,10 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"mime"
@@ -22,20 +25,50 @@ const (
 // csrfMessage is shown when a form comes back without its token.
 const csrfMessage = "Le jeton de sécurité du formulaire est absent ou invalide (session expirée ou page ouverte depuis un autre site). Rechargez la page puis recommencez."
 
-// sessionFrom returns the session of the request's cookie, if any.
-func (s *Server) sessionFrom(r *http.Request) (store.WebSession, store.WebUser, bool, error) {
+// DefaultIdleTimeout ends a session after this long without a request
+// (within the absolute SessionTTL).
+const DefaultIdleTimeout = 30 * time.Minute
+
+// touchEvery throttles the recording of a session's activity.
+const touchEvery = time.Minute
+
+// csrfToken derives a form token from the secret of a cookie (session or
+// pre-session): only the browser holding the cookie can compute it, and
+// the store keeps no usable copy (the session's is stored hashed).
+func csrfToken(secret, purpose string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("vigie-csrf:" + purpose))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// sessionFrom returns the session of the request's cookie, if any, and
+// the session's form token. A session idle for longer than the idle
+// timeout is closed; an active one records its activity.
+func (s *Server) sessionFrom(r *http.Request) (store.WebSession, store.WebUser, string, bool, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" || len(c.Value) > 128 {
-		return store.WebSession{}, store.WebUser{}, false, nil
+		return store.WebSession{}, store.WebUser{}, "", false, nil
 	}
-	ss, u, err := s.st.WebSessionByHash(r.Context(), HashToken(c.Value), s.now())
+	now := s.now()
+	ss, u, err := s.st.WebSessionByHash(r.Context(), HashToken(c.Value), now)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.WebSession{}, store.WebUser{}, false, nil
+		return store.WebSession{}, store.WebUser{}, "", false, nil
 	}
 	if err != nil {
-		return store.WebSession{}, store.WebUser{}, false, err
+		return store.WebSession{}, store.WebUser{}, "", false, err
 	}
-	return ss, u, true, nil
+	if now.Sub(ss.LastSeen) > s.idle {
+		if err := s.st.DeleteWebSession(r.Context(), ss.TokenHash); err != nil {
+			return store.WebSession{}, store.WebUser{}, "", false, err
+		}
+		return store.WebSession{}, store.WebUser{}, "", false, nil
+	}
+	if now.Sub(ss.LastSeen) >= touchEvery {
+		if err := s.st.TouchWebSession(r.Context(), ss.TokenHash, now); err != nil {
+			return store.WebSession{}, store.WebUser{}, "", false, err
+		}
+	}
+	return ss, u, csrfToken(c.Value, "session"), true, nil
 }
 
 // page wraps a page handler: it requires a session (else redirects to the
@@ -47,7 +80,7 @@ func (s *Server) page(h handlerFunc) http.Handler { return s.pageUpload(h, maxFo
 func (s *Server) pageUpload(h handlerFunc, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
-		ss, u, ok, err := s.sessionFrom(r)
+		ss, u, csrf, ok, err := s.sessionFrom(r)
 		if err != nil {
 			s.renderError(w, r, nil, s.internalError(r, err))
 			return
@@ -65,8 +98,14 @@ func (s *Server) pageUpload(h handlerFunc, limit int64) http.Handler {
 			s.renderError(w, r, nil, s.internalError(r, err))
 			return
 		}
-		rq := &request{p: p, csrf: ss.CSRF, sessionHash: ss.TokenHash}
+		rq := &request{p: p, csrf: csrf, sessionHash: ss.TokenHash}
 		if r.Method == http.MethodPost {
+			if limit > maxFormBodyBytes {
+				if err := s.checkUpload(p.Login); err != nil {
+					s.renderError(w, r, rq, err.(*httpError))
+					return
+				}
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			var err error
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
@@ -88,7 +127,8 @@ func (s *Server) pageUpload(h handlerFunc, limit int64) http.Handler {
 			if r.MultipartForm != nil {
 				defer r.MultipartForm.RemoveAll()
 			}
-			if subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(ss.CSRF)) != 1 {
+			sent := r.PostForm.Get("csrf")
+			if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 || subtle.ConstantTimeCompare([]byte(HashToken(sent)), []byte(ss.CSRF)) != 1 {
 				s.renderError(w, r, rq, &httpError{Status: http.StatusForbidden, Msg: csrfMessage})
 				return
 			}
@@ -109,12 +149,8 @@ func (s *Server) newSession(w http.ResponseWriter, r *http.Request, login string
 	if err != nil {
 		return err
 	}
-	csrf, err := newSecret()
-	if err != nil {
-		return err
-	}
 	now := s.now()
-	if err := s.st.CreateWebSession(r.Context(), store.WebSession{TokenHash: HashToken(token), Login: login, CSRF: csrf,
+	if err := s.st.CreateWebSession(r.Context(), store.WebSession{TokenHash: HashToken(token), Login: login, CSRF: HashToken(csrfToken(token, "session")),
 		CreatedAt: now, ExpiresAt: now.Add(s.ttl)}); err != nil {
 		return err
 	}
@@ -131,5 +167,17 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, rq *request) err
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	http.Redirect(w, r, "/connexion?au-revoir=1", http.StatusSeeOther)
+	return nil
+}
+
+// logoutAll ends every session of the user (« se déconnecter partout »:
+// a session left open on another computer, a stolen cookie).
+func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if _, err := s.st.DeleteWebSessions(r.Context(), rq.p.Login, rq.p.Login); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	http.Redirect(w, r, "/connexion?au-revoir=partout", http.StatusSeeOther)
 	return nil
 }

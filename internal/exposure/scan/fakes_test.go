@@ -64,7 +64,7 @@ func TestPipelineWithFakes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), Config{Perimeter: p, Ports: ports, Judges: []Judge{pol.Judge},
+	res, err := Run(context.Background(), Config{Perimeter: p, Ports: ports, Judges: []Judge{pol.Judge}, AllowPrivateTargets: true,
 		Scan: portscan.Options{Timeout: time.Second}, ProbeTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +180,7 @@ chu.cdn.example. 60 IN A 127.0.43.22
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), Config{Perimeter: p, Resolver: &scope.Resolver{Addr: resolver}, Ports: []int{port},
+	res, err := Run(context.Background(), Config{Perimeter: p, Resolver: &scope.Resolver{Addr: resolver}, Ports: []int{port}, AllowPrivateTargets: true,
 		Scan: portscan.Options{Timeout: time.Second}, NoProbe: true})
 	if err != nil {
 		t.Fatal(err)
@@ -214,7 +214,7 @@ func TestInterruptedScanIsIncomplete(t *testing.T) {
 	p, _ := scope.Parse(strings.NewReader("net 127.0.43.30\n"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := Run(ctx, Config{Perimeter: p, Ports: []int{port}})
+	res, err := Run(ctx, Config{Perimeter: p, Ports: []int{port}, AllowPrivateTargets: true})
 	if err == nil {
 		t.Fatal("un scan annulé doit renvoyer une erreur")
 	}

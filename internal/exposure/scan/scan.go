@@ -42,6 +42,12 @@ type Config struct {
 	Probes *probe.Set
 	// Dial replaces the TCP dialer of the scanner and the probes (netns runs).
 	Dial probe.DialFunc
+	// AllowPrivateTargets lifts the refusal of non-public destinations
+	// (loopback, RFC 1918, CGNAT, link-local, ULA, multicast, documentation
+	// ranges…): for a laboratory only. By default the perimeter's networks
+	// are checked before anything, the addresses names resolve to after
+	// resolution, and every connection once more (scope/public.go).
+	AllowPrivateTargets bool
 }
 
 // Result is the audit plus the raw observations it was judged from.
@@ -60,9 +66,25 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		now = time.Now
 	}
 	started := now()
+	if !cfg.AllowPrivateTargets {
+		if err := scope.CheckPublic(cfg.Perimeter); err != nil {
+			return nil, err
+		}
+	}
 	plan, err := scope.BuildPlan(ctx, cfg.Perimeter, cfg.Resolver, cfg.MaxAddresses)
 	if err != nil {
 		return nil, err
+	}
+	so := cfg.Scan
+	if cfg.Dial != nil {
+		so.Dial = portscan.DialFunc(cfg.Dial)
+	}
+	if !cfg.AllowPrivateTargets {
+		plan.PublicOnly() // after resolution: the scanner connects to these addresses, no second look-up
+		if cfg.Dial != nil {
+			so.Dial = portscan.DialFunc(scope.PublicDial(scope.DialFunc(cfg.Dial)))
+		}
+		cfg.Dial = probe.DialFunc(scope.PublicDial(scope.DialFunc(cfg.Dial)))
 	}
 	audit := &exposure.Audit{
 		StartedAt:  started,
@@ -81,10 +103,6 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	for _, t := range plan.Targets {
 		addrs = append(addrs, t.Addr)
 		names[t.Addr] = t.Names
-	}
-	so := cfg.Scan
-	if cfg.Dial != nil {
-		so.Dial = portscan.DialFunc(cfg.Dial)
 	}
 	sr, scanErr := portscan.Scan(ctx, addrs, cfg.Ports, so)
 	if sr == nil {

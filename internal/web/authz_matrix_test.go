@@ -1,0 +1,288 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie/internal/care"
+	"vigie/internal/org"
+	"vigie/internal/store"
+)
+
+// Roles of the authorization matrix: the demo accounts plus an
+// establishment outside any GHT and another region's ARS.
+const (
+	mAdmin    = "admin"
+	mGHT      = "referent-ght"
+	mPartial  = "rssi-valmont"  // an establishment inside the GHT dossier (partial view)
+	mEstab    = "rssi-clinique" // an establishment applying alone (whole view of its dossier)
+	mARS      = "ars-cvl"
+	mARSOther = "ars-idf"
+	mAuditor  = "auditeur"
+)
+
+var matrixRoles = []string{mAdmin, mGHT, mPartial, mEstab, mARS, mARSOther, mAuditor}
+
+// writers are the roles that record data (ARS and auditor read only).
+var writers = []string{mAdmin, mGHT, mPartial, mEstab}
+
+// routePolicy says who may use a route on what they see; everyone else
+// in scope gets 403, out of scope 404.
+type routePolicy struct {
+	public bool     // no session needed
+	roles  []string // roles allowed in scope (nil: every role)
+}
+
+func only(roles ...string) routePolicy { return routePolicy{roles: roles} }
+
+var everyone = routePolicy{}
+
+// routePolicies lists every route of the router. A route missing here
+// fails TestAuthorizationMatrix: a new route cannot skip the matrix.
+var routePolicies = map[string]routePolicy{
+	"GET /static/":     {public: true},
+	"GET /sante":       {public: true},
+	"GET /favicon.ico": {public: true},
+	"GET /connexion":   {public: true},
+	"POST /connexion":  {public: true},
+
+	"POST /deconnexion":         everyone,
+	"POST /deconnexion-partout": everyone,
+	"GET /{$}":                  everyone,
+	"GET /journal":              only(mAdmin),
+	"GET /import":               only(writers...),
+	"POST /import":              only(writers...),
+	"GET /finess/import":        only(mAdmin),
+	"POST /finess/import":       only(mAdmin),
+
+	"GET /api/v1/applicants":                 everyone,
+	"GET /api/v1/applicants/{id}/evaluation": everyone,
+	"GET /api/v1/applicants/{id}/facts":      everyone,
+	"GET /api/v1/entities/{finess}":          everyone,
+
+	"GET /dossiers/{id}":                   everyone,
+	"GET /dossiers/{id}/audits":            everyone,
+	"GET /dossiers/{id}/bundle.zip":        everyone,
+	"GET /dossiers/{id}/fiche.pdf":         everyone,
+	"GET /dossiers/{id}/donnees.csv":       everyone,
+	"GET /dossiers/{id}/donnees.xlsx":      everyone,
+	"GET /dossiers/{id}/preuves":           everyone,
+	"POST /dossiers/{id}/preuves":          only(writers...),
+	"GET /dossiers/{id}/preuves/{file}":    everyone,
+	"GET /dossiers/{id}/taches/{job}":      everyone,
+	"GET /dossiers/{id}/taches/{job}/etat": everyone,
+
+	"GET /dossiers/{id}/cycle":  only(mAdmin, mGHT, mEstab, mARS, mARSOther),
+	"POST /dossiers/{id}/cycle": only(mAdmin, mGHT, mEstab, mARS, mARSOther),
+
+	"GET /dossiers/{id}/entites/saisie":    only(mAdmin, mGHT),
+	"POST /dossiers/{id}/entites/saisie":   only(mAdmin, mGHT),
+	"GET /dossiers/{id}/annuaires/saisie":  only(mAdmin, mGHT),
+	"POST /dossiers/{id}/annuaires/saisie": only(mAdmin, mGHT),
+	"GET /dossiers/{id}/gouvernance":       only(mAdmin, mGHT, mEstab),
+	"POST /dossiers/{id}/gouvernance":      only(mAdmin, mGHT, mEstab),
+
+	"GET /dossiers/{id}/audits-ad/ads":              only(writers...),
+	"POST /dossiers/{id}/audits-ad/ads":             only(writers...),
+	"GET /dossiers/{id}/audits-exposition/nouveau":  only(writers...),
+	"POST /dossiers/{id}/audits-exposition/nouveau": only(writers...),
+	"GET /dossiers/{id}/audits/exposition":          only(writers...),
+	"POST /dossiers/{id}/audits/exposition":         only(writers...),
+
+	"GET /dossiers/{id}/annuaires/{dir}/connexion":    only(writers...),
+	"POST /dossiers/{id}/annuaires/{dir}/connexion":   only(writers...),
+	"POST /dossiers/{id}/annuaires/{dir}/audit":       only(writers...),
+	"GET /dossiers/{id}/annuaires/{dir}/controleurs":  only(mAdmin, mGHT),
+	"POST /dossiers/{id}/annuaires/{dir}/controleurs": only(mAdmin, mGHT),
+
+	"GET /entites/{finess}":                        everyone,
+	"GET /entites/{finess}/budget":                 only(writers...),
+	"POST /entites/{finess}/budget":                only(writers...),
+	"GET /entites/{finess}/osis":                   only(writers...),
+	"POST /entites/{finess}/osis":                  only(writers...),
+	"GET /entites/{finess}/exercices/nouveau":      only(writers...),
+	"POST /entites/{finess}/exercices":             only(writers...),
+	"GET /entites/{finess}/perimetre":              everyone,
+	"POST /entites/{finess}/perimetre":             only(writers...),
+	"POST /entites/{finess}/perimetre/approbation": only(mAdmin, mGHT, mARS, mARSOther),
+}
+
+// subject is one set of path values: a dossier and, inside it, an entity,
+// a directory, a job and an evidence file.
+type subject struct {
+	name                       string
+	id, finess, dir, job, file string
+}
+
+// TestAuthorizationMatrix walks every route of the router × every role ×
+// three subjects (an establishment of the GHT, another one of the GHT, an
+// establishment applying alone): anonymous users are sent to the login
+// page (401 for the API); out of scope answers 404; in scope, a role the
+// route is not for gets 403; otherwise the route answers (never 5xx). A
+// refused request never changes the data (the data version stays).
+func TestAuthorizationMatrix(t *testing.T) {
+	e := newEvidenceEnvWith(t, store.Config{}, Config{Engines: &fakeEngines{}, AllowPrivateTargets: true})
+	ctx := context.Background()
+	if err := CreateUser(ctx, e.st, mARSOther, RoleARS, "Île-de-France", "ars-idf-mot-de-passe", "test", cheapArgon2); err != nil {
+		t.Fatal(err)
+	}
+	e.accounts[mARSOther] = "ars-idf-mot-de-passe"
+
+	// Every route is in the table, every table entry is a route.
+	for _, p := range e.server.patterns {
+		if _, ok := routePolicies[p]; !ok {
+			t.Errorf("route %q has no entry in routePolicies: say who may use it", p)
+		}
+	}
+	for p := range routePolicies {
+		if !slices.Contains(e.server.patterns, p) {
+			t.Errorf("routePolicies lists %q, which the router does not serve", p)
+		}
+	}
+
+	subjects := matrixSubjects(t, e)
+	// sees[role][subject] lists the path values the role may see.
+	all := "id finess dir job file"
+	sees := map[string]map[string]string{
+		mAdmin:    {"ght": all, "gh2": all, "alone": all},
+		mGHT:      {"ght": all, "gh2": all},
+		mARS:      {"ght": all, "gh2": all},
+		mAuditor:  {"ght": all, "gh2": all},
+		mPartial:  {"ght": all, "gh2": "id"},
+		mEstab:    {"alone": all},
+		mARSOther: {"alone": all},
+	}
+	sessions := map[string]*client{}
+	session := func(role string) *client {
+		if sessions[role] == nil {
+			sessions[role] = e.login(role)
+		}
+		return sessions[role]
+	}
+	anon := e.anonymous()
+	for _, pattern := range e.server.patterns {
+		pol := routePolicies[pattern]
+		method, path, _ := strings.Cut(pattern, " ")
+		if pol.public || strings.Contains(path, "/static/") {
+			continue
+		}
+		kinds := pathKinds(path)
+		subs := subjects
+		if len(kinds) == 0 {
+			subs = subjects[:1]
+		}
+		for _, sub := range subs {
+			target := fillPath(path, sub)
+			// Anonymous: never served.
+			resp, _ := anon.do(method, target, strings.NewReader(""), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+			api := strings.HasPrefix(path, "/api/")
+			if (api && resp.StatusCode != http.StatusUnauthorized) || (!api && !(resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(resp.Header.Get("Location"), "/connexion"))) {
+				t.Errorf("anonymous %s %s: %d %s", method, target, resp.StatusCode, resp.Header.Get("Location"))
+			}
+			for _, role := range matrixRoles {
+				inScope := true
+				for _, k := range kinds {
+					inScope = inScope && strings.Contains(sees[role][sub.name], k)
+				}
+				allowed := pol.roles == nil || slices.Contains(pol.roles, role)
+				c := session(role)
+				before, _ := e.st.DataVersion(ctx)
+				code := matrixRequest(t, e, c, method, target)
+				after, _ := e.st.DataVersion(ctx)
+				where := method + " " + target + " as " + role
+				switch {
+				case !inScope:
+					if code != http.StatusNotFound {
+						t.Errorf("%s (out of scope): %d, want 404", where, code)
+					}
+				case !allowed:
+					if code != http.StatusForbidden {
+						t.Errorf("%s (not this role's): %d, want 403", where, code)
+					}
+				default:
+					if code == http.StatusForbidden || code == http.StatusNotFound || code == http.StatusUnauthorized || code >= 500 {
+						t.Errorf("%s (allowed): %d", where, code)
+					}
+				}
+				if (!inScope || !allowed) && after != before {
+					t.Errorf("%s: refused, yet the data changed (version %d → %d)", where, before, after)
+				}
+				if strings.HasPrefix(path, "/deconnexion") {
+					sessions[role] = nil // logged out: a new session for the next route
+				}
+			}
+		}
+	}
+}
+
+// pathKinds lists the path values a route pattern takes.
+func pathKinds(path string) []string {
+	var out []string
+	for _, k := range []string{"id", "finess", "dir", "job", "file"} {
+		if strings.Contains(path, "{"+k+"}") {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func fillPath(path string, s subject) string {
+	r := strings.NewReplacer("{id}", s.id, "{finess}", s.finess, "{dir}", s.dir, "{job}", s.job, "{file}", s.file, "{$}", "")
+	return r.Replace(path)
+}
+
+// matrixRequest sends one request with the client's session; a POST
+// carries the session's CSRF token and nothing else.
+func matrixRequest(t *testing.T, e *env, c *client, method, target string) int {
+	t.Helper()
+	if strings.HasPrefix(target, "/api/") {
+		// The API accepts a browser session for GET: the same scope rules.
+		resp, _ := c.get(target)
+		return resp.StatusCode
+	}
+	if method == http.MethodGet {
+		resp, _ := c.get(target)
+		return resp.StatusCode
+	}
+	_, page := c.get("/")
+	resp, _ := c.post(target, url.Values{"csrf": {csrfOf(t, page)}})
+	return resp.StatusCode
+}
+
+// matrixSubjects prepares three subjects: Valmont and Rivebelle in the
+// GHT dossier, the clinic applying alone; each with a directory, a job
+// and an evidence file.
+func matrixSubjects(t *testing.T, e *env) []subject {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.st.RecordDirectory(ctx, "750000010", care.Directory{ID: "ad-clinique", Name: "clinique.lan",
+		Entities: []org.FINESS{"750000010"}}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name, id, finess, dir string) subject {
+		j, err := e.st.CreateWebJob(ctx, store.WebJob{Kind: store.JobExposure, Applicant: id, Entity: finess, Target: "test",
+			CreatedBy: "test", CreatedAt: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.st.FinishWebJob(ctx, j, time.Now(), "", "fin"); err != nil {
+			t.Fatal(err)
+		}
+		f, err := e.st.SaveEvidenceFile(ctx, store.EvidenceFile{Applicant: id, Target: "objectif:D1.O3", Entity: finess,
+			Name: "cr.txt", ContentType: "text/plain; charset=utf-8", UploadedBy: "test"}, []byte("compte rendu\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return subject{name: name, id: id, finess: finess, dir: dir, job: jobID(j), file: f}
+	}
+	return []subject{
+		mk("ght", "CVL-99", "010000016", "ad-valmont"),
+		mk("gh2", "CVL-99", "010000040", "ad-rivebelle"),
+		mk("alone", "750000010", "750000010", "ad-clinique"),
+	}
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"regexp"
+	"slices"
+
+	"vigie/internal/care"
+	"vigie/internal/org"
+)
+
+// sharedFigures replaces, in the results of a partial view, the figures of
+// an audit shared with establishments the viewer does not see.
+const sharedFigures = "audit commun avec d'autres établissements : chiffres non communiqués"
+
+// countsText matches the vulnerability counts care writes in a reason or
+// an evidence detail.
+var countsText = regexp.MustCompile(`\d+ critique\(s\), \d+ élevée\(s\), \d+ moyenne\(s\), \d+ faible\(s\)`)
+
+// partialFacts returns what a partial view shows of f, in new slices (f
+// may be the cache's: it is never written): the visible entities and
+// their records, the directories they use (listing the visible entities
+// only) and those directories' AD audits, the exposure audits covering a
+// visible entity, and no GHT governance. An exposure audit shared with
+// entities the viewer does not see keeps the visible ones only and loses
+// its figures (counts, report file), which are the whole audit's: only
+// whether it found a critical vulnerability stays, since the viewer's
+// D1.O2.B verdict rests on it. shared holds the evidence refs of those
+// audits (as care names them).
+func partialFacts(f *care.Facts, v *view) (out care.Facts, shared map[string]bool) {
+	vis := func(e org.FINESS) bool { return v.only[e] }
+	keep := func(es []org.FINESS) []org.FINESS {
+		return slices.DeleteFunc(slices.Clone(es), func(e org.FINESS) bool { return !vis(e) })
+	}
+	out = care.Facts{Wave: f.Wave, GHT: f.GHT, Dossier: f.Dossier}
+	shared = map[string]bool{}
+	dirs := map[string]bool{}
+	for _, d := range f.Directories {
+		if es := keep(d.Entities); len(es) > 0 {
+			d.Entities = es
+			out.Directories = append(out.Directories, d)
+			dirs[d.ID] = true
+		}
+	}
+	for _, e := range f.Entities {
+		if vis(e.FINESS) {
+			out.Entities = append(out.Entities, e)
+		}
+	}
+	for _, p := range f.Prerequisites {
+		if vis(p.Entity) {
+			out.Prerequisites = append(out.Prerequisites, p)
+		}
+	}
+	for _, a := range f.ADAudits {
+		if dirs[a.Directory] {
+			out.ADAudits = append(out.ADAudits, a)
+		}
+	}
+	for _, a := range f.ExposureAudits {
+		es := keep(a.Entities)
+		if len(es) == 0 {
+			continue
+		}
+		if len(es) < len(a.Entities) {
+			ref := a.ID
+			if ref == "" {
+				ref = "exposition@" + a.Date.String()
+			}
+			shared[ref] = true
+			if a.Counts != nil {
+				none := a.Counts.Critical == 0
+				a.NoCritical, a.Counts = &none, nil
+			}
+			a.Report = ""
+		}
+		a.Entities = es
+		out.ExposureAudits = append(out.ExposureAudits, a)
+	}
+	for _, x := range f.Exercises {
+		if vis(x.Entity) {
+			out.Exercises = append(out.Exercises, x)
+		}
+	}
+	for _, x := range f.OSIS {
+		if vis(x.Entity) {
+			out.OSIS = append(out.OSIS, x)
+		}
+	}
+	for _, x := range f.Budget {
+		if vis(x.Entity) {
+			out.Budget = append(out.Budget, x)
+		}
+	}
+	return out, shared
+}
+
+// maskShared removes the figures of shared exposure audits from results
+// (their evidence details and reasons), in new slices.
+func maskShared(rs []care.Result, shared map[string]bool) []care.Result {
+	if len(shared) == 0 {
+		return rs
+	}
+	out := make([]care.Result, len(rs))
+	for i, r := range rs {
+		masked := false
+		evs := slices.Clone(r.Evidence)
+		for j, e := range evs {
+			if e.Kind == "exposure_audit" && shared[e.Ref] {
+				evs[j].Detail, masked = sharedFigures, true
+			}
+		}
+		if masked {
+			r.Evidence = evs
+			r.Reason = countsText.ReplaceAllString(r.Reason, sharedFigures)
+		}
+		out[i] = r
+	}
+	return out
+}
