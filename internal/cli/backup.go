@@ -103,7 +103,7 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 func runKey(ctx context.Context, env *Env, args []string) error {
 	const usage = "key rotate [--data DOSSIER | --key-file CLÉ --new-key-file NOUVELLE]"
 	if len(args) == 0 || args[0] != "rotate" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		if len(args) > 0 && (isHelp(args[0]) || args[0] == "help") {
 			fmt.Fprintf(env.Stdout, "Usage : vigie %s\n\n  rotate  rechiffrer rapports, connexions et pièces justificatives avec une nouvelle clé\n", usage)
 			return nil
 		}

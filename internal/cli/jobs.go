@@ -18,13 +18,14 @@ import (
 )
 
 // jobEngines wires the audit engines of the job workers: the same as the
-// UI's (newEngines), behind the jobs package's function types.
-func jobEngines(env *Env) jobs.Engines {
+// UI's (newEngines), behind the jobs package's function types. Exposure
+// audits refuse non-public destinations unless allowPrivate (lab use).
+func jobEngines(env *Env, allowPrivate bool) jobs.Engines {
 	e := engines{env: env}
 	return jobs.Engines{
 		ParsePorts: portscan.ParseSet,
 		Exposure: func(ctx context.Context, p *scope.Perimeter, ports []int, progress func(done, total uint64, open int)) (*exposure.Audit, error) {
-			return e.ExposureAudit(ctx, web.ExposureRequest{Perimeter: p, Ports: ports}, progress)
+			return e.ExposureAudit(ctx, web.ExposureRequest{Perimeter: p, Ports: ports, AllowPrivateTargets: allowPrivate}, progress)
 		},
 		AD: func(ctx context.Context, c store.ADConnection, progress func(string, int)) (*ad.Report, error) {
 			return e.ADAudit(ctx, c, progress)
@@ -67,6 +68,9 @@ type jobFlags struct {
 	pollInterval time.Duration
 	schedule     bool
 	tick         time.Duration
+	// allowPrivate lets exposure jobs reach non-public addresses (lab only);
+	// serve sets it from its own --allow-private-targets.
+	allowPrivate bool
 }
 
 func (j *jobFlags) register(fs interface {
@@ -85,7 +89,8 @@ func (j *jobFlags) register(fs interface {
 // openJobs opens the job engine on st; queues empty opens an engine that
 // only enqueues and reads jobs.
 func openJobs(ctx context.Context, env *Env, st *store.Store, queues map[string]int, jf *jobFlags, log *slog.Logger) (*jobs.Engine, error) {
-	cfg := jobs.Config{Store: st, Queues: queues, Engines: jobEngines(env), Logger: log, Now: env.Now}
+	allowPrivate := jf != nil && jf.allowPrivate
+	cfg := jobs.Config{Store: st, Queues: queues, Engines: jobEngines(env, allowPrivate), Logger: log, Now: env.Now}
 	if jf != nil {
 		cfg.ID, cfg.JobTimeout, cfg.RescueAfter, cfg.PollInterval = jf.id, jf.jobTimeout, jf.rescueAfter, jf.pollInterval
 		if jf.schedule {

@@ -93,6 +93,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintln(env.Stdout, "Astuce : les données de démonstration sont datées ; ajoutez ?at=2025-06-15 à l'adresse d'un dossier.")
 	}
+	jf.allowPrivate = *allowPrivate
 	eng, err := openJobs(ctx, env, st, queues, &jf, log)
 	if err != nil {
 		return err

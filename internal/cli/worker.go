@@ -9,13 +9,14 @@ import (
 
 // runWorker runs « vigie worker »: audit jobs, no web server.
 func runWorker(ctx context.Context, env *Env, args []string) error {
-	const usage = "worker [--data DOSSIER | --database postgres://…] [--key-file FICHIER] [--queues exposure=4,ad=1] [--id NOM]"
+	const usage = "worker [--data DOSSIER | --database postgres://…] [--key-file FICHIER] [--queues exposure=4,ad=1] [--id NOM] [--allow-private-targets]"
 	fs := newFlags(env, "worker", usage)
 	var sf storeFlags
 	sf.register(fs)
 	queues := fs.String("queues", "exposure=4,ad=1", "files traitées et nombre de tâches simultanées par file")
 	var jf jobFlags
 	jf.register(fs)
+	fs.BoolVar(&jf.allowPrivate, "allow-private-targets", false, "laboratoire seulement : autoriser les audits d'exposition vers des adresses non publiques (boucle locale, RFC 1918…) ; jamais par défaut")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
 		return err
@@ -40,6 +41,9 @@ func runWorker(ctx context.Context, env *Env, args []string) error {
 	defer eng.Close()
 	if err := eng.Start(ctx); err != nil {
 		return err
+	}
+	if jf.allowPrivate {
+		fmt.Fprintln(env.Stderr, "attention : --allow-private-targets : les audits d'exposition peuvent viser des adresses non publiques (usage de laboratoire)")
 	}
 	fmt.Fprintf(env.Stdout, "Exécutant %s prêt (files : %s).\n", eng.ID(), *queues)
 	<-ctx.Done()
