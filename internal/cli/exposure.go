@@ -110,9 +110,11 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	set, err := probeSet(*nmapProbes)
-	if err != nil {
-		return err
+	var set *probe.Set
+	if !*noProbe { // the probes (and nmap's file, 25 ms to read) serve identification only
+		if set, err = probeSet(*nmapProbes); err != nil {
+			return err
+		}
 	}
 	cfg := scan.Config{
 		Probes:    set,

@@ -1,0 +1,319 @@
+//go:build linux
+
+package portscan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/net/bpf"
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
+)
+
+// synScanner sends TCP SYNs on raw sockets and reads the answers: SYN-ACK
+// (open) or RST (closed); silence is filtered. No connection is made: the
+// kernel, which owns no socket for the SYN-ACK, answers it with a reset,
+// as it does for nmap -sS. The source port is reserved by a bound TCP
+// socket so that no local connection takes it.
+type synScanner struct {
+	v4, v6 *rawTCP
+	seed   maphash.Seed
+
+	mu   sync.Mutex
+	wait map[netip.AddrPort]chan outcome // probes waiting for an answer
+	src  map[netip.Addr]netip.Addr       // source address towards a host
+}
+
+// rawTCP is one address family's raw socket and reserved source port.
+type rawTCP struct {
+	conn    *net.IPConn
+	raw     syscall.RawConn
+	port    uint16
+	hold    int // descriptor of the bound TCP socket holding port
+	read    func(ms []ipv4.Message) (int, error)
+	done    chan struct{}
+	closing atomic.Bool
+}
+
+// openSYN opens the raw sockets the hosts need, or says in French why the
+// SYN scan cannot run.
+func (s *scanner) openSYN(hosts []netip.Addr) (*synScanner, error) {
+	if !s.fast {
+		return nil, errors.New("scan SYN impossible avec un dialer fourni : scan par connexion")
+	}
+	ss := &synScanner{seed: maphash.MakeSeed(), wait: map[netip.AddrPort]chan outcome{}, src: map[netip.Addr]netip.Addr{}}
+	var err error
+	for _, a := range hosts {
+		switch {
+		case a.Is4() && ss.v4 == nil:
+			ss.v4, err = openRawTCP(ss, false)
+		case !a.Is4() && ss.v6 == nil:
+			ss.v6, err = openRawTCP(ss, true)
+		}
+		if err != nil {
+			ss.close()
+			if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
+				return nil, errors.New("scan SYN impossible sans droits root (CAP_NET_RAW) : scan par connexion")
+			}
+			return nil, fmt.Errorf("scan SYN impossible (%v) : scan par connexion", err)
+		}
+	}
+	return ss, nil
+}
+
+func openRawTCP(ss *synScanner, v6 bool) (*rawTCP, error) {
+	network, family, wildcard := "ip4:tcp", syscall.AF_INET, syscall.Sockaddr(&syscall.SockaddrInet4{})
+	if v6 {
+		network, family, wildcard = "ip6:tcp", syscall.AF_INET6, &syscall.SockaddrInet6{}
+	}
+	// Reserve the source port: a bound TCP socket, neither listening nor
+	// connected, keeps the port from local connections and lets the
+	// kernel reset the SYN-ACKs that come to it.
+	hold, err := syscall.Socket(family, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	if v6 {
+		_ = syscall.SetsockoptInt(hold, syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY, 1)
+	}
+	var port int
+	if err = syscall.Bind(hold, wildcard); err == nil {
+		var sa syscall.Sockaddr
+		if sa, err = syscall.Getsockname(hold); err == nil {
+			switch sa := sa.(type) {
+			case *syscall.SockaddrInet4:
+				port = sa.Port
+			case *syscall.SockaddrInet6:
+				port = sa.Port
+			}
+		}
+	}
+	if err != nil {
+		syscall.Close(hold)
+		return nil, err
+	}
+	pc, err := net.ListenPacket(network, "")
+	if err != nil {
+		syscall.Close(hold)
+		return nil, err
+	}
+	r := &rawTCP{conn: pc.(*net.IPConn), port: uint16(port), hold: hold, done: make(chan struct{})}
+	if r.raw, err = r.conn.SyscallConn(); err == nil {
+		err = r.filter(v6)
+	}
+	if err != nil {
+		r.close()
+		return nil, err
+	}
+	// A large receive buffer: answers come in bursts.
+	_ = r.raw.Control(func(fd uintptr) {
+		if syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUFFORCE, 4<<20) != nil {
+			_ = r.conn.SetReadBuffer(4 << 20)
+		}
+	})
+	go ss.receive(r, v6)
+	return r, nil
+}
+
+// filter attaches a BPF program keeping only the TCP segments sent to the
+// reserved port: the raw socket would otherwise get a copy of every TCP
+// packet the machine receives. An IPv4 raw socket reads the IP header
+// first; an IPv6 one starts at the TCP header.
+func (r *rawTCP) filter(v6 bool) error {
+	prog := []bpf.Instruction{
+		bpf.LoadMemShift{Off: 0},          // X = IPv4 header length
+		bpf.LoadIndirect{Off: 2, Size: 2}, // TCP destination port
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(r.port), SkipFalse: 1},
+		bpf.RetConstant{Val: 256},
+		bpf.RetConstant{Val: 0},
+	}
+	if v6 {
+		prog = append([]bpf.Instruction{bpf.LoadAbsolute{Off: 2, Size: 2}}, prog[2:]...)
+	}
+	raw, err := bpf.Assemble(prog)
+	if err != nil {
+		return err
+	}
+	if v6 {
+		p := ipv6.NewPacketConn(r.conn)
+		r.read = func(ms []ipv4.Message) (int, error) { return p.ReadBatch(ms, 0) }
+		return p.SetBPF(raw)
+	}
+	p := ipv4.NewPacketConn(r.conn)
+	r.read = func(ms []ipv4.Message) (int, error) { return p.ReadBatch(ms, 0) }
+	return p.SetBPF(raw)
+}
+
+func (r *rawTCP) close() {
+	if r == nil {
+		return
+	}
+	r.closing.Store(true)
+	r.conn.Close()
+	if r.read != nil {
+		<-r.done // the reader has stopped
+	}
+	syscall.Close(r.hold)
+}
+
+func (ss *synScanner) close() {
+	ss.v4.close()
+	ss.v6.close()
+}
+
+// cookie is the sequence number of the SYN to dst: answers must
+// acknowledge it, which tells them from stray or forged segments.
+func (ss *synScanner) cookie(dst netip.AddrPort) uint32 {
+	return uint32(maphash.Comparable(ss.seed, dst))
+}
+
+// receive reads answers until the socket closes and hands each to the
+// probe waiting for it.
+func (ss *synScanner) receive(r *rawTCP, v6 bool) {
+	defer close(r.done)
+	ms := make([]ipv4.Message, 32)
+	for i := range ms {
+		ms[i].Buffers = [][]byte{make([]byte, 256)}
+	}
+	for {
+		n, err := r.read(ms)
+		if err != nil {
+			if r.closing.Load() || errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		for _, m := range ms[:n] {
+			var from netip.Addr
+			var rep reply
+			ok := false
+			if v6 {
+				if a, isIP := m.Addr.(*net.IPAddr); isIP {
+					from, _ = netip.AddrFromSlice(a.IP)
+					rep, ok = parseTCP(m.Buffers[0][:m.N])
+				}
+			} else {
+				from, rep, ok = parseIPv4TCP(m.Buffers[0][:m.N])
+			}
+			if !ok || rep.to != r.port {
+				continue
+			}
+			var res outcome
+			switch {
+			case rep.flags&(tcpSYN|tcpACK) == tcpSYN|tcpACK:
+				res = isOpen
+			case rep.flags&tcpRST != 0:
+				res = isClosed
+			default:
+				continue
+			}
+			key := netip.AddrPortFrom(from.Unmap(), rep.from)
+			if rep.ack != ss.cookie(key)+1 {
+				continue
+			}
+			ss.mu.Lock()
+			ch := ss.wait[key]
+			delete(ss.wait, key)
+			ss.mu.Unlock()
+			if ch != nil {
+				ch <- res
+			}
+		}
+	}
+}
+
+// source is the address the kernel sends from towards a (needed for the
+// TCP checksum): the route look-up of a connected UDP socket, which sends
+// nothing.
+func (ss *synScanner) source(a netip.Addr) (netip.Addr, error) {
+	ss.mu.Lock()
+	src, ok := ss.src[a]
+	ss.mu.Unlock()
+	if ok {
+		return src, nil
+	}
+	c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(netip.AddrPortFrom(a, 9)))
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	src = c.LocalAddr().(*net.UDPAddr).AddrPort().Addr().Unmap()
+	c.Close()
+	ss.mu.Lock()
+	ss.src[a] = src
+	ss.mu.Unlock()
+	return src, nil
+}
+
+// probe sends one SYN to a:port and waits at most timeout() (re-read as it
+// goes) for the answer.
+func (ss *synScanner) probe(ctx context.Context, a netip.Addr, port int, timeout func() time.Duration) outcome {
+	var r *rawTCP
+	var sa syscall.Sockaddr
+	if a.Is4() {
+		r, sa = ss.v4, &syscall.SockaddrInet4{Addr: a.As4()}
+	} else {
+		sa6 := &syscall.SockaddrInet6{Addr: a.As16()}
+		if z := a.Zone(); z != "" { // link-local: the interface is part of the address
+			if ifi, err := net.InterfaceByName(z); err == nil {
+				sa6.ZoneId = uint32(ifi.Index)
+			}
+		}
+		r, sa = ss.v6, sa6
+	}
+	src, err := ss.source(a)
+	if err != nil {
+		return isFiltered // no route: nothing can answer
+	}
+	dst := netip.AddrPortFrom(a, uint16(port))
+	var buf [synLen]byte
+	seg := synSegment(buf[:], netip.AddrPortFrom(src, r.port), dst, ss.cookie(dst))
+	ch := make(chan outcome, 1)
+	ss.mu.Lock()
+	ss.wait[dst] = ch
+	ss.mu.Unlock()
+	defer func() {
+		ss.mu.Lock()
+		if ss.wait[dst] == ch {
+			delete(ss.wait, dst)
+		}
+		ss.mu.Unlock()
+	}()
+	var serr error
+	err = r.raw.Write(func(fd uintptr) bool {
+		serr = syscall.Sendto(int(fd), seg, 0, sa)
+		return !errors.Is(serr, syscall.EAGAIN)
+	})
+	switch {
+	case err != nil || isLocal(serr):
+		return isLocalError
+	case serr != nil:
+		return isFiltered // refused on the way out (EPERM from a local firewall, unreachable)
+	}
+	start := time.Now()
+	t := time.NewTimer(min(timeout(), 100*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case res := <-ch:
+			return res
+		case <-ctx.Done():
+			return isFiltered
+		case <-t.C:
+			// The estimate may have changed since the timer was set.
+			left := timeout() - time.Since(start)
+			if left <= 0 {
+				return isFiltered
+			}
+			t.Reset(min(left, 100*time.Millisecond))
+		}
+	}
+}
