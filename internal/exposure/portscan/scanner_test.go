@@ -400,3 +400,13 @@ func TestHostConcurrencyBound(t *testing.T) {
 		t.Fatalf("au plus 3 tentatives simultanées vers l'hôte attendues, vu %d", peak)
 	}
 }
+
+// TestSYNFallsBackWithDialer: a SYN scan cannot go through a given dialer;
+// the connect scan runs and says why.
+func TestSYNFallsBackWithDialer(t *testing.T) {
+	cd := &countingDial{}
+	res, err := Scan(context.Background(), []netip.Addr{lo}, []int{5, 6}, Options{SYN: true, Dial: cd.dial})
+	if err != nil || res.Method != "connect" || res.Fallback == "" || cd.n.Load() != 2 || len(res.Open) != 1 {
+		t.Fatalf("%+v %v (%d tentatives)", res, err, cd.n.Load())
+	}
+}

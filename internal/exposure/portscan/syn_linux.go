@@ -33,6 +33,8 @@ type synScanner struct {
 	src  map[netip.Addr]netip.Addr       // source address towards a host
 }
 
+var errSYNPerm = errors.New("scan SYN impossible sans droits root (CAP_NET_RAW) : scan par connexion")
+
 // rawTCP is one address family's raw socket and reserved source port.
 type rawTCP struct {
 	conn    *net.IPConn
@@ -62,7 +64,7 @@ func (s *scanner) openSYN(hosts []netip.Addr) (*synScanner, error) {
 		if err != nil {
 			ss.close()
 			if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
-				return nil, errors.New("scan SYN impossible sans droits root (CAP_NET_RAW) : scan par connexion")
+				return nil, errSYNPerm
 			}
 			return nil, fmt.Errorf("scan SYN impossible (%v) : scan par connexion", err)
 		}
@@ -316,4 +318,17 @@ func (ss *synScanner) probe(ctx context.Context, a netip.Addr, port int, timeout
 			t.Reset(min(left, 100*time.Millisecond))
 		}
 	}
+}
+
+// CheckSYN says (in French) why a SYN scan would fall back to a connect
+// scan here, or nil when raw sockets can be opened.
+func CheckSYN() error {
+	pc, err := net.ListenPacket("ip4:tcp", "")
+	if err != nil {
+		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
+			return errSYNPerm
+		}
+		return fmt.Errorf("scan SYN impossible (%v) : scan par connexion", err)
+	}
+	return pc.Close()
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"testing"
+	"time"
 
 	"vigie/internal/testenv"
 )
@@ -47,4 +48,19 @@ func TestSYNScanIPv6Loopback(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 	checkOpen(t, res, v6, []int{open}, []int{closed})
+}
+
+// TestSYNRespectsPerHostRate: the SYN scan goes through the same pacing as
+// the connect scan (6 attempts at 50 per second span at least 100 ms).
+func TestSYNRespectsPerHostRate(t *testing.T) {
+	testenv.NeedRoot(t)
+	_, shut := listeners(t, 0, 6)
+	start := time.Now()
+	res, err := Scan(context.Background(), []netip.Addr{lo}, shut, Options{SYN: true, PerHostRate: 50})
+	if err != nil || res.Method != "syn" || len(res.Open) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if d := time.Since(start); d < 90*time.Millisecond {
+		t.Fatalf("6 SYN à 50/s sur un hôte en %v seulement", d)
+	}
 }

@@ -21,3 +21,8 @@ func (*synScanner) probe(context.Context, netip.Addr, int, func() time.Duration)
 }
 
 func (*synScanner) close() {}
+
+// CheckSYN says (in French) why a SYN scan falls back to a connect scan.
+func CheckSYN() error {
+	return errors.New("scan SYN disponible sous Linux seulement : scan par connexion")
+}
