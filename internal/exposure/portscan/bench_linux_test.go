@@ -5,6 +5,7 @@ package portscan
 import (
 	"context"
 	"net/netip"
+	"os"
 	"syscall"
 	"testing"
 )
@@ -13,8 +14,19 @@ import (
 // opened (a third listening, never accepting, as bench/exposure-scan.sh's
 // helper; the rest closed again): the per-attempt cost of the connect scan,
 // for profiling (the comparison with nmap is in bench/).
-func BenchmarkScanLoopback(b *testing.B) {
+func BenchmarkScanLoopback(b *testing.B) { benchLoopback(b, false) }
+
+// BenchmarkScanLoopbackSYN is the same with the SYN scan (root).
+func BenchmarkScanLoopbackSYN(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("root requis")
+	}
+	benchLoopback(b, true)
+}
+
+func benchLoopback(b *testing.B, syn bool) {
 	var open, shut []int
+	var toClose []int
 	for i := 0; i < 200; i++ {
 		fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 		if err != nil {
@@ -32,14 +44,17 @@ func BenchmarkScanLoopback(b *testing.B) {
 			open = append(open, p)
 			b.Cleanup(func() { syscall.Close(fd) })
 		} else {
-			syscall.Close(fd)
+			toClose = append(toClose, fd) // once every port is drawn: all distinct
 			shut = append(shut, p)
 		}
+	}
+	for _, fd := range toClose {
+		syscall.Close(fd)
 	}
 	ports := append(append([]int(nil), open...), shut...)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := Scan(context.Background(), []netip.Addr{lo}, ports, Options{})
+		res, err := Scan(context.Background(), []netip.Addr{lo}, ports, Options{SYN: syn})
 		if err != nil || len(res.Open) != len(open) {
 			b.Fatalf("%d ouverts sur %d : %v", len(res.Open), len(open), err)
 		}

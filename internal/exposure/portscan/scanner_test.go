@@ -15,9 +15,15 @@ import (
 )
 
 // listeners opens n listeners on 127.0.0.1 and returns their ports; it also
-// returns ports that were opened then closed (refused).
+// returns ports that were opened then closed (refused), all distinct.
 func listeners(t *testing.T, n, closed int) (open, shut []int) {
 	t.Helper()
+	var toClose []net.Listener
+	defer func() {
+		for _, l := range toClose {
+			l.Close()
+		}
+	}()
 	for i := 0; i < n+closed; i++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -37,7 +43,7 @@ func listeners(t *testing.T, n, closed int) (open, shut []int) {
 			}()
 			t.Cleanup(func() { l.Close() })
 		} else {
-			l.Close()
+			toClose = append(toClose, l) // closed once every port is drawn
 			shut = append(shut, p)
 		}
 	}
