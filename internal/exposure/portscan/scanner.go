@@ -438,9 +438,10 @@ func isLocal(err error) bool {
 }
 
 // recall tries once more the silent ports of the hosts that lost probes
-// during the main pass, with a quarter of the per-host concurrency and longer
-// waits (the attempts continue the main pass's doubling). Hosts whose silent
-// ports never answered a retry (a firewall that drops) are not tried again.
+// during the main pass, with a quarter of the per-host concurrency and a
+// longer wait (the attempt continues the main pass's doubling). Hosts whose
+// silent ports never answered a retry (a firewall that drops) are not tried
+// again.
 func (s *scanner) recall(ctx context.Context, silent map[uint64][]uint64) []Open {
 	var pairs []Open
 	for hi, bits := range silent {
@@ -462,6 +463,7 @@ func (s *scanner) recall(ctx context.Context, silent map[uint64][]uint64) []Open
 	rs := &scanner{opt: s.opt, fast: s.fast, syn: s.syn, hosts: s.hosts, ports: s.ports, global: s.global, perHost: s.perHost, rtt: s.rtt,
 		state: map[netip.Addr]*hostState{}}
 	rs.opt.HostConcurrency = max(1, s.opt.HostConcurrency/4)
+	rs.opt.Retries = 0 // one more attempt, with the doubled wait
 	keep := make([]bool, len(pairs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, s.opt.Concurrency)
