@@ -67,22 +67,15 @@ func fastConnect(ctx context.Context, a netip.Addr, port int, timeout func() tim
 	stop := context.AfterFunc(ctx, func() { _ = f.SetWriteDeadline(time.Unix(1, 0)) })
 	defer stop()
 	res := isFiltered
+	check := func(fd uintptr) bool {
+		var done bool
+		res, done = connectState(int(fd), sa)
+		return done
+	}
 	for {
 		// Checked before the first wait too: the poller's readiness may
 		// have been reset after the connection completed.
-		werr := rc.Write(func(fd uintptr) bool {
-			switch err := syscall.Connect(int(fd), sa); {
-			case errors.Is(err, syscall.EALREADY):
-				return false
-			case err == nil || errors.Is(err, syscall.EISCONN):
-				res = isOpen
-				// Reset rather than FIN on close (see closeOpen).
-				_ = syscall.SetsockoptLinger(int(fd), syscall.SOL_SOCKET, syscall.SO_LINGER, &syscall.Linger{Onoff: 1, Linger: 0})
-			case errors.Is(err, syscall.ECONNREFUSED):
-				res = isClosed
-			}
-			return true
-		})
+		werr := rc.Write(check)
 		if werr == nil {
 			return res
 		}
@@ -92,9 +85,31 @@ func fastConnect(ctx context.Context, a netip.Addr, port int, timeout func() tim
 		// The estimate may have grown since the deadline was set.
 		left := timeout() - time.Since(start)
 		if left <= 0 {
-			return isFiltered
+			// A last look: on a busy machine the answer may have come
+			// while this goroutine waited to run.
+			res = isFiltered
+			_ = rc.Control(func(fd uintptr) { check(fd) })
+			return res
 		}
 		_ = f.SetWriteDeadline(time.Now().Add(min(left, 100*time.Millisecond)))
+	}
+}
+
+// connectState asks a connecting socket where it is with a second connect
+// call: connected (open, then set to close with a reset), refused (closed),
+// another error (filtered), or still in progress (done false).
+func connectState(fd int, sa syscall.Sockaddr) (res outcome, done bool) {
+	switch err := syscall.Connect(fd, sa); {
+	case errors.Is(err, syscall.EALREADY):
+		return isFiltered, false
+	case err == nil || errors.Is(err, syscall.EISCONN):
+		// Reset rather than FIN on close (see closeOpen).
+		_ = syscall.SetsockoptLinger(fd, syscall.SOL_SOCKET, syscall.SO_LINGER, &syscall.Linger{Onoff: 1, Linger: 0})
+		return isOpen, true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return isClosed, true
+	default:
+		return isFiltered, true
 	}
 }
 

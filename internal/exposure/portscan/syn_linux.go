@@ -41,7 +41,8 @@ type rawTCP struct {
 	raw     syscall.RawConn
 	port    uint16
 	hold    int // descriptor of the bound TCP socket holding port
-	read    func(ms []ipv4.Message) (int, error)
+	v6      bool
+	read    func(ms []ipv4.Message, flags int) (int, error)
 	done    chan struct{}
 	closing atomic.Bool
 }
@@ -108,7 +109,7 @@ func openRawTCP(ss *synScanner, v6 bool) (*rawTCP, error) {
 		syscall.Close(hold)
 		return nil, err
 	}
-	r := &rawTCP{conn: pc.(*net.IPConn), port: uint16(port), hold: hold, done: make(chan struct{})}
+	r := &rawTCP{conn: pc.(*net.IPConn), port: uint16(port), hold: hold, v6: v6, done: make(chan struct{})}
 	if r.raw, err = r.conn.SyscallConn(); err == nil {
 		err = r.filter(v6)
 	}
@@ -122,7 +123,7 @@ func openRawTCP(ss *synScanner, v6 bool) (*rawTCP, error) {
 			_ = r.conn.SetReadBuffer(4 << 20)
 		}
 	})
-	go ss.receive(r, v6)
+	go ss.receive(r)
 	return r, nil
 }
 
@@ -147,11 +148,11 @@ func (r *rawTCP) filter(v6 bool) error {
 	}
 	if v6 {
 		p := ipv6.NewPacketConn(r.conn)
-		r.read = func(ms []ipv4.Message) (int, error) { return p.ReadBatch(ms, 0) }
+		r.read = func(ms []ipv4.Message, flags int) (int, error) { return p.ReadBatch(ms, flags) }
 		return p.SetBPF(raw)
 	}
 	p := ipv4.NewPacketConn(r.conn)
-	r.read = func(ms []ipv4.Message) (int, error) { return p.ReadBatch(ms, 0) }
+	r.read = func(ms []ipv4.Message, flags int) (int, error) { return p.ReadBatch(ms, flags) }
 	return p.SetBPF(raw)
 }
 
@@ -180,14 +181,14 @@ func (ss *synScanner) cookie(dst netip.AddrPort) uint32 {
 
 // receive reads answers until the socket closes and hands each to the
 // probe waiting for it.
-func (ss *synScanner) receive(r *rawTCP, v6 bool) {
+func (ss *synScanner) receive(r *rawTCP) {
 	defer close(r.done)
 	ms := make([]ipv4.Message, 32)
 	for i := range ms {
 		ms[i].Buffers = [][]byte{make([]byte, 256)}
 	}
 	for {
-		n, err := r.read(ms)
+		n, err := r.read(ms, 0)
 		if err != nil {
 			if r.closing.Load() || errors.Is(err, net.ErrClosed) {
 				return
@@ -196,40 +197,69 @@ func (ss *synScanner) receive(r *rawTCP, v6 bool) {
 		}
 		for _, m := range ms[:n] {
 			var from netip.Addr
-			var rep reply
-			ok := false
-			if v6 {
-				if a, isIP := m.Addr.(*net.IPAddr); isIP {
-					from, _ = netip.AddrFromSlice(a.IP)
-					rep, ok = parseTCP(m.Buffers[0][:m.N])
-				}
-			} else {
-				from, rep, ok = parseIPv4TCP(m.Buffers[0][:m.N])
+			if a, ok := m.Addr.(*net.IPAddr); ok {
+				from, _ = netip.AddrFromSlice(a.IP)
 			}
-			if !ok || rep.to != r.port {
-				continue
-			}
-			var res outcome
-			switch {
-			case rep.flags&(tcpSYN|tcpACK) == tcpSYN|tcpACK:
-				res = isOpen
-			case rep.flags&tcpRST != 0:
-				res = isClosed
-			default:
-				continue
-			}
-			key := netip.AddrPortFrom(from.Unmap(), rep.from)
-			if rep.ack != ss.cookie(key)+1 {
-				continue
-			}
-			ss.mu.Lock()
-			ch := ss.wait[key]
-			delete(ss.wait, key)
-			ss.mu.Unlock()
-			if ch != nil {
-				ch <- res
-			}
+			ss.dispatch(r, m.Buffers[0][:m.N], from)
 		}
+	}
+}
+
+// drain reads, without waiting, the answers already queued on the socket:
+// a probe's last look before it gives up, as on a busy machine the reader
+// may not have run yet. (The reader holds the connection's read lock while
+// it waits, hence the bare system call.)
+func (ss *synScanner) drain(r *rawTCP) {
+	var buf [256]byte
+	_ = r.raw.Control(func(fd uintptr) {
+		for range 64 {
+			n, sa, err := syscall.Recvfrom(int(fd), buf[:], syscall.MSG_DONTWAIT)
+			if err != nil {
+				return
+			}
+			var from netip.Addr
+			if sa6, ok := sa.(*syscall.SockaddrInet6); ok {
+				from = netip.AddrFrom16(sa6.Addr)
+			}
+			ss.dispatch(r, buf[:n], from)
+		}
+	})
+}
+
+// dispatch hands a SYN-ACK (open) or a reset (closed) that acknowledges one
+// of our SYNs to the probe waiting for it; anything else is ignored. An
+// IPv4 packet comes with its header, an IPv6 one without (from is its
+// source).
+func (ss *synScanner) dispatch(r *rawTCP, pkt []byte, from netip.Addr) {
+	var rep reply
+	ok := false
+	if r.v6 {
+		rep, ok = parseTCP(pkt)
+	} else {
+		from, rep, ok = parseIPv4TCP(pkt)
+	}
+	if !ok || rep.to != r.port {
+		return
+	}
+	var res outcome
+	switch {
+	case rep.flags&(tcpSYN|tcpACK) == tcpSYN|tcpACK:
+		res = isOpen
+	case rep.flags&tcpRST != 0:
+		res = isClosed
+	default:
+		return
+	}
+	key := netip.AddrPortFrom(from.Unmap(), rep.from)
+	if rep.ack != ss.cookie(key)+1 {
+		return
+	}
+	ss.mu.Lock()
+	ch := ss.wait[key]
+	delete(ss.wait, key)
+	ss.mu.Unlock()
+	if ch != nil {
+		ch <- res
 	}
 }
 
@@ -275,7 +305,7 @@ func (ss *synScanner) probe(ctx context.Context, a netip.Addr, port int, timeout
 	if err != nil {
 		return isFiltered // no route: nothing can answer
 	}
-	dst := netip.AddrPortFrom(a, uint16(port))
+	dst := netip.AddrPortFrom(a.WithZone(""), uint16(port)) // answers carry no zone
 	var buf [synLen]byte
 	seg := synSegment(buf[:], netip.AddrPortFrom(src, r.port), dst, ss.cookie(dst))
 	ch := make(chan outcome, 1)
@@ -313,7 +343,13 @@ func (ss *synScanner) probe(ctx context.Context, a netip.Addr, port int, timeout
 			// The estimate may have changed since the timer was set.
 			left := timeout() - time.Since(start)
 			if left <= 0 {
-				return isFiltered
+				ss.drain(r)
+				select {
+				case res := <-ch:
+					return res
+				default:
+					return isFiltered
+				}
 			}
 			t.Reset(min(left, 100*time.Millisecond))
 		}
