@@ -43,7 +43,8 @@ type rawTCP struct {
 	hold    int // descriptor of the bound TCP socket holding port
 	v6      bool
 	read    func(ms []ipv4.Message, flags int) (int, error)
-	done    chan struct{}
+	done    chan struct{} // closed when the reader stops
+	reading bool          // the reader was started
 	closing atomic.Bool
 }
 
@@ -57,9 +58,9 @@ func (s *scanner) openSYN(hosts []netip.Addr) (*synScanner, error) {
 	var err error
 	for _, a := range hosts {
 		switch {
-		case a.Is4() && ss.v4 == nil:
+		case a.Unmap().Is4() && ss.v4 == nil:
 			ss.v4, err = openRawTCP(ss, false)
-		case !a.Is4() && ss.v6 == nil:
+		case !a.Unmap().Is4() && ss.v6 == nil:
 			ss.v6, err = openRawTCP(ss, true)
 		}
 		if err != nil {
@@ -123,6 +124,7 @@ func openRawTCP(ss *synScanner, v6 bool) (*rawTCP, error) {
 			_ = r.conn.SetReadBuffer(4 << 20)
 		}
 	})
+	r.reading = true
 	go ss.receive(r)
 	return r, nil
 }
@@ -162,7 +164,7 @@ func (r *rawTCP) close() {
 	}
 	r.closing.Store(true)
 	r.conn.Close()
-	if r.read != nil {
+	if r.reading {
 		<-r.done // the reader has stopped
 	}
 	syscall.Close(r.hold)
@@ -288,6 +290,7 @@ func (ss *synScanner) source(a netip.Addr) (netip.Addr, error) {
 // probe sends one SYN to a:port and waits at most timeout() (re-read as it
 // goes) for the answer.
 func (ss *synScanner) probe(ctx context.Context, a netip.Addr, port int, timeout func() time.Duration) outcome {
+	a = a.Unmap() // an IPv4-mapped address is reached over IPv4
 	var r *rawTCP
 	var sa syscall.Sockaddr
 	if a.Is4() {
