@@ -233,24 +233,40 @@ func (s *scanner) run(ctx context.Context, st *State) ([]Open, map[uint64][]uint
 	}
 	results := make(chan done, s.opt.Concurrency)
 	var wg sync.WaitGroup
-	for w := 0; w < min(s.opt.Concurrency, int(min(total-st.Done, 1<<20))); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				r := s.probe(ctx, s.hosts[j.idx/np], s.ports[j.idx%np], 0)
-				if ctx.Err() != nil {
-					continue // an interrupted attempt is not done
-				}
-				results <- done{job: j, res: r}
+	worker := func() {
+		defer wg.Done()
+		for j := range jobs {
+			r := s.probe(ctx, s.hosts[j.idx/np], s.ports[j.idx%np], 0)
+			if ctx.Err() != nil {
+				continue // an interrupted attempt is not done
 			}
-		}()
+			results <- done{job: j, res: r}
+		}
 	}
+	wg.Add(1)
 	go func() {
+		defer wg.Done()
 		defer close(jobs)
+		workers := 0
 		for seq := st.Done; seq < total; seq++ {
+			j := job{seq: seq, idx: perm.next()}
+			// A new worker only when none is free: where answers come at
+			// once (loopback, near hosts) a few suffice, where attempts
+			// wait their number grows to Concurrency.
 			select {
-			case jobs <- job{seq: seq, idx: perm.next()}:
+			case jobs <- j:
+				continue
+			case <-ctx.Done():
+				return
+			default:
+			}
+			if workers < s.opt.Concurrency {
+				workers++
+				wg.Add(1)
+				go worker()
+			}
+			select {
+			case jobs <- j:
 			case <-ctx.Done():
 				return
 			}
