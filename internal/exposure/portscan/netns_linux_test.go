@@ -53,6 +53,11 @@ func TestScanNetns(t *testing.T) {
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", scanNS).Run() })
 	run("ip", "netns", "add", targetNS)
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", targetNS).Run() })
+	for _, ns := range []string{scanNS, targetNS} {
+		// No duplicate address detection on links of our own (it delays
+		// IPv6 by about 2 s); the wait below covers a kernel that ignores it.
+		run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0")
+	}
 	run("ip", "-n", scanNS, "link", "add", vs, "type", "veth", "peer", "name", vt, "netns", targetNS)
 	for ns, dev := range map[string]string{scanNS: vs, targetNS: vt} {
 		addrs := nsScanner
@@ -119,7 +124,7 @@ func TestScanNetns(t *testing.T) {
 		t.Run(method, func(t *testing.T) {
 			c := exec.Command("ip", "netns", "exec", scanNS, self, "-test.run=^TestNetnsHelper$")
 			c.Env = append(os.Environ(), "VIGIE_PORTSCAN_HELPER=scan", "VIGIE_PORTSCAN_PORTS="+all,
-				"VIGIE_PORTSCAN_HOSTS="+hosts[0].String()+","+hosts[1].String(), "VIGIE_PORTSCAN_SYN="+strconv.FormatBool(method == "syn"))
+				"VIGIE_PORTSCAN_HOSTS="+hosts[0].String()+","+hosts[1].String(), "VIGIE_PORTSCAN_SYN="+strconv.FormatBool(method == "syn"), "VIGIE_PORTSCAN_WARM="+strconv.Itoa(open[0]))
 			c.Stderr = os.Stderr
 			out, err := c.Output()
 			if err != nil {
@@ -166,6 +171,23 @@ func TestNetnsHelper(t *testing.T) {
 		var hosts []netip.Addr
 		for _, h := range strings.Split(os.Getenv("VIGIE_PORTSCAN_HOSTS"), ",") {
 			hosts = append(hosts, netip.MustParseAddr(h))
+		}
+		// A new link resolves its first neighbours slowly (the target may
+		// not have joined its multicast groups yet): wait until one
+		// listening port answers on each host before timing anything.
+		warm := os.Getenv("VIGIE_PORTSCAN_WARM")
+		for _, h := range hosts {
+			for deadline := time.Now().Add(10 * time.Second); ; {
+				c, err := net.DialTimeout("tcp", net.JoinHostPort(h.String(), warm), time.Second)
+				if err == nil {
+					c.Close()
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%s injoignable : %v", h, err)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
