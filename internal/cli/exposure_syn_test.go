@@ -14,7 +14,7 @@ import (
 func TestExposureScanSYN(t *testing.T) {
 	testenv.NeedRoot(t)
 	port := fakeVNC(t)
-	code, out, stderr := runCLI(t, "exposure", "scan", "127.0.44.2", "--ports", port, "--syn", "--format", "json", "--quiet")
+	code, out, stderr := runCLI(t, "exposure", "scan", "127.0.44.2", "--ports", port, "--syn", "--allow-private-targets", "--format", "json", "--quiet")
 	var a exposure.Audit
 	if code != 0 || json.Unmarshal([]byte(out), &a) != nil || len(a.Hosts) != 1 || a.Summary.Critical == 0 {
 		t.Fatalf("--syn : code %d %s %s", code, out, stderr)
