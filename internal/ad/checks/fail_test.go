@@ -179,9 +179,10 @@ func failCases(t *testing.T) []failCase {
 			f.ByRID(512).Grant(f.User("x").SID(), secdesc.RightWriteProperty, otherAttr)
 		}},
 		{"vuln_privileged_members_perm", 1, func(f *adtest.Forest) {
-			// Control of the (inheriting) container of a privileged account.
+			// Control of the container of a privileged account whose DACL
+			// still inherits (adminCount cleared, SDProp not applied).
 			f.Add("OU=Admins,"+f.DomainDN, "organizationalUnit").Grant(du(f), adtest.MaskFull, secdesc.GUID{})
-			f.PrivilegedIn("OU=Admins,"+f.DomainDN, "adm")
+			f.PrivilegedIn("OU=Admins,"+f.DomainDN, "adm").Del("admincount")
 		}},
 		{"vuln_spn_priv", 1, func(f *adtest.Forest) { f.Privileged("svcadm").Set("serviceprincipalname", "MSSQLSvc/sql1.lab.test") }},
 		{"vuln_trusts_domain_notfiltered", 1, func(f *adtest.Forest) {
@@ -329,11 +330,10 @@ func TestMSDNSAcceptsEmptyDnsAdmins(t *testing.T) {
 func TestProtectedDelegationAccepted(t *testing.T) {
 	build := func(protectMember bool) *adtest.Forest {
 		f := adtest.NewForest("lab.test", testNow)
-		g := f.Group("T0-Helpdesk")
-		g.SD.Control |= secdesc.ControlDACLProtected
+		g := f.Group("T0-Helpdesk").Protect()
 		m := f.User("hd1")
 		if protectMember {
-			m.SD.Control |= secdesc.ControlDACLProtected
+			m.Protect()
 		}
 		g.AddMember(m)
 		f.BySam("Administrator").Grant(g.SID(), secdesc.RightControlAccess, secdesc.GUIDUserForceChangePassword)
