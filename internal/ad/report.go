@@ -20,12 +20,12 @@ const ReportFormat = "vigie-ad-report/1"
 // ANSSI would compute it, accepted risks ignored); LevelWithAcceptedRisks
 // is the level once the user's accepted risks are set aside.
 type Report struct {
-	Format                 string         `json:"format"`
-	Forest                 string         `json:"forest"`
-	CollectedAt            time.Time      `json:"collected_at"`
-	Source                 string         `json:"source,omitempty"`
-	Server                 string         `json:"server,omitempty"`
-	Level int `json:"level"`
+	Format      string    `json:"format"`
+	Forest      string    `json:"forest"`
+	CollectedAt time.Time `json:"collected_at"`
+	Source      string    `json:"source,omitempty"`
+	Server      string    `json:"server,omitempty"`
+	Level       int       `json:"level"`
 	// LevelProvisional is true when control points that could lower the
 	// level (a grade below it) were not evaluated; LevelProvisionalPoints
 	// lists them. LevelLabel is the level as people read it:
