@@ -41,6 +41,9 @@ func nativeAccepted(d *model.Directory, o *model.Object, trustee secdesc.SID, r 
 	return 0
 }
 
+// kb5008383Attrs are read by ownerImplicitRightsBlocked.
+var kb5008383Attrs = []string{"dsheuristics"}
+
 // ownerImplicitRightsBlocked reports whether KB5008383's protection of
 // computer accounts against their owner is in force: dSHeuristics position
 // 29 (BlockOwnerImplicitRights) is not 2. Without the Directory Service

@@ -16,8 +16,9 @@ func adcsChecks() []Check {
 	tpl := Target{What: "modèles de certificats", Optional: true, Find: func(d *model.Directory) []*model.Object { return templates(d) }}
 	pkiAttrs := with("ntsecuritydescriptor", "dnshostname", "certificatetemplates", "cn")
 	return []Check{
-		{ID: "vuln_adcs_control", Needs: Needs{SD: true, NC: []string{"configuration"}, Attrs: pkiAttrs, Targets: []Target{pki}}, Run: runADCSControl},
-		{ID: "vuln_adcs_template_control", Needs: Needs{SD: true, NC: []string{"configuration"}, Attrs: pkiAttrs,
+		{ID: "vuln_adcs_control", Needs: Needs{SD: true, NC: []string{"configuration"}, Attrs: pkiAttrs, Optional: kb5008383Attrs,
+			Targets: []Target{pki}}, Run: runADCSControl},
+		{ID: "vuln_adcs_template_control", Needs: Needs{SD: true, NC: []string{"configuration"}, Attrs: pkiAttrs, Optional: kb5008383Attrs,
 			Targets: []Target{pki, tpl}}, Run: runTemplateControl},
 		{ID: "vuln_adcs_template_auth_enroll_with_name", Needs: Needs{SD: true, NC: []string{"configuration"},
 			Attrs:   attrs(pkiAttrs, []string{"mspki-certificate-name-flag", "mspki-enrollment-flag", "mspki-ra-signature", "pkiextendedkeyusage"}),

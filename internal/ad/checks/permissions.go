@@ -8,7 +8,11 @@ import (
 )
 
 func permissionChecks() []Check {
-	sd := func(t ...Target) Needs { return Needs{SD: true, Attrs: with("ntsecuritydescriptor"), Targets: t} }
+	// dSHeuristics tells whether KB5008383 protects computer accounts
+	// from their owner; unread, the stricter grading applies.
+	sd := func(t ...Target) Needs {
+		return Needs{SD: true, Attrs: with("ntsecuritydescriptor"), Optional: kb5008383Attrs, Targets: t}
+	}
 	both := aclSpec{g1: model.Exploitable, g2: model.Dangerous}
 	cfg := func(t ...Target) Needs { n := sd(t...); n.NC = []string{"configuration"}; return n }
 	schema := sd(Target{What: "objets du schéma", Find: schemaTargets})
@@ -27,8 +31,8 @@ func permissionChecks() []Check {
 		{ID: "vuln_permissions_dc", Needs: dc, Run: runPermissionsDC},
 		{ID: "vuln_permissions_dfsr_sysvol", Needs: sd(Target{What: "paramètres DFSR du SYSVOL (CN=Domain System Volume,CN=DFSR-GlobalSettings)",
 			PerDomain: true, Find: dfsrTargets}), Run: aclCheck(both)},
-		{ID: "vuln_permissions_dpapi", Needs: sd(Target{What: "clés de sauvegarde DPAPI du domaine (secrets BCKUPKEY_*)", PerDomain: true,
-			AdminOnly: true, Find: func(d *model.Directory) []*model.Object { return filterObjs(d.OfClass("secret"), isBackupKey) }}),
+		{ID: "vuln_permissions_dpapi", Needs: withAttrs(sd(Target{What: "clés de sauvegarde DPAPI du domaine (secrets BCKUPKEY_*)", PerDomain: true,
+			AdminOnly: true, Find: func(d *model.Directory) []*model.Object { return filterObjs(d.OfClass("secret"), isBackupKey) }}), "cn"),
 			Run: aclCheck(both)},
 		{ID: "vuln_permissions_gmsa_keys", Needs: cfg(Target{What: "clés racines KDS des gMSA (msKds-ProvRootKey)", AdminOnly: true,
 			Find: func(d *model.Directory) []*model.Object { return d.OfClass("msKds-ProvRootKey") }}), Run: aclCheck(both)},
@@ -42,6 +46,12 @@ func permissionChecks() []Check {
 			Run: aclCheck(aclSpec{g1: model.Exploitable, g2: model.Dangerous, parents: true})},
 		{ID: "vuln_owner", Needs: Needs{SD: true, Attrs: with("ntsecuritydescriptor", "whencreated")}, Run: runOwner},
 	}
+}
+
+// withAttrs adds required attributes to needs.
+func withAttrs(n Needs, extra ...string) Needs {
+	n.Attrs = attrs(n.Attrs, extra)
+	return n
 }
 
 // aclCheck grades the control rights on the objects of the point's first

@@ -21,8 +21,9 @@ func privilegedChecks() []Check {
 		{ID: "vuln_spn_priv", Needs: Needs{Attrs: with("serviceprincipalname"), Optional: tolerance, Targets: priv.Targets}, Run: runSPNPriv},
 		{ID: "vuln_privileged_members_no_admincount", Needs: Needs{Attrs: with("admincount"), Targets: priv.Targets}, Run: runNoAdminCount},
 		{ID: "vuln_privileged_members_password", Needs: Needs{
-			Attrs:   with("minpwdlength", "maxpwdage", "msds-resultantpso", "msds-minimumpasswordlength", "msds-maximumpasswordage"),
-			Targets: []Target{tPrivileged, tDomainHeads},
+			Attrs:    with("minpwdlength", "maxpwdage", "msds-resultantpso", "msds-minimumpasswordlength", "msds-maximumpasswordage"),
+			Optional: []string{"cn"},
+			Targets:  []Target{tPrivileged, tDomainHeads},
 			Privileged: &Privileged{What: "stratégies de mot de passe affinées (PSO) et msDS-ResultantPSO des comptes privilégiés",
 				Seen: func(d *model.Directory) bool {
 					return len(d.OfClass("msDS-PasswordSettings")) > 0 || d.AttrSeen("msds-resultantpso")
