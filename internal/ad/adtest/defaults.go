@@ -28,6 +28,8 @@ type classDef struct {
 type winDefaults struct {
 	Classes map[string]classDef `json:"classes"`
 	Objects map[string]string   `json:"objects"`
+	// Attributes: lDAPDisplayName → [schemaIDGUID, attributeSecurityGUID].
+	Attributes map[string][2]string `json:"attributes"`
 	// byLower indexes Classes by lower-case lDAPDisplayName.
 	byLower map[string]classDef
 }
@@ -174,4 +176,37 @@ func byDepth(objs []*Obj) []*Obj {
 	out := append([]*Obj(nil), objs...)
 	sort.SliceStable(out, func(i, j int) bool { return depth(out[i].DN) < depth(out[j].DN) })
 	return out
+}
+
+// ensureSchema adds to the Schema partition the attributeSchema objects
+// the descriptors refer to — every attribute an ACE names, and every
+// member of a property set an ACE names — so that the analysis can tell a
+// harmless attribute from a sensitive one as it does on a real snapshot.
+func (f *Forest) ensureSchema() {
+	d := loadDefaults()
+	used := map[secdesc.GUID]bool{}
+	for _, o := range f.objs {
+		if o.SD == nil || o.SD.DACL == nil {
+			continue
+		}
+		for _, a := range o.SD.DACL.ACEs {
+			if a.HasObjectType {
+				used[a.ObjectType] = true
+			}
+		}
+	}
+	for name, g := range d.Attributes {
+		id, ps := secdesc.MustGUID(g[0]), secdesc.MustGUID(g[1])
+		if !used[id] && (g[1] == "" || !used[ps]) {
+			continue
+		}
+		dn := "CN=" + name + "," + f.SchemaDN
+		if f.Get(dn) != nil {
+			continue
+		}
+		a := f.Add(dn, "attributeSchema").Set("ldapdisplayname", name).SetBin("schemaidguid", id[:])
+		if g[1] != "" {
+			a.SetBin("attributesecurityguid", ps[:])
+		}
+	}
 }

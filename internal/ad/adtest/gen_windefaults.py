@@ -14,6 +14,36 @@
 import base64, json, os, re, shutil, subprocess, sys, tempfile, uuid
 
 LDF = "/usr/share/samba/setup/ad-schema/AD_DS_Classes__Windows_Server_2016.ldf"
+ATTRS = "/usr/share/samba/setup/ad-schema/AD_DS_Attributes__Windows_Server_2016.ldf"
+
+
+def ldf_entries(path):
+    entry = {}
+    lines = open(path, encoding="utf-8", errors="replace").read().replace("\n ", "").splitlines()
+    for line in lines + [""]:
+        if not line.strip():
+            if entry:
+                yield entry
+            entry = {}
+            continue
+        if line.startswith("#"):
+            continue
+        m = re.match(r"^([A-Za-z-]+)(::?) ?(.*)$", line)
+        if m and m.group(1) not in entry:
+            entry[m.group(1)] = m.group(3).strip()
+
+
+def attributes():
+    # lDAPDisplayName -> [schemaIDGUID, attributeSecurityGUID (property set) or ""]
+    out = {}
+    for e in ldf_entries(ATTRS):
+        if "lDAPDisplayName" not in e or "schemaIDGUID" not in e:
+            continue
+        ps = ""
+        if "attributeSecurityGUID" in e:
+            ps = str(uuid.UUID(bytes_le=base64.b64decode(e["attributeSecurityGUID"])))
+        out[e["lDAPDisplayName"]] = [str(uuid.UUID(bytes_le=base64.b64decode(e["schemaIDGUID"]))), ps]
+    return out
 
 
 def classes():
@@ -160,7 +190,8 @@ def main():
     objs.update(WINDOWS_2016)
     # Objects whose explicit descriptor is exactly their class default add nothing.
     json.dump({"source": "Windows Server 2016 schema (Microsoft, via samba-ad-provision) and Samba "
-               + "provision defaults", "classes": cl, "objects": objs}, sys.stdout, indent=0, sort_keys=True)
+               + "provision defaults", "classes": cl, "objects": objs, "attributes": attributes()},
+              sys.stdout, indent=0, sort_keys=True)
     sys.stdout.write("\n")
 
 

@@ -17,6 +17,7 @@ func (f *Forest) Save(path string) error {
 	if err != nil {
 		return err
 	}
+	f.ensureSchema()
 	eff := f.effectiveSDs()
 	for _, o := range f.objs {
 		so := *o.Object

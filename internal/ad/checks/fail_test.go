@@ -57,7 +57,7 @@ func failCases(t *testing.T) []failCase {
 	year := 365 * day
 	du := func(f *adtest.Forest) secdesc.SID { return f.DomainSID(513) }
 	au := secdesc.SID("S-1-5-11")
-	otherAttr := secdesc.MustGUID("bf967950-0de6-11d0-a285-00aa003049e2") // description
+	otherAttr := secdesc.MustGUID("0296c120-40da-11d1-a9c0-0000f80367c1") // managedBy: sensitive, not directly exploitable
 	rodc := func(f *adtest.Forest) *adtest.Obj { return f.RODC("RODC1") }
 	return []failCase{
 		{"vuln_adcs_control", 1, func(f *adtest.Forest) {
