@@ -13,7 +13,7 @@ import (
 
 func adcsChecks() []Check {
 	pki := Target{What: "conteneurs de l'infrastructure de clés (CN=Public Key Services,CN=Services de la configuration)", Find: pkiObjects}
-	tpl := Target{What: "modèles de certificats", Optional: true, Find: func(d *model.Directory) []*model.Object { return templates(d) }}
+	tpl := Target{What: "modèles de certificats", Optional: true, Filter: "(objectClass=pKICertificateTemplate)", Find: func(d *model.Directory) []*model.Object { return templates(d) }}
 	pkiAttrs := with("ntsecuritydescriptor", "dnshostname", "certificatetemplates", "cn")
 	return []Check{
 		{ID: "vuln_adcs_control", Needs: Needs{SD: true, NC: []string{"configuration"}, Attrs: pkiAttrs, Optional: kb5008383Attrs,

@@ -85,6 +85,11 @@ type Target struct {
 	// AdminOnly: only administrators can read them, so their absence means
 	// something only when the collecting account is one.
 	AdminOnly bool
+	// Filter is the LDAP filter that finds them on a DC, for targets whose
+	// absence does not stop the evaluation (Optional, AdminOnly): what an
+	// administrator can check by hand, and what the end-to-end tests
+	// compare with the collection.
+	Filter string
 }
 
 // Privileged describes data that only administrators can read.

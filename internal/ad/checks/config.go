@@ -40,9 +40,12 @@ func configChecks() []Check {
 				}
 				return ""
 			})},
-		{ID: "vuln_display_specifier", Needs: Needs{NC: cfg, Attrs: attrs([]string{"objectclass", "dnshostname", "netbiosname", "dnsroot"},
-			displaySpecifierAttrs), Targets: []Target{{What: "objets displaySpecifier (CN=DisplaySpecifiers de la configuration)",
-			Find: func(d *model.Directory) []*model.Object { return d.OfClass("displaySpecifier") }}}}, Run: runDisplaySpecifier},
+		// adminContextMenu is what ANSSI's own collection (ORADAD, default
+		// level) reads; the other console commands are checked when collected.
+		{ID: "vuln_display_specifier", Needs: Needs{NC: cfg, Attrs: []string{"objectclass", "admincontextmenu"},
+			Optional: attrs([]string{"dnshostname", "netbiosname", "dnsroot"}, displaySpecifierAttrs[1:]),
+			Targets: []Target{{What: "objets displaySpecifier (CN=DisplaySpecifiers de la configuration)",
+				Find: func(d *model.Directory) []*model.Object { return d.OfClass("displaySpecifier") }}}}, Run: runDisplaySpecifier},
 	}
 }
 

@@ -19,7 +19,7 @@ func groupChecks() []Check {
 		{ID: "vuln_compatible_2000_anonymous", Needs: Needs{Attrs: principalAttrs, Targets: pre}, Run: runPreWin2000(true)},
 		{ID: "vuln_compatible_2000_not_default", Needs: Needs{Attrs: principalAttrs, Targets: pre}, Run: runPreWin2000(false)},
 		{ID: "vuln_group_loop", Needs: Needs{Attrs: []string{"objectclass", "member"}}, Run: runGroupLoop},
-		{ID: "vuln_dnsadmins", Needs: Needs{SD: true, Attrs: principalAttrs, Optional: kb5008383Attrs, Targets: []Target{{What: "groupes DnsAdmins",
+		{ID: "vuln_dnsadmins", Needs: Needs{SD: true, Attrs: principalAttrs, Optional: kb5008383Attrs, Targets: []Target{{What: "groupes DnsAdmins", Filter: "(&(objectClass=group)(sAMAccountName=DnsAdmins))",
 			Optional: true, Find: dnsAdminsGroups}}}, Run: runDNSAdmins},
 	}
 }

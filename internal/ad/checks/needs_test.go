@@ -175,3 +175,15 @@ func TestCollectorFetchesEveryNeededAttribute(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionalTargetsHaveAFilter: a target whose absence lets the point be
+// evaluated says how to find it on a DC.
+func TestOptionalTargetsHaveAFilter(t *testing.T) {
+	for _, c := range All() {
+		for _, tg := range c.Needs.Targets {
+			if (tg.Optional || tg.AdminOnly) && tg.Filter == "" {
+				t.Errorf("%s: target %q may be absent but has no LDAP filter", c.ID, tg.What)
+			}
+		}
+	}
+}

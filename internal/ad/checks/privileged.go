@@ -32,7 +32,7 @@ func privilegedChecks() []Check {
 		{ID: "vuln_protected_users", Needs: priv, Run: runProtectedUsers},
 		{ID: "vuln_silo_priv", Needs: Needs{NC: []string{"configuration"},
 			Attrs: with("msds-assignedauthnpolicysilo", "msds-authnpolicysiloenforced"),
-			Targets: []Target{tPrivileged, {What: "silos d'authentification", Optional: true,
+			Targets: []Target{tPrivileged, {What: "silos d'authentification", Optional: true, Filter: "(objectClass=msDS-AuthNPolicySilo)",
 				Find: func(d *model.Directory) []*model.Object { return d.OfClass("msDS-AuthNPolicySilo") }}},
 		}, Run: runSiloPriv},
 		{ID: "vuln_sd_failed_sd_read_on_priv", Needs: priv, Run: runSDFailedPriv},

@@ -10,7 +10,7 @@ import (
 
 func trustChecks() []Check {
 	trust := Needs{Attrs: []string{"objectclass", "trustdirection", "trustattributes", "trustpartner"},
-		Targets: []Target{{What: "relations d'approbation (trustedDomain)", Optional: true,
+		Targets: []Target{{What: "relations d'approbation (trustedDomain)", Optional: true, Filter: "(objectClass=trustedDomain)",
 			Find: func(d *model.Directory) []*model.Object { return d.OfClass("trustedDomain") }}}}
 	sidh := Needs{Attrs: []string{"objectclass", "sidhistory"}}
 	return []Check{
