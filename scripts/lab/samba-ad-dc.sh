@@ -27,12 +27,15 @@
 # Only one DC per machine: samba always uses /run/samba/winbindd and the 127.0.0.1 ports
 # 53 88 135 139 389 445 464 636 3268 3269.
 #
-# Environment: LAB_AD_REALM (LAB.TEST), LAB_AD_DOMAIN (LAB), LAB_AD_DC_NAME (DC1),
+# Environment: LAB_AD_REALM (LAB.TEST), LAB_AD_DOMAIN (LAB), LAB_AD_DC_NAME (DC1) — used to
+# provision DIR, then remembered in DIR/.vigie-provisioned (a second lab domain lives in its own
+# DIR, e.g. LAB_AD_REALM=CHILD.LAB.TEST LAB_AD_DOMAIN=CHILD LAB_AD_DC_NAME=DC2, started while
+# the first is stopped),
 # LAB_AD_ADMIN_PASSWORD, LAB_AD_STRONG_AUTH (no|yes), LAB_AD_START_TIMEOUT (120),
 # LAB_AD_MAX_RUNTIME (0 = none; samba exits by itself after that many seconds).
 set -euo pipefail
 
-usage() { sed -n '2,30p' "$0" >&2; exit 2; }
+usage() { sed -n '2,35p' "$0" >&2; exit 2; }
 
 CMD=${1:-start}
 ARGS=()
@@ -53,6 +56,16 @@ esac
 DIR=${1:-/tmp/vigie-lab-ad}
 case "$DIR" in /*) ;; *) DIR="$PWD/$DIR" ;; esac
 
+# A provisioned DIR remembers its realm, NetBIOS and DC names: later commands on it
+# need no environment, and contradicting it is refused (it would rewrite smb.conf).
+if [ -s "$DIR/.vigie-provisioned" ]; then
+  while IFS='=' read -r k v; do
+    case "$k" in LAB_AD_REALM|LAB_AD_DOMAIN|LAB_AD_DC_NAME) ;; *) continue ;; esac
+    if [ -z "${!k:-}" ]; then declare "$k=$v"
+    elif [ "${!k}" != "$v" ]; then echo "samba-ad-dc.sh: $DIR est provisionné avec $k=$v, pas ${!k}" >&2; exit 1
+    fi
+  done <"$DIR/.vigie-provisioned"
+fi
 REALM=${LAB_AD_REALM:-LAB.TEST}
 NETBIOS=${LAB_AD_DOMAIN:-LAB}
 DCNAME=${LAB_AD_DC_NAME:-DC1}
@@ -202,7 +215,7 @@ do_provision() {
     --option="interfaces=lo" --option="bind interfaces only=yes" >"$DIR/provision.log" 2>&1 \
     || { tail -15 "$DIR/provision.log" >&2; fail "samba-tool domain provision a échoué"; }
   write_conf
-  touch "$DIR/.vigie-provisioned"
+  printf 'LAB_AD_REALM=%s\nLAB_AD_DOMAIN=%s\nLAB_AD_DC_NAME=%s\n' "$REALM" "$NETBIOS" "$DCNAME" >"$DIR/.vigie-provisioned"
   say "provisionné en $(elapsed "$t") s"
 }
 
