@@ -214,14 +214,23 @@ func rerootChild(t *testing.T, path string, child, root *adlab.Lab) string {
 		if !keep {
 			continue
 		}
-		o.DN = fix(o.DN)
-		for a, vs := range o.Attrs {
-			for i, v := range vs {
-				vs[i] = fix(v)
+		// a copy through the accessors, attribute by attribute of those
+		// the collector asked for (an object read from a file need not
+		// hold its attributes in maps)
+		n := &snapshot.Object{DN: fix(o.DN)}
+		for _, a := range append(r.Header.Attributes, "trustparent") {
+			if bs := o.BinaryAll(a); len(bs) > 0 {
+				n.Add(a, bs...)
 			}
-			o.Attrs[a] = vs
+			if vs := o.All(a); len(vs) > 0 {
+				out := make([]string, len(vs))
+				for i, v := range vs {
+					out[i] = fix(v)
+				}
+				n.SetText(a, out...)
+			}
 		}
-		if err := w.WriteObject(o); err != nil {
+		if err := w.WriteObject(n); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -341,16 +341,14 @@ func copyObjects(ctx context.Context, in, base *input, ins []*input, ncs []snaps
 }
 
 // mergedRootDSE adds to the root domain's root DSE token the domain groups
-// (S-1-5-21-…) of the accounts that collected the other snapshots.
+// (S-1-5-21-…) of the accounts that collected the other snapshots. root
+// is the object just read, changed in place.
 func mergedRootDSE(root *snapshot.Object, base *input, ins []*input) *snapshot.Object {
-	out := &snapshot.Object{DN: root.DN, Attrs: root.Attrs, Bin: map[string][][]byte{}}
-	for k, v := range root.Bin {
-		out.Bin[k] = v
-	}
 	have := map[string]bool{}
 	for _, b := range root.BinaryAll("tokengroups") {
 		have[string(b)] = true
 	}
+	var extra [][]byte
 	for _, in := range ins {
 		if in == base || in.root == nil {
 			continue
@@ -361,8 +359,11 @@ func mergedRootDSE(root *snapshot.Object, base *input, ins []*input) *snapshot.O
 				continue
 			}
 			have[string(b)] = true
-			out.Bin["tokengroups"] = append(out.Bin["tokengroups"], b)
+			extra = append(extra, b)
 		}
 	}
-	return out
+	if len(extra) > 0 {
+		root.Add("tokenGroups", extra...)
+	}
+	return root
 }

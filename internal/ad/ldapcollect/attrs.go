@@ -103,13 +103,18 @@ func requestAttributes() []string {
 }
 
 // CollectedAttributes is the lower-case list written in the snapshot
-// header: what every search asked for, so that an attribute no object
-// carries reads as "never set", not as "not collected".
+// header: what every search and the root DSE read asked for, so that an
+// attribute no object carries reads as "never set", not as "not
+// collected".
 func CollectedAttributes() []string {
-	attrs := requestAttributes()
-	out := make([]string, len(attrs))
-	for i, a := range attrs {
-		out[i] = strings.ToLower(a)
+	attrs := append(requestAttributes(), rootDSEAttributes...)
+	out := make([]string, 0, len(attrs))
+	seen := map[string]bool{}
+	for _, a := range attrs {
+		if l := strings.ToLower(a); !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
 	}
 	return out
 }
