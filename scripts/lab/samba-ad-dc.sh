@@ -157,7 +157,7 @@ write_conf() {
     awk '/^\[/{g=($0=="[global]")} g && /=/' "$orig" | grep -Eiv \
       '^\s*(dns forwarder|log file|logging|max log size|panic action|interfaces|bind interfaces only|tls [a-z]+|ldap server require strong auth)\s*=' || true
     cat <<EOF
-	interfaces = lo
+	interfaces = 127.0.0.1 ::1
 	bind interfaces only = yes
 	pid directory = $DIR/run
 	ncalrpc dir = $DIR/run/ncalrpc
@@ -212,7 +212,7 @@ do_provision() {
   samba-tool domain provision --targetdir="$DIR" --realm="$REALM" --domain="$NETBIOS" \
     --host-name="$DCNAME" --server-role=dc --dns-backend=SAMBA_INTERNAL --use-rfc2307 \
     --backend-store=mdb --adminpass="$ADMINPW" --host-ip=127.0.0.1 \
-    --option="interfaces=lo" --option="bind interfaces only=yes" >"$DIR/provision.log" 2>&1 \
+    --option="interfaces=127.0.0.1 ::1" --option="bind interfaces only=yes" >"$DIR/provision.log" 2>&1 \
     || { tail -15 "$DIR/provision.log" >&2; fail "samba-tool domain provision a échoué"; }
   write_conf
   printf 'LAB_AD_REALM=%s\nLAB_AD_DOMAIN=%s\nLAB_AD_DC_NAME=%s\n' "$REALM" "$NETBIOS" "$DCNAME" >"$DIR/.vigie-provisioned"
