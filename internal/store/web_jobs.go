@@ -54,7 +54,7 @@ func (s *Store) CreateWebJob(ctx context.Context, j WebJob) (int64, error) {
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, j.Kind, j.Applicant, j.Target, JobQueued, j.CreatedBy, webTime(j.CreatedAt)).Scan(&id); err != nil {
 			return fmt.Errorf("création de la tâche : %w", err)
 		}
-		return s.trail(ctx, tx, j.CreatedBy, "tache_"+j.Kind, j.Applicant, j.Target)
+		return s.trail(ctx, tx, j.CreatedBy, ActionJobPrefix+j.Kind, j.Applicant, j.Target)
 	})
 	return id, err
 }

@@ -19,6 +19,8 @@ type WebUser struct {
 	// PasswordHash is an encoded argon2id hash, never the password.
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// Disabled is set when an administrator disabled the account.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Actions of the web application recorded in the audit trail.
@@ -82,9 +84,9 @@ func (s *Store) SetWebPassword(ctx context.Context, login, hash, by string) erro
 // WebUser returns one account (ErrNotFound when absent).
 func (s *Store) WebUser(ctx context.Context, login string) (WebUser, error) {
 	var u WebUser
-	var created string
-	err := s.r.QueryRowContext(ctx, `SELECT login, role, scope, password_hash, created_at FROM web_users WHERE login = $1`, login).
-		Scan(&u.Login, &u.Role, &u.Scope, &u.PasswordHash, &created)
+	var created, disabled string
+	err := s.r.QueryRowContext(ctx, `SELECT login, role, scope, password_hash, created_at, disabled_at FROM web_users WHERE login = $1`, login).
+		Scan(&u.Login, &u.Role, &u.Scope, &u.PasswordHash, &created, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return WebUser{}, fmt.Errorf("compte %s : %w", login, ErrNotFound)
 	}
@@ -92,12 +94,13 @@ func (s *Store) WebUser(ctx context.Context, login string) (WebUser, error) {
 		return WebUser{}, fmt.Errorf("lecture du compte %s : %w", login, err)
 	}
 	u.CreatedAt, _ = time.Parse(webTimeLayout, created)
+	u.Disabled = disabled != ""
 	return u, nil
 }
 
 // WebUsers lists the accounts by login.
 func (s *Store) WebUsers(ctx context.Context) ([]WebUser, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT login, role, scope, created_at FROM web_users ORDER BY login`)
+	rows, err := s.r.QueryContext(ctx, `SELECT login, role, scope, created_at, disabled_at FROM web_users ORDER BY login`)
 	if err != nil {
 		return nil, fmt.Errorf("lecture des comptes : %w", err)
 	}
@@ -105,11 +108,12 @@ func (s *Store) WebUsers(ctx context.Context) ([]WebUser, error) {
 	var out []WebUser
 	for rows.Next() {
 		var u WebUser
-		var created string
-		if err := rows.Scan(&u.Login, &u.Role, &u.Scope, &created); err != nil {
+		var created, disabled string
+		if err := rows.Scan(&u.Login, &u.Role, &u.Scope, &created, &disabled); err != nil {
 			return nil, fmt.Errorf("lecture des comptes : %w", err)
 		}
 		u.CreatedAt, _ = time.Parse(webTimeLayout, created)
+		u.Disabled = disabled != ""
 		out = append(out, u)
 	}
 	if err := rows.Err(); err != nil {
