@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"vigie/internal/care"
-	"vigie/internal/civil"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -53,7 +52,7 @@ func (s *Server) evidenceRoutes(handle func(pattern string, h http.Handler)) {
 	handle("GET /dossiers/{id}/preuves/{file}", s.page(s.evidenceDownload))
 	handle("GET /dossiers/{id}/bundle.zip", s.page(s.bundleZip))
 	handle("GET /dossiers/{id}/fiche.pdf", s.page(s.bundlePDF))
-	handle("GET /dossiers/{id}/donnees.csv", s.page(s.bundleCSV))
+	handle("GET /dossiers/{id}/donnees/{file}", s.page(s.bundleCSV))
 	handle("GET /dossiers/{id}/donnees.xlsx", s.page(s.bundleXLSX))
 }
 
@@ -95,7 +94,7 @@ func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation,
 	}
 	labels := map[string]string{}
 	for _, c := range evidenceChoices(v, ev, f) {
-		labels[c.Target] = c.Label
+		labels[c.Value] = c.Label
 	}
 	names := map[string]string{}
 	for _, e := range f.Entities {
@@ -103,7 +102,7 @@ func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation,
 	}
 	var out []evidenceRow
 	for _, fl := range files {
-		row := evidenceRow{File: fl, Target: labels[fl.Target], Entity: names[fl.Entity], SizeFr: sizeFr(fl.Size)}
+		row := evidenceRow{File: fl, Target: labels[fl.Target+"@"+fl.Entity], Entity: names[fl.Entity], SizeFr: sizeFr(fl.Size)}
 		if row.Target == "" {
 			row.Target = fl.Target
 		}
@@ -127,41 +126,60 @@ func sizeFr(n int64) string {
 }
 
 // evidenceChoices lists what a file may be attached to: objectives and
-// records (AD audits, exposure audits, exercises). A partial view attaches
-// only to its own entities: one choice per objective and visible entity,
-// and the exercises of those entities.
+// records (AD audits, exposure audits, exercises). An objective is
+// offered once per entity it applies to (its results; a directory's result
+// applies to the entities the directory serves) and, in a whole view,
+// once for the whole dossier; a partial view attaches only to its own
+// entities and their exercises.
 func evidenceChoices(v *view, ev *care.Evaluation, f *care.Facts) []evidenceChoice {
 	var out []evidenceChoice
 	add := func(target, label string, entity org.FINESS) {
 		out = append(out, evidenceChoice{Value: target + "@" + string(entity), Label: label, Target: target, Entity: entity})
 	}
-	for _, o := range ev.Objectives {
-		target := "objectif:" + o.Objective
-		if !v.Partial() {
-			add(target, fmt.Sprintf("Objectif %s — %s", o.Objective, o.Title), "")
-			continue
-		}
-		for _, e := range f.Entities {
-			add(target, fmt.Sprintf("Objectif %s — %s (%s)", o.Objective, o.Title, e.Name), e.FINESS)
-		}
-	}
-	if !v.Partial() {
-		dirs := map[string]string{}
-		for _, d := range f.Directories {
-			dirs[d.ID] = d.Name
-		}
-		for _, a := range f.ADAudits {
-			if _, ok := dirs[a.Directory]; ok {
-				add("audit-ad:"+adRef(a), fmt.Sprintf("Audit AD de %s du %s (niveau %d, %s)", dirs[a.Directory], a.Date.French(), a.Level, a.Source), "")
-			}
-		}
-		for _, a := range f.ExposureAudits {
-			add("audit-exposition:"+exposureRef(a), fmt.Sprintf("Audit d'exposition du %s (%s)", a.Date.French(), a.Source), "")
-		}
-	}
 	names := map[org.FINESS]string{}
 	for _, e := range f.Entities {
 		names[e.FINESS] = e.Name
+	}
+	dirs := map[string][]org.FINESS{}
+	for _, d := range f.Directories {
+		dirs[d.ID] = d.Entities
+	}
+	for _, o := range ev.Objectives {
+		target := "objectif:" + o.Objective
+		if !v.Partial() {
+			add(target, fmt.Sprintf("Objectif %s — %s (dossier entier)", o.Objective, o.Title), "")
+		}
+		seen := map[org.FINESS]bool{}
+		for _, r := range ev.Results {
+			if r.Objective != o.Objective || r.Status == care.NotApplicable {
+				continue
+			}
+			targets := []org.FINESS{org.FINESS(r.Entity)}
+			if es, ok := dirs[r.Entity]; ok {
+				targets = es
+			}
+			for _, e := range targets {
+				if names[e] == "" || seen[e] {
+					continue // hidden by the view, or the GHT itself
+				}
+				seen[e] = true
+				add(target, fmt.Sprintf("Objectif %s — %s — %s", o.Objective, o.Title, names[e]), e)
+			}
+		}
+	}
+	if !v.Partial() {
+		dirNames := map[string]string{}
+		for _, d := range f.Directories {
+			dirNames[d.ID] = d.Name
+		}
+		for _, a := range f.ADAudits {
+			if _, ok := dirNames[a.Directory]; ok {
+				add("audit-ad:"+adRef(a), fmt.Sprintf("Audit AD de %s du %s (niveau %d, %s)", dirNames[a.Directory], a.Date.French(), a.Level, sourceFr(a.Source)), "")
+			}
+		}
+		for _, a := range f.ExposureAudits {
+			add("audit-exposition:"+exposureRef(a), fmt.Sprintf("Audit d'exposition du %s (%s)", a.Date.French(), sourceFr(a.Source)), "")
+		}
 	}
 	for _, x := range f.Exercises {
 		if _, ok := names[x.Entity]; ok {
@@ -194,7 +212,7 @@ func (s *Server) evidenceContext(r *http.Request, rq *request) (*view, *care.Eva
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ev, f, err := s.evaluate(r.Context(), v, civil.Of(s.now()))
+	ev, f, err := s.evaluate(r.Context(), v, s.today())
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -21,7 +21,8 @@ import (
 func newEvidenceEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DSN: "sqlite:" + t.TempDir() + "/vigie.db", Key: bytes.Repeat([]byte{3}, 32)})
+	clock := &testClock{t: time.Date(2025, 6, 15, 9, 0, 0, 0, time.UTC)}
+	st, err := store.Open(ctx, store.Config{DSN: "sqlite:" + t.TempDir() + "/vigie.db", Key: bytes.Repeat([]byte{3}, 32), Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func newEvidenceEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, clock: &testClock{t: time.Date(2025, 6, 15, 9, 0, 0, 0, time.UTC)}, accounts: map[string]string{}}
+	e := &env{t: t, st: st, clock: clock, accounts: map[string]string{}}
 	for _, a := range accs {
 		e.accounts[a.Login] = a.Password
 	}

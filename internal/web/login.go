@@ -103,7 +103,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	if until, locked := s.limiter.locked(now, keys...); locked {
 		d.Error = fmt.Sprintf("Trop de tentatives de connexion échouées : connexion bloquée jusqu'à %s (%d minutes après le dernier échec). Réessayez plus tard ou contactez votre administrateur.",
-			until.Local().Format("15:04"), int(LoginLockout.Minutes()))
+			until.In(s.loc).Format("15:04"), int(LoginLockout.Minutes()))
 		s.renderLogin(w, r, http.StatusTooManyRequests, d)
 		return
 	}

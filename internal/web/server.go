@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigie/internal/care"
+	"vigie/internal/civil"
 	"vigie/internal/store"
 )
 
@@ -28,6 +29,13 @@ type Config struct {
 	// Engines runs the audits launched from the UI (launching is refused
 	// when nil).
 	Engines Engines
+	// Location is the time zone of the dates and times shown, and of
+	// "today" (DefaultTimeZone, Europe/Paris, when nil).
+	Location *time.Location
+	// DemoDate, when set, is the date pages are evaluated at when ?at= is
+	// absent (the demo data's own date); a banner says so, with a link to
+	// today.
+	DemoDate civil.Date
 }
 
 // Server serves the pages and the API. Build it with New.
@@ -37,6 +45,8 @@ type Server struct {
 	now     func() time.Time
 	log     *slog.Logger
 	ttl     time.Duration
+	loc     *time.Location
+	demo    civil.Date
 	limiter *limiter
 	pages   map[string]*template.Template
 	// dummyHash is verified when a login is unknown, so that timing does
@@ -47,7 +57,14 @@ type Server struct {
 	jobs *jobRunner
 	// engines runs those audits (nil: launching is refused).
 	engines Engines
-	cache   dataCache // facts and evaluations by data version (cache.go)
+	cache   dataCache // facts and evaluations by dossier version (cache.go)
+	// versions follows which dossiers each write touched (versions.go).
+	versions versionTracker
+	// national holds every dossier's facts and grid rows (national.go).
+	national nationalIndex
+	// columns are the objectives of the grids, columnPos their positions.
+	columns   []care.Objective
+	columnPos map[string]int
 }
 
 // New builds the server: parses the templates and registers the routes.
@@ -55,7 +72,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("serveur web : aucune base configurée")
 	}
-	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter(), engines: cfg.Engines}
+	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter(), engines: cfg.Engines,
+		loc: cfg.Location, demo: cfg.DemoDate}
+	if s.loc == nil {
+		s.loc = parisZone()
+	}
 	if s.cat == nil {
 		c, err := care.DefaultCatalogue()
 		if err != nil {
@@ -63,6 +84,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.cat = c
 	}
+	s.columns, s.columnPos = gridColumns(s.cat)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -72,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 	if s.ttl <= 0 {
 		s.ttl = 12 * time.Hour
 	}
-	pages, err := parsePages()
+	pages, err := parsePages(s.loc)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +134,10 @@ func (s *Server) routes() *http.ServeMux {
 	handle("POST /connexion", http.HandlerFunc(s.loginSubmit))
 	handle("POST /deconnexion", s.page(s.logout))
 	handle("GET /{$}", s.page(s.homePage))
+	handle("GET /pilotage.csv", s.page(s.gridExport("csv")))
+	handle("GET /pilotage.xlsx", s.page(s.gridExport("xlsx")))
 	handle("GET /dossiers/{id}", s.page(s.dossierPage))
+	handle("GET /dossiers/{id}/grille", s.page(s.entityGridPage))
 	handle("GET /entites/{finess}", s.page(s.entityPage))
 	handle("GET /entites/{finess}/exercices/nouveau", s.page(s.exerciseForm))
 	handle("POST /entites/{finess}/exercices", s.page(s.exerciseSubmit))
@@ -129,6 +154,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /api/v1/entities/{finess}", s.api(s.apiEntity))
 	s.evidenceRoutes(handle) // evidence files and declaration bundle, see evidence.go
 	s.auditRoutes(handle)
+	s.auditReportRoutes(handle) // audit pages: audit_reports.go, audit_exposure_report.go
 	s.stepRoutes(handle)   // dossier life: steps.go
 	s.recordRoutes(handle) // ADS results, exposure audits, entities, FINESS extraction: records_*.go
 	for path, ms := range methods {
