@@ -12,8 +12,8 @@ import (
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/demo"
-	"vigie/internal/org"
 	"vigie/internal/dossier"
+	"vigie/internal/org"
 	"vigie/internal/store"
 )
 

@@ -42,7 +42,9 @@ type pageData struct {
 }
 
 // DemoShown reports whether the page shows the demo data at its own date.
-func (d pageData) DemoShown() bool { return !d.Demo.IsZero() && (d.At == "" || d.At == d.Demo.String()) }
+func (d pageData) DemoShown() bool {
+	return !d.Demo.IsZero() && (d.At == "" || d.At == d.Demo.String())
+}
 
 // templateFuncs are the helpers the templates use; times are shown in loc.
 func templateFuncs(loc *time.Location) template.FuncMap {
@@ -56,12 +58,12 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 			}
 			return d.French()
 		},
-		"iso":            func(d civil.Date) string { return d.String() },
-		"kindFr":         kindFr,
-		"kitFr":          kitFr,
-		"yesNo":          yesNo,
-		"category":       func(c org.Category) string { return c.French() },
-		"roleFr":         func(r Role) string { return r.French() },
+		"iso":      func(d civil.Date) string { return d.String() },
+		"kindFr":   kindFr,
+		"kitFr":    kitFr,
+		"yesNo":    yesNo,
+		"category": func(c org.Category) string { return c.French() },
+		"roleFr":   func(r Role) string { return r.French() },
 		"clock": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"

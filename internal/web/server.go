@@ -155,8 +155,8 @@ func (s *Server) routes() *http.ServeMux {
 	s.evidenceRoutes(handle) // evidence files and declaration bundle, see evidence.go
 	s.auditRoutes(handle)
 	s.auditReportRoutes(handle) // audit pages: audit_reports.go, audit_exposure_report.go
-	s.stepRoutes(handle)   // dossier life: steps.go
-	s.recordRoutes(handle) // ADS results, exposure audits, entities, FINESS extraction: records_*.go
+	s.stepRoutes(handle)        // dossier life: steps.go
+	s.recordRoutes(handle)      // ADS results, exposure audits, entities, FINESS extraction: records_*.go
 	for path, ms := range methods {
 		if path == "/{$}" {
 			continue // the "/" catch-all below answers
