@@ -8,11 +8,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"vigie/internal/demo"
 	"vigie/internal/web"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER]"
+	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--timezone Europe/Paris] [--tls-cert FICHIER --tls-key FICHIER]"
 	fs := newFlags(env, "serve", usage)
 	var sf storeFlags
 	sf.register(fs)
@@ -20,6 +21,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	demoMode := fs.Bool("demo", false, "charger le GHT de démonstration et créer des comptes de démonstration (base temporaire sans --data ni --database)")
 	certFile := fs.String("tls-cert", "", "certificat TLS (PEM) : servir en HTTPS")
 	keyFile := fs.String("tls-key", "", "clé privée TLS (PEM)")
+	zone := fs.String("timezone", "", "fuseau horaire des dates et heures affichées (défaut : $VIGIE_TIMEZONE, sinon "+web.DefaultTimeZone+")")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
 		return err
@@ -29,6 +31,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if (*certFile == "") != (*keyFile == "") {
 		return usagef("serve : --tls-cert et --tls-key vont ensemble")
+	}
+	if *zone == "" {
+		*zone = env.Getenv("VIGIE_TIMEZONE")
+	}
+	loc, err := web.LoadTimeZone(*zone)
+	if err != nil {
+		return usagef("serve : --timezone : %v", err)
 	}
 	if *demoMode && sf.data == "" && sf.database == "" {
 		dir, err := os.MkdirTemp("", "vigie-demo-")
@@ -53,9 +62,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		for _, a := range accounts {
 			fmt.Fprintf(env.Stdout, "  %-15s %s  — %s\n", a.Login, a.Password, a.Note)
 		}
-		fmt.Fprintln(env.Stdout, "Astuce : les données de démonstration sont datées ; ajoutez ?at=2025-06-15 à l'adresse d'un dossier.")
+		fmt.Fprintf(env.Stdout, "Les pages s'ouvrent à la date des données de démonstration (%s) ; un lien mène à la date du jour.\n", demo.AsOf().French())
 	}
-	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env)})
+	cfg := web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env), Location: loc}
+	if *demoMode {
+		cfg.DemoDate = demo.AsOf()
+	}
+	srv, err := web.New(cfg)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func atQuery(at string) string {
 func sourceFr(src string) string {
 	switch src {
 	case care.SourceVigie:
-		return "Vigie (pilotage)"
+		return "Vigie, indicatif"
 	case "":
 		return "source non précisée"
 	}
@@ -298,10 +298,12 @@ func sortPoints(ps []adPoint) {
 	})
 }
 
-// compareAD finds the previous audit of the directory and compares: per
-// object when both full reports are readable, else per control point.
+// compareAD finds the previous audit of the directory — of the same kind
+// (official or Vigie) when there is one, so that like is compared with
+// like — and compares: per object when both full reports are readable,
+// else per control point.
 func (s *Server) compareAD(ctx context.Context, v *view, f *care.Facts, d *adAuditData, at string) error {
-	var prev *care.ADAudit
+	var prev, prevSame *care.ADAudit
 	for i, x := range f.ADAudits {
 		if x.Directory != d.Audit.Directory || adRef(x) == adRef(d.Audit) || x.Date.After(d.Audit.Date) {
 			continue
@@ -309,9 +311,18 @@ func (s *Server) compareAD(ctx context.Context, v *view, f *care.Facts, d *adAud
 		if x.Date == d.Audit.Date && adRef(x) > adRef(d.Audit) {
 			continue
 		}
-		if prev == nil || x.Date.After(prev.Date) || (x.Date == prev.Date && adRef(x) > adRef(*prev)) {
+		later := func(p *care.ADAudit) bool {
+			return p == nil || x.Date.After(p.Date) || (x.Date == p.Date && adRef(x) > adRef(*p))
+		}
+		if later(prev) {
 			prev = &f.ADAudits[i]
 		}
+		if (x.Source != care.SourceVigie) == d.Official && later(prevSame) {
+			prevSame = &f.ADAudits[i]
+		}
+	}
+	if prevSame != nil {
+		prev = prevSame
 	}
 	if prev == nil {
 		return nil

@@ -61,11 +61,15 @@ var isoDate = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
 // countedNouns matches a count followed by words carrying "(s)".
 var countedNouns = regexp.MustCompile(`(\d+)((?:[\s\x{a0}\x{202f}]+[\p{L}'’-]+\(s\))+)`)
 
+// kitNames are the crisis exercise kit levels as stored, in sentences.
+var kitNames = strings.NewReplacer("kit debutant", "kit débutant", "kit intermediaire", "kit intermédiaire", "kit confirme", "kit confirmé")
+
 // frText finishes a French sentence built by the programme engine for
 // people: ISO dates become JJ/MM/AAAA and « 1 audit(s) » agrees with its
 // count (« 1 audit », « 3 audits »).
 func frText(s string) string {
 	s = isoDate.ReplaceAllString(s, "$3/$2/$1")
+	s = kitNames.Replace(s)
 	return countedNouns.ReplaceAllStringFunc(s, func(m string) string {
 		sub := countedNouns.FindStringSubmatch(m)
 		n, _ := strconv.Atoi(sub[1])
