@@ -212,7 +212,11 @@ func (s *Server) evidenceContext(r *http.Request, rq *request) (*view, *care.Eva
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ev, f, err := s.evaluate(r.Context(), v, s.today())
+	asOf, _, err := s.asOf(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ev, f, err := s.evaluate(r.Context(), v, asOf)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -104,6 +104,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if until, locked := s.limiter.locked(now, keys...); locked {
 		d.Error = fmt.Sprintf("Trop de tentatives de connexion échouées : connexion bloquée jusqu'à %s (%d minutes après le dernier échec). Réessayez plus tard ou contactez votre administrateur.",
 			until.In(s.loc).Format("15:04"), int(LoginLockout.Minutes()))
+		s.recordLoginFailure(r, login, "connexion bloquée après trop d'échecs")
 		s.renderLogin(w, r, http.StatusTooManyRequests, d)
 		return
 	}
@@ -116,9 +117,10 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		hash = s.dummyHash // same work whether the login exists or not
 	}
-	if !VerifyPassword(hash, pw) || err != nil {
+	if !VerifyPassword(hash, pw) || err != nil || u.Disabled {
 		s.limiter.fail(now, keys...)
 		s.log.WarnContext(r.Context(), "échec de connexion", "identifiant", login, "adresse", clientIP(r))
+		s.recordLoginFailure(r, login, loginFailureReason(err, u))
 		d.Error, d.Field = "Identifiant ou mot de passe incorrect.", "password"
 		s.renderLogin(w, r, http.StatusUnauthorized, d)
 		return

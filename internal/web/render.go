@@ -23,7 +23,7 @@ var staticFiles embed.FS
 
 // pageNames are the pages; each is templates/NAME.html inside layout.html.
 var pageNames = []string{"login", "error", "home", "dossier", "entity", "exercise", "form", "import", "trail", "evidence", "recordform",
-	"audit_ad", "audit_exposure", "grid"}
+	"audit_ad", "audit_exposure", "grid", "account", "accounts"}
 
 // pageData is what every page template receives.
 type pageData struct {
@@ -64,6 +64,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		"yesNo":    yesNo,
 		"category": func(c org.Category) string { return c.French() },
 		"roleFr":   func(r Role) string { return r.French() },
+		"role":     func(s string) Role { return Role(s) },
+		"scopeFr":  scopeFr,
+		"actionFr": actionFr,
 		"clock": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"

@@ -170,3 +170,19 @@ func (p *Principal) ScopeLabel() string {
 
 // CanWrite reports whether the role may record anything at all.
 func (p *Principal) CanWrite() bool { return !p.readOnly }
+
+// scopeFr describes a stored scope for people (the auditor's prefixes
+// become words); empty is national.
+func scopeFr(stored string) string {
+	switch {
+	case stored == "":
+		return "national"
+	case strings.HasPrefix(stored, prefixGHT):
+		return "GHT " + strings.TrimPrefix(stored, prefixGHT)
+	case strings.HasPrefix(stored, prefixFINESS):
+		return "établissement " + strings.TrimPrefix(stored, prefixFINESS)
+	case strings.HasPrefix(stored, prefixRegion):
+		return "région " + strings.TrimPrefix(stored, prefixRegion)
+	}
+	return stored
+}

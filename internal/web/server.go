@@ -32,6 +32,9 @@ type Config struct {
 	// Location is the time zone of the dates and times shown, and of
 	// "today" (DefaultTimeZone, Europe/Paris, when nil).
 	Location *time.Location
+	// Argon2 is the cost of the password hashes made by the account
+	// pages (DefaultArgon2 when zero).
+	Argon2 Argon2Params
 	// DemoDate, when set, is the date pages are evaluated at when ?at= is
 	// absent (the demo data's own date); a banner says so, with a link to
 	// today.
@@ -47,6 +50,7 @@ type Server struct {
 	ttl     time.Duration
 	loc     *time.Location
 	demo    civil.Date
+	argon   Argon2Params
 	limiter *limiter
 	pages   map[string]*template.Template
 	// dummyHash is verified when a login is unknown, so that timing does
@@ -73,7 +77,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("serveur web : aucune base configurée")
 	}
 	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, limiter: newLimiter(), engines: cfg.Engines,
-		loc: cfg.Location, demo: cfg.DemoDate}
+		loc: cfg.Location, demo: cfg.DemoDate, argon: cfg.Argon2}
+	if s.argon == (Argon2Params{}) {
+		s.argon = DefaultArgon2()
+	}
 	if s.loc == nil {
 		s.loc = parisZone()
 	}
@@ -146,6 +153,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /entites/{finess}/osis", s.page(s.osisHandler()))
 	handle("POST /entites/{finess}/osis", s.page(s.osisHandler()))
 	handle("GET /journal", s.page(s.trailPage))
+	handle("GET /journal.csv", s.page(s.trailCSV))
 	handle("GET /import", s.page(s.importForm))
 	handle("POST /import", s.pageUpload(s.importSubmit, maxUploadBytes))
 	handle("GET /api/v1/applicants", s.api(s.apiApplicants))
@@ -155,6 +163,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.evidenceRoutes(handle) // evidence files and declaration bundle, see evidence.go
 	s.auditRoutes(handle)
 	s.auditReportRoutes(handle) // audit pages: audit_reports.go, audit_exposure_report.go
+	s.accountRoutes(handle)     // own account, account management: accounts_pages.go
 	s.stepRoutes(handle)        // dossier life: steps.go
 	s.recordRoutes(handle)      // ADS results, exposure audits, entities, FINESS extraction: records_*.go
 	for path, ms := range methods {
