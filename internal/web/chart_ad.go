@@ -40,9 +40,9 @@ func adLevelChart(f *care.Facts) chartView {
 	y := func(level int) float64 { return plotB - (plotB-chartTop)*float64(level-1)/4 }
 	// The legend names every directory, on as many rows as needed.
 	type entry struct {
-		id          string
+		id           string
 		colour, dash string
-		w           float64
+		w            float64
 	}
 	var legend []entry
 	for i, id := range order {
