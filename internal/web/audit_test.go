@@ -55,6 +55,7 @@ func newKeyedEnv(t *testing.T, eng Engines) (*env, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	e.server = s
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e, path

@@ -50,6 +50,7 @@ type env struct {
 	t        *testing.T
 	st       *store.Store
 	srv      *httptest.Server
+	server   *Server
 	clock    *testClock
 	accounts map[string]string // login → password
 }
@@ -90,6 +91,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.server = s
 	e.srv = httptest.NewServer(s.Handler()) // listens on 127.0.0.1:0
 	t.Cleanup(e.srv.Close)
 	return e
