@@ -55,9 +55,6 @@ func decimalFr(f float64, digits int) string {
 	return whole
 }
 
-// isoDate matches an ISO date written inside a sentence.
-var isoDate = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-
 // countedNouns matches a count followed by words carrying "(s)".
 var countedNouns = regexp.MustCompile(`(\d+)((?:[\s\x{a0}\x{202f}]+[\p{L}'’-]+\(s\))+)`)
 
@@ -68,8 +65,13 @@ var kitNames = strings.NewReplacer("kit debutant", "kit débutant", "kit interme
 // people: ISO dates become JJ/MM/AAAA and « 1 audit(s) » agrees with its
 // count (« 1 audit », « 3 audits »).
 func frText(s string) string {
-	s = isoDate.ReplaceAllString(s, "$3/$2/$1")
-	s = kitNames.Replace(s)
+	s = frenchDates(s)
+	if strings.Contains(s, "kit ") {
+		s = kitNames.Replace(s)
+	}
+	if !strings.Contains(s, "(s)") {
+		return s
+	}
 	return countedNouns.ReplaceAllStringFunc(s, func(m string) string {
 		sub := countedNouns.FindStringSubmatch(m)
 		n, _ := strconv.Atoi(sub[1])
@@ -79,4 +81,46 @@ func frText(s string) string {
 		}
 		return sub[1] + strings.ReplaceAll(sub[2], "(s)", suffix)
 	})
+}
+
+// frenchDates rewrites the ISO dates (AAAA-MM-JJ, not inside a longer
+// run of digits or letters) of a sentence as JJ/MM/AAAA.
+func frenchDates(s string) string {
+	if strings.IndexByte(s, '-') < 0 {
+		return s
+	}
+	digit := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= '0' && s[i] <= '9' }
+	word := func(i int) bool {
+		return i >= 0 && i < len(s) && (digit(i) || s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z')
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i+10 <= len(s); i++ {
+		if s[i+4] != '-' || s[i+7] != '-' || word(i-1) || word(i+10) {
+			continue
+		}
+		ok := true
+		for _, k := range []int{0, 1, 2, 3, 5, 6, 8, 9} {
+			ok = ok && digit(i+k)
+		}
+		if !ok {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(s[i+8 : i+10])
+		b.WriteByte('/')
+		b.WriteString(s[i+5 : i+7])
+		b.WriteByte('/')
+		b.WriteString(s[i : i+4])
+		last = i + 10
+		i += 9
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

@@ -17,6 +17,10 @@ func TestFrenchNumbers(t *testing.T) {
 		{frText("niveau 1 le 2025-03-01 ; 1 audit(s) d'une autre source"), "niveau 1 le 01/03/2025 ; 1 audit d'une autre source"},
 		{frText("l'audit relève 3 vulnérabilité(s) critique(s), 0 action(s)"), "l'audit relève 3 vulnérabilités critiques, 0 action"},
 		{frText("FINESS 010000016 du 2025-06-15"), "FINESS 010000016 du 15/06/2025"},
+		{frText("2025-06-15"), "15/06/2025"},
+		{frText("écart 2023-09-04 → 2024-01-08."), "écart 04/09/2023 → 08/01/2024."},
+		{frText("ref x2025-06-15 et 12025-06-150"), "ref x2025-06-15 et 12025-06-150"},
+		{frText("kit intermediaire"), "kit intermédiaire"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

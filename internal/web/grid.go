@@ -207,7 +207,7 @@ func (g gridQuery) sortRows(rows []*gridRow, pos map[string]int) {
 			c = -c
 		}
 		if c == 0 {
-			c = cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.ID, b.ID))
+			c = cmp.Or(strings.Compare(a.sortName, b.sortName), strings.Compare(a.ID, b.ID))
 		}
 		return c
 	})

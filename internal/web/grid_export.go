@@ -23,7 +23,7 @@ func (s *Server) gridExport(format string) handlerFunc {
 			return err
 		}
 		q.At, q.Page = at, 1
-		v, err := s.dossiersGrid(r, rq, q, asOf)
+		v, _, err := s.dossiersGrid(r, rq, q, asOf)
 		if err != nil {
 			return err
 		}
@@ -52,7 +52,7 @@ func (s *Server) gridExport(format string) handlerFunc {
 
 // nationalRowsKept returns every row the query keeps, sorted, all pages.
 func (s *Server) nationalRowsKept(r *http.Request, rq *request, q gridQuery, asOf civil.Date) ([]*gridRow, error) {
-	all, err := s.nationalRows(r.Context(), asOf, care.Options{IncludeVigie: q.Vigie})
+	all, _, err := s.nationalRows(r.Context(), asOf, care.Options{IncludeVigie: q.Vigie})
 	if err != nil {
 		return nil, err
 	}

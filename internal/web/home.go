@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 
@@ -63,14 +64,22 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, rq *request) e
 			return err
 		}
 		q.At = at
-		if d.Grid, err = s.dossiersGrid(r, rq, q, asOf); err != nil {
+		rows, version, err := s.nationalRows(r.Context(), asOf, care.Options{IncludeVigie: q.Vigie})
+		if err != nil {
 			return err
 		}
-		title = "Pilotage national"
-		if rq.p.kind == scopeRegion {
-			title = "Pilotage de la région " + rq.p.value
-		}
-		d.Grid.Title = title
+		// The page depends on the rows (the index version), the query,
+		// the day (the demo banner's link) and the viewer.
+		key := fmt.Sprintf("home\x00%d\x00%s\x00%s\x00%s", version, s.today(), r.URL.RawQuery, requestKey(rq))
+		return s.cachedResponse(w, key, func(w http.ResponseWriter) error {
+			d.Grid = s.gridOfRows(rq, rows, q, asOf)
+			d.Grid.Title = "Pilotage national"
+			if rq.p.kind == scopeRegion {
+				d.Grid.Title = "Pilotage de la région " + rq.p.value
+			}
+			s.render(w, r, http.StatusOK, "home", pageData{Title: d.Grid.Title, User: rq.p, CSRF: rq.csrf, Data: d})
+			return nil
+		})
 	case scopeGHT:
 		title = "Pilotage du GHT " + rq.p.value
 		v, err := s.loadApplicantView(r.Context(), rq.scope, rq.p.value)
@@ -81,13 +90,19 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, rq *request) e
 		if err != nil {
 			return err
 		}
-		ev, f, err := s.evaluateWith(r.Context(), v, asOf, care.Options{IncludeVigie: includeVigie(r)})
+		ev, f, key, err := s.cachedEvaluation(r.Context(), v.Applicant.ID, asOf, care.Options{IncludeVigie: includeVigie(r)})
 		if err != nil {
 			return err
 		}
-		if d.Entities, err = buildEntityGrid(v, ev, f, r, at); err != nil {
-			return err
-		}
+		pk := fmt.Sprintf("home-ght\x00%s\x00%+v\x00%s\x00%s\x00%s\x00%s", key, v.Applicant, viewKey(v), s.today(), r.URL.RawQuery, requestKey(rq))
+		return s.cachedResponse(w, pk, func(w http.ResponseWriter) error {
+			filterEvaluation(ev, f, v)
+			if d.Entities, err = buildEntityGrid(v, ev, f, r, at); err != nil {
+				return err
+			}
+			s.render(w, r, http.StatusOK, "home", pageData{Title: title, User: rq.p, CSRF: rq.csrf, Data: d})
+			return nil
+		})
 	case scopeEntity:
 		title = "Mon établissement"
 		if d.Own, err = s.ownDashboard(r, rq, asOf, at); err != nil {
@@ -104,18 +119,23 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, rq *request) e
 }
 
 // dossiersGrid builds the grid of the dossiers the user sees at asOf.
-func (s *Server) dossiersGrid(r *http.Request, rq *request, q gridQuery, asOf civil.Date) (*gridView, error) {
-	rows, err := s.nationalRows(r.Context(), asOf, care.Options{IncludeVigie: q.Vigie})
+func (s *Server) dossiersGrid(r *http.Request, rq *request, q gridQuery, asOf civil.Date) (*gridView, int64, error) {
+	rows, version, err := s.nationalRows(r.Context(), asOf, care.Options{IncludeVigie: q.Vigie})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	return s.gridOfRows(rq, rows, q, asOf), version, nil
+}
+
+// gridOfRows keeps the rows the user sees and builds the grid's view.
+func (s *Server) gridOfRows(rq *request, rows []*gridRow, q gridQuery, asOf civil.Date) *gridView {
 	if rq.p.kind != scopeAll {
 		rows = slices.DeleteFunc(slices.Clone(rows), func(g *gridRow) bool {
 			_, ok := rq.scope.applicant(store.Applicant{ID: g.ID, Kind: g.Kind, GHT: ghtOf(g), Region: g.Region})
 			return !ok
 		})
 	}
-	return s.buildGridView(rows, q, asOf, rq.p.kind == scopeAll), nil
+	return s.buildGridView(rows, q, asOf, rq.p.kind == scopeAll)
 }
 
 // ghtOf is the GHT code of a grid row's applicant.

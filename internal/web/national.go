@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"vigie/internal/care"
@@ -43,19 +44,23 @@ type natDossier struct {
 // natGrid is the grid rows of every dossier at one date, with options.
 type natGrid struct {
 	rows map[string]*gridRow
+	// out is every row sorted by dossier, as of the index version built.
+	out   []*gridRow
+	built int64
 }
 
 // gridRow is one dossier of a regional or national grid: its status per
 // objective, overdue actions and next deadline. Rows are never modified
 // once built (a change builds a new row), so they are shared freely.
 type gridRow struct {
-	version int64
-	ID      string
-	Name    string
-	Kind    store.ApplicantKind
-	Region  string
-	Dep     string // département of the applicant's EJ
-	Bucket  org.Bucket
+	version  int64
+	sortName string // lower-case name, the default order
+	ID       string
+	Name     string
+	Kind     store.ApplicantKind
+	Region   string
+	Dep      string // département of the applicant's EJ
+	Bucket   org.Bucket
 	// Cells are indexed like the grid's objectives (gridObjectives).
 	Cells    []gridCell
 	Overdue  int        // next actions due before the date
@@ -74,19 +79,23 @@ type gridCell struct {
 }
 
 // nationalRows returns the grid rows of every dossier evaluated at asOf
-// with opts (dossiers sorted by ID), after bringing the index up to date.
-func (s *Server) nationalRows(ctx context.Context, asOf civil.Date, opts care.Options) ([]*gridRow, error) {
+// with opts (dossiers sorted by ID), after bringing the index up to date,
+// and the index's version (the rows change only with it).
+func (s *Server) nationalRows(ctx context.Context, asOf civil.Date, opts care.Options) ([]*gridRow, int64, error) {
 	if _, err := s.syncVersions(ctx); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	idx := &s.national
 	idx.mu.Lock()
 	defer idx.mu.Unlock()
 	if err := s.refreshNational(ctx); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	key := fmt.Sprintf("%s\x00%+v", asOf, opts)
 	g := idx.grids[key]
+	if g != nil && g.out != nil && g.built == idx.version {
+		return g.out, idx.version, nil // nothing changed since: the same rows
+	}
 	if g == nil {
 		g = &natGrid{rows: map[string]*gridRow{}}
 		idx.grids[key] = g
@@ -116,7 +125,8 @@ func (s *Server) nationalRows(ctx context.Context, asOf civil.Date, opts care.Op
 		}
 		out = append(out, r)
 	}
-	return out, nil
+	g.out, g.built = out, idx.version
+	return out, idx.version, nil
 }
 
 // refreshNational reloads what changed since the index's version: every
@@ -205,7 +215,7 @@ func (s *Server) loadDossiers(ctx context.Context, apps []store.Applicant) (map[
 // buildGridRow evaluates one dossier into its grid row.
 func (s *Server) buildGridRow(d *natDossier, asOf civil.Date, opts care.Options) *gridRow {
 	a := d.app
-	r := &gridRow{version: d.version, ID: a.ID, Name: a.Name, Kind: a.Kind, Region: a.Region, Dep: a.FINESS.Departement()}
+	r := &gridRow{version: d.version, sortName: strings.ToLower(a.Name), ID: a.ID, Name: a.Name, Kind: a.Kind, Region: a.Region, Dep: a.FINESS.Departement()}
 	if d.err != nil {
 		r.Err = "dossier illisible : " + d.err.Error()
 		return r

@@ -67,6 +67,9 @@ func (s *Server) changedSince(since int64) (version int64, all bool, ids []strin
 	t := &s.versions
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.seen == since {
+		return t.seen, false, nil
+	}
 	if t.base > since {
 		return t.seen, true, nil
 	}
