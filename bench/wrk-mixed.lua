@@ -6,7 +6,7 @@
 -- accepted (303) or refused.
 local reads, writers = {}, {}
 local threads = {}
-local written, refused = 0, 0
+written, refused = 0, 0 -- globals: done() reads them through thread:get
 
 local function load()
   for line in io.lines(os.getenv("MIXED_FILE")) do

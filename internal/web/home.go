@@ -64,15 +64,22 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, rq *request) e
 			return err
 		}
 		q.At = at
-		rows, version, err := s.nationalRows(r.Context(), asOf, care.Options{IncludeVigie: q.Vigie})
+		all, _, err := s.nationalRows(r.Context(), asOf, care.Options{IncludeVigie: q.Vigie})
 		if err != nil {
 			return err
 		}
-		// The page depends on the rows (the index version), the query,
-		// the day (the demo banner's link) and the viewer.
-		key := fmt.Sprintf("home\x00%d\x00%s\x00%s\x00%s", version, s.today(), r.URL.RawQuery, requestKey(rq))
+		rows := scopedRows(rq, all)
+		// The page depends on the rows in scope (a row gets a higher
+		// version whenever its dossier changes: the largest one and the
+		// count name them), the query, the day (the demo banner's link)
+		// and the viewer. Writes elsewhere leave a regional page cached.
+		top := int64(0)
+		for _, g := range rows {
+			top = max(top, g.version)
+		}
+		key := fmt.Sprintf("home\x00%d\x00%d\x00%s\x00%s\x00%s", top, len(rows), s.today(), r.URL.RawQuery, requestKey(rq))
 		return s.cachedResponse(w, key, func(w http.ResponseWriter) error {
-			d.Grid = s.gridOfRows(rq, rows, q, asOf)
+			d.Grid = s.buildGridView(rows, q, asOf, rq.p.kind == scopeAll)
 			d.Grid.Title = "Pilotage national"
 			if rq.p.kind == scopeRegion {
 				d.Grid.Title = "Pilotage de la région " + rq.p.value
@@ -105,14 +112,25 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, rq *request) e
 		})
 	case scopeEntity:
 		title = "Mon établissement"
-		if d.Own, err = s.ownDashboard(r, rq, asOf, at); err != nil {
+		if rq.scope.ownApplicant == "" {
+			d.None = "Votre établissement ne fait partie d'aucun dossier CaRE enregistré."
+			break
+		}
+		v, err := s.loadApplicantView(r.Context(), rq.scope, rq.scope.ownApplicant)
+		if err != nil {
 			return err
 		}
-		if d.Own == nil {
-			d.None = "Votre établissement ne fait partie d'aucun dossier CaRE enregistré."
-		} else {
-			title = d.Own.Entity.Name
+		ev, f, key, err := s.cachedEvaluation(r.Context(), v.Applicant.ID, asOf, care.Options{IncludeVigie: includeVigie(r)})
+		if err != nil {
+			return err
 		}
+		pk := fmt.Sprintf("home-own\x00%s\x00%+v\x00%s\x00%s\x00%s\x00%s", key, v.Applicant, viewKey(v), s.today(), r.URL.RawQuery, requestKey(rq))
+		return s.cachedResponse(w, pk, func(w http.ResponseWriter) error {
+			filterEvaluation(ev, f, v)
+			d.Own = ownDashboardOf(rq, v, ev, f, at)
+			s.render(w, r, http.StatusOK, "home", pageData{Title: d.Own.Entity.Name, User: rq.p, CSRF: rq.csrf, Data: d})
+			return nil
+		})
 	}
 	s.render(w, r, http.StatusOK, "home", pageData{Title: title, User: rq.p, CSRF: rq.csrf, Data: d})
 	return nil
@@ -129,13 +147,18 @@ func (s *Server) dossiersGrid(r *http.Request, rq *request, q gridQuery, asOf ci
 
 // gridOfRows keeps the rows the user sees and builds the grid's view.
 func (s *Server) gridOfRows(rq *request, rows []*gridRow, q gridQuery, asOf civil.Date) *gridView {
-	if rq.p.kind != scopeAll {
-		rows = slices.DeleteFunc(slices.Clone(rows), func(g *gridRow) bool {
-			_, ok := rq.scope.applicant(store.Applicant{ID: g.ID, Kind: g.Kind, GHT: ghtOf(g), Region: g.Region})
-			return !ok
-		})
+	return s.buildGridView(scopedRows(rq, rows), q, asOf, rq.p.kind == scopeAll)
+}
+
+// scopedRows keeps the grid rows of the dossiers the user sees.
+func scopedRows(rq *request, rows []*gridRow) []*gridRow {
+	if rq.p.kind == scopeAll {
+		return rows
 	}
-	return s.buildGridView(rows, q, asOf, rq.p.kind == scopeAll)
+	return slices.DeleteFunc(slices.Clone(rows), func(g *gridRow) bool {
+		_, ok := rq.scope.applicant(store.Applicant{ID: g.ID, Kind: g.Kind, GHT: ghtOf(g), Region: g.Region})
+		return !ok
+	})
 }
 
 // ghtOf is the GHT code of a grid row's applicant.
@@ -174,35 +197,22 @@ type auditLink struct {
 // ownDashboardAudits is how many audits of each kind the dashboard lists.
 const ownDashboardAudits = 5
 
-// ownDashboard builds the establishment dashboard, or nil when the
-// establishment belongs to no dossier.
-func (s *Server) ownDashboard(r *http.Request, rq *request, asOf civil.Date, at string) (*ownDashboard, error) {
-	ctx := r.Context()
-	e, err := s.st.Entity(ctx, org.FINESS(rq.p.value))
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	if rq.scope.ownApplicant == "" {
-		return nil, nil
-	}
-	v, err := s.loadApplicantView(ctx, rq.scope, rq.scope.ownApplicant)
-	if err != nil {
-		return nil, err
-	}
-	ev, f, err := s.evaluateWith(ctx, v, asOf, care.Options{IncludeVigie: includeVigie(r)})
-	if err != nil {
-		return nil, err
-	}
-	d := &ownDashboard{Entity: e, View: v, AsOf: ev.AsOf, At: at, Titles: map[string]string{}, Links: map[string]bool{},
+// ownDashboardOf builds the establishment dashboard from the evaluation
+// of its dossier, already cut down to the view.
+func ownDashboardOf(rq *request, v *view, ev *care.Evaluation, f *care.Facts, at string) *ownDashboard {
+	d := &ownDashboard{View: v, AsOf: ev.AsOf, At: at, Titles: map[string]string{}, Links: map[string]bool{},
 		CanWrite: rq.p.CanWrite()}
+	for _, x := range f.Entities {
+		d.Links[string(x.FINESS)] = true
+		if x.FINESS == org.FINESS(rq.p.value) {
+			d.Entity = x
+		}
+	}
 	if d.Entity.FINESS == "" {
 		d.Entity = org.Entity{FINESS: org.FINESS(rq.p.value), Name: "Établissement " + rq.p.value}
 	}
 	for _, o := range ev.Objectives {
 		d.Titles[o.Objective] = o.Title
-	}
-	for _, x := range f.Entities {
-		d.Links[string(x.FINESS)] = true
 	}
 	for _, res := range ev.Results {
 		if res.Status == care.NotApplicable {
@@ -213,8 +223,8 @@ func (s *Server) ownDashboard(r *http.Request, rq *request, asOf civil.Date, at 
 			d.Overdue++
 		}
 	}
-	d.AD, d.Exposure = auditLinks(v, f, asOf, ownDashboardAudits, at)
-	return d, nil
+	d.AD, d.Exposure = auditLinks(v, f, ev.AsOf, ownDashboardAudits, at)
+	return d
 }
 
 // bucketOf places an applicant in its statistics bucket.
