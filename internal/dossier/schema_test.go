@@ -47,7 +47,15 @@ func TestSchemaMatchesReader(t *testing.T) {
 	if err := Write(&written, facts); err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"issue example": []byte(issueExample), "demo": demo.GHTDossier(), "written": written.Bytes()} {
+	docExample, err := os.ReadFile(filepath.Join("..", "..", "docs", "exemple-dossier.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(docExample); err != nil {
+		t.Errorf("docs/exemple-dossier.json refused by the reader: %v", err)
+	}
+	for name, b := range map[string][]byte{"issue example": []byte(issueExample), "demo": demo.GHTDossier(), "written": written.Bytes(),
+		"docs/exemple-dossier.json": docExample} {
 		if err := validate(b); err != nil {
 			t.Errorf("%s rejected by the schema: %v", name, err)
 		}
