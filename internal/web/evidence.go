@@ -8,8 +8,10 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"vigie/internal/care"
+	"vigie/internal/civil"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -104,7 +106,7 @@ func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation,
 	for _, fl := range files {
 		row := evidenceRow{File: fl, Target: labels[fl.Target+"@"+fl.Entity], Entity: names[fl.Entity], SizeFr: sizeFr(fl.Size)}
 		if row.Target == "" {
-			row.Target = fl.Target
+			row.Target = targetFr(fl.Target)
 		}
 		if row.Entity == "" {
 			row.Entity = fl.Entity
@@ -354,4 +356,25 @@ func sendAttachment(w http.ResponseWriter, name, contentType string, data []byte
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(data)
+}
+
+// targetFr names what a file is attached to when the record is no longer
+// offered (an audit since replaced, an objective of another wave).
+func targetFr(target string) string {
+	kind, rest, _ := strings.Cut(target, ":")
+	switch kind {
+	case "objectif":
+		return "Objectif " + rest
+	case "audit-ad":
+		return "Audit AD " + rest
+	case "audit-exposition":
+		return "Audit d'exposition " + rest
+	case "exercice":
+		ent, date, _ := strings.Cut(rest, ":")
+		if d, err := civil.Parse(date); err == nil {
+			date = d.French()
+		}
+		return "Exercice de crise de " + ent + " du " + date
+	}
+	return target
 }
