@@ -204,6 +204,15 @@ func TestExposureAuditJob(t *testing.T) {
 	if _, page := c.get("/dossiers/CVL-99?vigie=1"); !strings.Contains(evidenceLists(page), id) || !strings.Contains(page, `id="vigie" name="vigie" type="checkbox" value="1" checked`) {
 		t.Errorf("Vigie audit %s absent with the option", id)
 	}
+	// The finished job's page links to the audit's report.
+	_, jp := c.get(jobPath)
+	report := "/dossiers/CVL-99/rapports/exposition/" + id
+	if !strings.Contains(jp, `href="`+report+`"`) {
+		t.Errorf("finished job page does not link to %s", report)
+	}
+	if resp, rp := c.get(report); resp.StatusCode != http.StatusOK || !strings.Contains(rp, "Constats par gravité") || !strings.Contains(rp, "critique (1)") {
+		t.Errorf("audit report page: %d\n%.2000s", resp.StatusCode, between(rp, "<main", "</main>"))
+	}
 	if _, page := c.get("/dossiers/CVL-99/audits"); !strings.Contains(page, jobPath) || !strings.Contains(page, "terminé") {
 		t.Errorf("audits page lacks the job:\n%s", page)
 	}

@@ -120,11 +120,11 @@ func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation,
 func sizeFr(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " Mio"
+		return decimalFr(float64(n)/(1<<20), 1) + " Mio"
 	case n >= 1<<10:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " Kio"
+		return decimalFr(float64(n)/(1<<10), 1) + " Kio"
 	}
-	return strconv.FormatInt(n, 10) + " octets"
+	return plural(int(n), "octet", "octets")
 }
 
 // evidenceChoices lists what a file may be attached to: objectives and
