@@ -64,11 +64,11 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, rq *request) e
 			return err
 		}
 		q.At = at
-		all, _, err := s.nationalRows(r.Context(), asOf, care.Options{IncludeVigie: q.Vigie})
+		all, version, err := s.nationalRows(r.Context(), asOf, care.Options{IncludeVigie: q.Vigie})
 		if err != nil {
 			return err
 		}
-		rows := scopedRows(rq, all)
+		rows := s.regionRows(rq, all, version, asOf, q.Vigie)
 		// The page depends on the rows in scope (a row gets a higher
 		// version whenever its dossier changes: the largest one and the
 		// count name them), the query, the day (the demo banner's link)
@@ -148,6 +148,22 @@ func (s *Server) dossiersGrid(r *http.Request, rq *request, q gridQuery, asOf ci
 // gridOfRows keeps the rows the user sees and builds the grid's view.
 func (s *Server) gridOfRows(rq *request, rows []*gridRow, q gridQuery, asOf civil.Date) *gridView {
 	return s.buildGridView(scopedRows(rq, rows), q, asOf, rq.p.kind == scopeAll)
+}
+
+// regionRows is scopedRows for the grid pages, kept per index version,
+// date and scope: a region's rows are picked once per version, not on
+// every request.
+func (s *Server) regionRows(rq *request, all []*gridRow, version int64, asOf civil.Date, vigie bool) []*gridRow {
+	if rq.p.kind == scopeAll {
+		return all
+	}
+	key := fmt.Sprintf("rows\x00%d\x00%s\x00%t\x00%d\x00%s", version, asOf, vigie, rq.p.kind, rq.p.value)
+	if x, ok := s.cache.evals.get(key); ok {
+		return x.([]*gridRow)
+	}
+	rows := scopedRows(rq, all)
+	s.cache.evals.put(key, rows)
+	return rows
 }
 
 // scopedRows keeps the grid rows of the dossiers the user sees.

@@ -92,6 +92,7 @@ func New(cfg Config) (*Server, error) {
 		s.cat = c
 	}
 	s.columns, s.columnPos = gridColumns(s.cat)
+	s.cache.init()
 	if s.now == nil {
 		s.now = time.Now
 	}
