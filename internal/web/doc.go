@@ -14,8 +14,8 @@
 // administrators), /journal (filtered audit trail, CSV export),
 // /entites/{finess}
 // (one EJ or EG), the record forms /entites/{finess}/exercices/nouveau,
-// /entites/{finess}/osis and /entites/{finess}/budget, /import (upload of a
-// vigie-dossier file) and /journal (audit trail, administrators). The API is
+// /entites/{finess}/osis and /entites/{finess}/budget, and /import (upload
+// of a vigie-dossier file). The API is
 // documented in docs/openapi.yaml.
 //
 // /dossiers/{id}/audits launches audits from the application: exposure
