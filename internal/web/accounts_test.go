@@ -212,3 +212,21 @@ func TestTrailFiltersAndScope(t *testing.T) {
 		}
 	}
 }
+
+// TestTrailDetailsInFrench checks that the trail shows names, not codes.
+func TestTrailDetailsInFrench(t *testing.T) {
+	e := newEnv(t)
+	s := e.server
+	for _, c := range []struct{ action, detail, want string }{
+		{"étape du dossier", "étape candidature_submitted du 2024-04-01, paiement de 1234.50 €", "étape « "},
+		{"compte_creation", `rôle etablissement, périmètre "010000016"`, "rôle établissement, périmètre établissement 010000016"},
+		{"compte_creation", `rôle auditeur, périmètre "ght:CVL-99"`, "rôle auditeur (lecture seule), périmètre GHT CVL-99"},
+		{"piece_justificative", "cr.pdf (application/pdf, 12 octets) pour objectif:D1.O3", "cr.pdf (application/pdf, 12 octets) pour Objectif D1.O3"},
+		{"exercice", "exercice du 2025-06-10, kit confirme, 1 participant(s), 2 action(s)", "exercice du 10/06/2025, kit confirmé, 1 participant, 2 actions"},
+	} {
+		got := s.detailFr(c.action, c.detail)
+		if !strings.Contains(got, c.want) || strings.Contains(got, "candidature_submitted") || strings.Contains(got, "1234.50") {
+			t.Errorf("detailFr(%s, %q) = %q, want %q", c.action, c.detail, got, c.want)
+		}
+	}
+}

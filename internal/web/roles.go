@@ -171,9 +171,17 @@ func (p *Principal) ScopeLabel() string {
 // CanWrite reports whether the role may record anything at all.
 func (p *Principal) CanWrite() bool { return !p.readOnly }
 
-// scopeFr describes a stored scope for people (the auditor's prefixes
-// become words); empty is national.
-func scopeFr(stored string) string {
+// scopeFr describes a role's stored scope for people (the auditor's
+// prefixes become words); empty is national.
+func scopeFr(role, stored string) string {
+	switch Role(role) {
+	case RoleGHT:
+		return "GHT " + stored
+	case RoleEstablishment:
+		return "établissement " + stored
+	case RoleARS:
+		return "région " + stored
+	}
 	switch {
 	case stored == "":
 		return "national"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -145,6 +146,9 @@ func (s *Server) trailPage(w http.ResponseWriter, r *http.Request, rq *request) 
 	if len(d.Entries) > limit {
 		d.Entries, d.More = d.Entries[:limit], true
 	}
+	for i := range d.Entries {
+		d.Entries[i].Detail = s.detailFr(d.Entries[i].Action, d.Entries[i].Detail)
+	}
 	if d.Actions, err = s.st.TrailActions(r.Context()); err != nil {
 		return err
 	}
@@ -166,7 +170,7 @@ func (s *Server) trailCSV(w http.ResponseWriter, r *http.Request, rq *request) e
 	t := table{Name: "Journal d'audit", File: "journal", Head: []string{"Date et heure", "Auteur", "Action", "Objet", "Dossier", "Détail"}}
 	for _, e := range es {
 		t.Rows = append(t.Rows, []xcell{tx(e.At.In(s.loc).Format("02/01/2006 15:04:05")), tx(e.By), tx(actionFr(e.Action)),
-			tx(e.Object), tx(e.Dossier), tx(frText(e.Detail))})
+			tx(e.Object), tx(e.Dossier), tx(s.detailFr(e.Action, e.Detail))})
 	}
 	data, err := csvOf(t)
 	if err != nil {
@@ -174,4 +178,44 @@ func (s *Server) trailCSV(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	sendAttachment(w, "vigie-journal-"+s.today().String()+".csv", "text/csv; charset=utf-8", data)
 	return nil
+}
+
+// Patterns of the stored trail details that name codes.
+var (
+	detailAmount   = regexp.MustCompile(`(\d+)\.(\d\d) €`)
+	detailRole     = regexp.MustCompile(`^rôle (\S+), périmètre "([^"]*)"$`)
+	detailTarget   = regexp.MustCompile(` pour (\S+)$`)
+	detailStepCode = regexp.MustCompile(`^étape (\S+) du `)
+)
+
+// detailFr rewrites a stored trail detail for people: dates, plurals,
+// amounts with a decimal comma, and the codes of roles, scopes, dossier
+// steps and evidence targets replaced by their French names.
+func (s *Server) detailFr(action, detail string) string {
+	detail = detailAmount.ReplaceAllString(frText(detail), "$1,$2 €")
+	switch action {
+	case store.ActionUserCreate:
+		if m := detailRole.FindStringSubmatch(detail); m != nil {
+			return "rôle " + Role(m[1]).French() + ", périmètre " + scopeFr(m[1], m[2])
+		}
+	case store.ActionEvidence:
+		if m := detailTarget.FindStringSubmatchIndex(detail); m != nil {
+			target, entity, _ := strings.Cut(detail[m[2]:m[3]], "@")
+			t := targetFr(target)
+			if entity != "" {
+				t += " (" + entity + ")"
+			}
+			return detail[:m[2]] + t
+		}
+	case store.ActionStep:
+		if m := detailStepCode.FindStringSubmatchIndex(detail); m != nil {
+			code := detail[m[2]:m[3]]
+			for _, w := range s.cat.Waves {
+				if t := stepTitle(&w, code); t != code {
+					return "étape « " + t + " »" + detail[m[3]:]
+				}
+			}
+		}
+	}
+	return detail
 }
