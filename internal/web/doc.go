@@ -3,11 +3,19 @@
 // with roles and scopes, browser sessions with CSRF protection, and a small
 // JSON API under /api/v1/ for scripts holding a bearer token.
 //
-// Pages: /connexion, / (the dossiers in scope, filterable by statistics
-// bucket), /dossiers/{id} (dashboard, ?at=AAAA-MM-JJ), /entites/{finess}
+// Pages: /connexion, / (the user's dashboard, by scope: the grid of the
+// dossiers of the nation or the region with filters, counts, sorting,
+// pages and /pilotage.csv and .xlsx exports; the GHT's entity grid; the
+// establishment's objectives and audits — home.go, grid*.go, national.go),
+// /dossiers/{id} (dashboard, ?at=AAAA-MM-JJ), /dossiers/{id}/grille,
+// /dossiers/{id}/rapports/ad/{audit} and /rapports/exposition/{audit}
+// (audit reports with the comparison with the previous audit),
+// /compte (password, API tokens), /comptes (account management,
+// administrators), /journal (filtered audit trail, CSV export),
+// /entites/{finess}
 // (one EJ or EG), the record forms /entites/{finess}/exercices/nouveau,
-// /entites/{finess}/osis and /entites/{finess}/budget, /import (upload of a
-// vigie-dossier file) and /journal (audit trail, administrators). The API is
+// /entites/{finess}/osis and /entites/{finess}/budget, and /import (upload
+// of a vigie-dossier file). The API is
 // documented in docs/openapi.yaml.
 //
 // /dossiers/{id}/audits launches audits from the application: exposure

@@ -14,11 +14,13 @@ import (
 // dueHorizonDays is how far ahead the calendar of deadlines looks.
 const dueHorizonDays = 365
 
-// asOf reads ?at=YYYY-MM-DD (today when absent).
+// asOf reads ?at=YYYY-MM-DD: the date a page is evaluated at (today, or
+// the demo data's date in a demonstration, when absent). The text returned
+// is the date as written, to carry in links ("" when absent).
 func (s *Server) asOf(r *http.Request) (civil.Date, string, error) {
 	at := strings.TrimSpace(r.URL.Query().Get("at"))
 	if at == "" {
-		return civil.Of(s.now()), "", nil
+		return s.defaultDate(), "", nil
 	}
 	d, err := civil.Parse(at)
 	if err != nil || d.Year < 2000 || d.Year > 2100 {
@@ -108,4 +110,13 @@ func tree(f *care.Facts) []treeEJ {
 		}
 	}
 	return out
+}
+
+// defaultDate is the date pages are evaluated at without ?at=: the demo
+// data's date in a demonstration, else today.
+func (s *Server) defaultDate() civil.Date {
+	if !s.demo.IsZero() {
+		return s.demo
+	}
+	return s.today()
 }

@@ -120,7 +120,7 @@ func (d *exerciseData) fail(field, msg string) {
 
 // validateExercise checks the submitted values and builds the exercise.
 func (s *Server) validateExercise(d *exerciseData) (care.Exercise, bool) {
-	today := civil.Of(s.now())
+	today := s.today()
 	x := care.Exercise{Entity: d.Entity.FINESS}
 	date := func(field string, required bool) civil.Date {
 		v := d.V[field]
