@@ -78,7 +78,7 @@ type dueRow struct {
 func dues(ev *care.Evaluation) []dueRow {
 	var out []dueRow
 	for _, r := range ev.Dues(ev.AsOf.AddDays(dueHorizonDays)) {
-		out = append(out, dueRow{R: r, Overdue: r.Next.Due.Before(ev.AsOf)})
+		out = append(out, dueRow{R: r, Overdue: r.Next.Overdue(ev.AsOf)})
 	}
 	return out
 }

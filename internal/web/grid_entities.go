@@ -108,18 +108,17 @@ func buildEntityGrid(v *view, ev *care.Evaluation, f *care.Facts, r *http.Reques
 			}
 			if res.Next != nil && !res.Next.Due.IsZero() && (c.Due.IsZero() || res.Next.Due.Before(c.Due)) {
 				c.Due = res.Next.Due
-				c.Overdue = res.Next.Due.Before(ev.AsOf)
 			}
+			c.Overdue = c.Overdue || res.Next.Overdue(ev.AsOf)
 		}
 	}
 	for _, id := range order {
 		row := rows[id]
 		for _, c := range row.Cells {
-			switch {
-			case c.Due.IsZero():
-			case c.Overdue:
+			if c.Overdue {
 				row.Overdue++
-			case row.NextDue.IsZero() || c.Due.Before(row.NextDue):
+			}
+			if !c.Due.IsZero() && !c.Due.Before(ev.AsOf) && (row.NextDue.IsZero() || c.Due.Before(row.NextDue)) {
 				row.NextDue = c.Due
 			}
 		}

@@ -235,7 +235,7 @@ func ownDashboardOf(rq *request, v *view, ev *care.Evaluation, f *care.Facts, at
 			continue
 		}
 		d.Results = append(d.Results, res)
-		if res.Next != nil && !res.Next.Due.IsZero() && res.Next.Due.Before(ev.AsOf) {
+		if res.Next.Overdue(ev.AsOf) {
 			d.Overdue++
 		}
 	}

@@ -272,12 +272,13 @@ func (s *Server) fillRow(r *gridRow, ev *care.Evaluation) {
 		if res.Next == nil || res.Next.Due.IsZero() {
 			continue
 		}
-		if res.Next.Due.Before(ev.AsOf) {
+		if res.Next.Overdue(ev.AsOf) {
 			r.Overdue++
 			if i, ok := pos[res.Objective]; ok {
 				r.Cells[i].Overdue++
 			}
-		} else if r.NextDue.IsZero() || res.Next.Due.Before(r.NextDue) {
+		}
+		if !res.Next.Due.Before(ev.AsOf) && (r.NextDue.IsZero() || res.Next.Due.Before(r.NextDue)) {
 			r.NextDue = res.Next.Due
 		}
 	}
