@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 var (
@@ -65,8 +66,8 @@ func TestAccountManagement(t *testing.T) {
 	if resp, _ := tilleuls.get("/"); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("session of a disabled account: %d", resp.StatusCode)
 	}
-	if resp, _ := e.anonymous().postLogin("rssi-tilleuls", e.accounts["rssi-tilleuls"]); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("login of a disabled account: %d, want 401", resp.StatusCode)
+	if resp, body := e.anonymous().postLogin("rssi-tilleuls", e.accounts["rssi-tilleuls"]); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "désactivé") {
+		t.Errorf("login of a disabled account: %d, want 403 saying the account is disabled", resp.StatusCode)
 	}
 	_, trail := admin.get("/journal?action=connexion_echouee")
 	if !strings.Contains(trail, "compte désactivé") || !strings.Contains(trail, "connexion échouée") {
@@ -122,10 +123,19 @@ func TestOwnAccount(t *testing.T) {
 	_, page = c.get("/compte")
 	csrf = csrfOf(t, page)
 	// A read-only role may still hold a token: the API is read-only.
-	_, body = c.post("/compte/jetons", url.Values{"csrf": {csrf}, "libelle": {"tableau régional"}})
+	// Tokens expire: 90 days by default, 366 at most.
+	if resp, body := c.post("/compte/jetons", url.Values{"csrf": {csrf}, "libelle": {"trop long"}, "validite": {"400"}}); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(body, "entre 1 et 366") {
+		t.Errorf("token valid 400 days: %d", resp.StatusCode)
+	}
+	_, body = c.post("/compte/jetons", url.Values{"csrf": {csrf}, "libelle": {"tableau régional"}, "validite": {"30"}})
 	m := tokenRe.FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("token not shown:\n%.2000s", body)
+	}
+	expiry := e.clock.Now().Add(30 * 24 * time.Hour).In(parisZone()).Format("02/01/2006")
+	if !strings.Contains(body, "valable jusqu'au "+expiry) {
+		t.Errorf("new token's expiry (%s) not shown:\n%.2000s", expiry, body)
 	}
 	if st, _ := e.api(m[1], "/api/v1/applicants"); st != http.StatusOK {
 		t.Errorf("new token: %d", st)
@@ -133,6 +143,9 @@ func TestOwnAccount(t *testing.T) {
 	_, page = c.get("/compte")
 	if strings.Contains(page, m[1]) || !strings.Contains(page, "tableau régional") {
 		t.Error("token shown again, or not listed")
+	}
+	if !strings.Contains(page, "Expire le") || !strings.Contains(page, expiry) {
+		t.Error("token list lacks the expiry")
 	}
 	rev := regexp.MustCompile(`action="(/compte/jetons/\d+/revoquer)"`).FindStringSubmatch(page)
 	if rev == nil {
