@@ -53,6 +53,11 @@ type exposureAuditData struct {
 	CountsDelta []countDelta
 	Pair        pairCheck
 	Files       []evidenceRow
+	// Shared: the audit also covers establishments the viewer does not
+	// see; its report and figures are not shown, only whether it found a
+	// critical vulnerability.
+	Shared bool
+	full   fullLists
 }
 
 // countDelta is one severity's count in the previous and this audit.
@@ -120,12 +125,19 @@ func (s *Server) exposureAuditPage(w http.ResponseWriter, r *http.Request, rq *r
 		return errOutOfScope
 	}
 	d := exposureAuditData{View: v, At: at, Audit: a, Official: a.Source != care.SourceVigie, Counts: a.Counts}
+	if d.full, err = s.fullListsOf(ctx, v); err != nil {
+		return err
+	}
 	for _, e := range a.Entities {
 		if n := names[e]; n != "" {
 			d.Names = append(d.Names, n+" ("+string(e)+")")
 		}
 	}
-	if d.Full, d.NoFull, err = s.exposureOf(ctx, a); err != nil {
+	if d.Shared = d.full.sharedExposure(a); d.Shared {
+		// The report and the counts are the whole audit's (partialFacts
+		// already dropped the counts).
+		d.Counts, d.NoFull = nil, sharedFigures+" : le rapport complet est réservé aux comptes qui voient tous les établissements audités"
+	} else if d.Full, d.NoFull, err = s.exposureOf(ctx, a); err != nil {
 		return err
 	}
 	if x := d.Full; x != nil {
@@ -160,9 +172,11 @@ func (s *Server) exposureAuditPage(w http.ResponseWriter, r *http.Request, rq *r
 	return nil
 }
 
-// samePerimeter reports whether two audits cover the same entities.
-func samePerimeter(a, b care.ExposureAudit) bool {
-	x, y := slices.Clone(a.Entities), slices.Clone(b.Entities)
+// samePerimeter reports whether two audits cover the same entities (in
+// full: a shared audit is not the same perimeter as an audit of the
+// viewer's establishments only).
+func samePerimeter(fl fullLists, a, b care.ExposureAudit) bool {
+	x, y := slices.Clone(fl.exposureEntities(a)), slices.Clone(fl.exposureEntities(b))
 	slices.Sort(x)
 	slices.Sort(y)
 	return slices.Equal(x, y)
@@ -174,7 +188,7 @@ func (s *Server) compareExposure(ctx context.Context, v *view, f *care.Facts, d 
 	a := d.Audit
 	var earlier []care.ExposureAudit
 	for _, x := range f.ExposureAudits {
-		if exposureRef(x) != exposureRef(a) && samePerimeter(x, a) && x.Date.Before(a.Date) {
+		if exposureRef(x) != exposureRef(a) && samePerimeter(d.full, x, a) && x.Date.Before(a.Date) {
 			earlier = append(earlier, x)
 		}
 	}

@@ -140,6 +140,9 @@ type adAuditData struct {
 	Still        []adDiffLine
 	NotCompared  []string
 	Files        []evidenceRow
+	// Shared: the directory also serves establishments the viewer does not
+	// see; the level and the failed points are shown, not the objects.
+	Shared bool
 }
 
 // maxObjectsShown bounds the objects listed per control point.
@@ -233,6 +236,11 @@ func (s *Server) adAuditPage(w http.ResponseWriter, r *http.Request, rq *request
 	if d.Dir.ID == "" {
 		return errOutOfScope // a directory the view hides
 	}
+	fl, err := s.fullListsOf(ctx, v)
+	if err != nil {
+		return err
+	}
+	d.Shared = fl.sharedDirectory(d.Dir)
 	if d.Report, d.NoFull, err = s.adReportOf(ctx, a); err != nil {
 		return err
 	}
@@ -241,6 +249,10 @@ func (s *Server) adAuditPage(w http.ResponseWriter, r *http.Request, rq *request
 		for _, fd := range rep.Findings {
 			p := adPoint{ID: fd.ID, Grade: fd.Grade, Title: fd.Title, Detail: fd.Detail, Remediation: fd.Remediation, Accepted: fd.Accepted,
 				Objects: fd.Objects[:min(len(fd.Objects), maxObjectsShown)], More: max(0, len(fd.Objects)-maxObjectsShown)}
+			if d.Shared {
+				// The objects and details are the whole directory's.
+				p.Objects, p.More, p.Detail = nil, 0, ""
+			}
 			if fd.Accepted {
 				d.Accepted = append(d.Accepted, p)
 			} else {
@@ -248,8 +260,14 @@ func (s *Server) adAuditPage(w http.ResponseWriter, r *http.Request, rq *request
 			}
 		}
 		d.NotEvaluated, d.Limits = rep.Coverage.NotEvaluated, rep.Limits
-		if n := len(rep.Coverage.NotEvaluated); n > 0 {
-			d.Provisional = plural(n, "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués") +
+		switch n := len(rep.LevelProvisionalPoints); {
+		case rep.LevelProvisionalPoints != nil && n > 0:
+			// The analysis says which points could lower the level.
+			d.Provisional = plural(n, "point de contrôle qui pourrait abaisser le niveau n'a pas pu être évalué",
+				"points de contrôle qui pourraient abaisser le niveau n'ont pas pu être évalués")
+		case rep.LevelProvisionalPoints == nil && len(rep.Coverage.NotEvaluated) > 0:
+			// A report written before the analysis said so.
+			d.Provisional = plural(len(rep.Coverage.NotEvaluated), "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués") +
 				" : le niveau pourrait être plus bas"
 		}
 		if !d.Official {
@@ -328,7 +346,7 @@ func (s *Server) compareAD(ctx context.Context, v *view, f *care.Facts, d *adAud
 		return nil
 	}
 	d.Prev, d.PrevHref = prev, adAuditHref(v.Applicant.ID, *prev, at)
-	if d.Report != nil {
+	if d.Report != nil && !d.Shared {
 		pr, _, err := s.adReportOf(ctx, *prev)
 		if err != nil {
 			return err

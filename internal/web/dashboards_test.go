@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -203,7 +204,7 @@ func TestAuditPages(t *testing.T) {
 		t.Errorf("comparison: fixed %q", fixed)
 	}
 	// An official ADS result: summary only, points from the catalogue.
-	_, ads := c.get("/dossiers/CVL-99/rapports/ad/ad-valmont:2025-04-08")
+	_, ads := c.get("/dossiers/CVL-99/rapports/ad/ad-valmont:2025-03-31")
 	if !strings.Contains(ads, "Résultat officiel") || !strings.Contains(ads, "Comparaison par point de contrôle") {
 		t.Errorf("ADS result page:\n%.3000s", ads)
 	}
@@ -217,10 +218,20 @@ func TestAuditPages(t *testing.T) {
 	if !strings.Contains(between(ex, `id="corriges"`, "</section>"), "RDP") {
 		t.Error("the fixed RDP exposure is not in the comparison")
 	}
-	// A SILENE audit: counts only, compared by counts, pair check on the summaries.
-	_, sil := c.get("/dossiers/CVL-99/rapports/exposition/silene-2025-06")
-	if !strings.Contains(sil, `id="compteurs"`) || !strings.Contains(sil, "Paire conforme") {
+	// A SILENE audit: counts only, compared by counts, pair check on the
+	// summaries — for the GHT referent, who sees its three establishments.
+	_, sil := e.login("referent-ght").get("/dossiers/CVL-99/rapports/exposition/silene-2025-06")
+	if !strings.Contains(sil, `id="compteurs"`) || !strings.Contains(sil, "Paire conforme") || !strings.Contains(sil, "CH de Rivebelle") {
 		t.Errorf("SILENE audit page:\n%.3000s", between(sil, "<main", "</main>"))
+	}
+	// The audit is shared with establishments Valmont's CISO does not see:
+	// his own establishment only, no figures, the pair check on whether
+	// each audit found a critical vulnerability.
+	_, sil = c.get("/dossiers/CVL-99/rapports/exposition/silene-2025-06")
+	sil = html.UnescapeString(sil)
+	if strings.Contains(sil, `id="compteurs"`) || strings.Contains(sil, "Rivebelle") || strings.Contains(sil, "010000040") ||
+		!strings.Contains(sil, sharedFigures) || !strings.Contains(sil, "Paire conforme") || !strings.Contains(sil, "Aucune vulnérabilité critique") {
+		t.Errorf("shared SILENE audit in a partial view:\n%.3000s", between(sil, "<main", "</main>"))
 	}
 	// Scope: another establishment does not see Valmont's directory.
 	riv := e.login("rssi-rivebelle")
