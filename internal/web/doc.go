@@ -7,7 +7,7 @@
 // dossiers of the nation or the region with filters, counts, sorting,
 // pages and /pilotage.csv and .xlsx exports; the GHT's entity grid; the
 // establishment's objectives and audits — home.go, grid*.go, national.go),
-// /dossiers/{id} (dashboard, ?at=AAAA-MM-JJ), /dossiers/{id}/grille,
+// /dossiers/{id} (dashboard, ?at=JJ/MM/AAAA ou AAAA-MM-JJ), /dossiers/{id}/grille,
 // /dossiers/{id}/rapports/ad/{audit} and /rapports/exposition/{audit}
 // (audit reports with the comparison with the previous audit),
 // /compte (password, API tokens), /comptes (account management,

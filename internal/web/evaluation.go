@@ -14,18 +14,19 @@ import (
 // dueHorizonDays is how far ahead the calendar of deadlines looks.
 const dueHorizonDays = 365
 
-// asOf reads ?at=YYYY-MM-DD: the date a page is evaluated at (today, or
-// the demo data's date in a demonstration, when absent). The text returned
-// is the date as written, to carry in links ("" when absent).
+// asOf reads ?at= (JJ/MM/AAAA or AAAA-MM-JJ): the date a page is
+// evaluated at (today, or the demo data's date in a demonstration, when
+// absent). The text returned is the date as AAAA-MM-JJ, to carry in links
+// ("" when absent).
 func (s *Server) asOf(r *http.Request) (civil.Date, string, error) {
 	at := strings.TrimSpace(r.URL.Query().Get("at"))
 	if at == "" {
 		return s.defaultDate(), "", nil
 	}
-	d, err := civil.Parse(at)
+	d, err := civil.ParseInput(at)
 	if err != nil || d.Year < 2000 || d.Year > 2100 {
 		return civil.Date{}, "", &httpError{Status: http.StatusBadRequest,
-			Msg: fmt.Sprintf("Date d'évaluation « %s » invalide : format attendu AAAA-MM-JJ (par exemple 2025-06-15).", at)}
+			Msg: fmt.Sprintf("Date d'évaluation « %s » invalide : format attendu JJ/MM/AAAA ou AAAA-MM-JJ (par exemple 15/06/2025).", at)}
 	}
 	return d, d.String(), nil
 }

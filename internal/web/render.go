@@ -141,7 +141,7 @@ func parsePages(loc *time.Location) (map[string]*template.Template, error) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
 	d.Path, d.Today, d.Demo, d.Zone = r.URL.Path, s.today(), s.demo, s.loc.String()
 	if at := r.URL.Query().Get("at"); at != "" {
-		if x, err := civil.Parse(at); err == nil {
+		if x, err := civil.ParseInput(at); err == nil {
 			d.At, d.AtDate = x.String(), x
 		}
 	}

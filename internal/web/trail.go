@@ -89,9 +89,9 @@ func (s *Server) trailFilter(r *http.Request, rq *request) (store.TrailFilter, t
 		if v == "" {
 			return time.Time{}, nil
 		}
-		x, err := civil.Parse(v)
+		x, err := civil.ParseInput(v)
 		if err != nil {
-			return time.Time{}, &httpError{Status: http.StatusBadRequest, Msg: fmt.Sprintf("Date « %s » (%s) invalide : format attendu AAAA-MM-JJ.", v, name)}
+			return time.Time{}, &httpError{Status: http.StatusBadRequest, Msg: fmt.Sprintf("Date « %s » (%s) invalide : format attendu JJ/MM/AAAA ou AAAA-MM-JJ.", v, name)}
 		}
 		return time.Date(x.Year, x.Month, x.Day, 0, 0, 0, 0, s.loc), nil
 	}
