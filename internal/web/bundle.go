@@ -89,7 +89,7 @@ func (s *Server) bundlePDF(w http.ResponseWriter, r *http.Request, rq *request) 
 
 // bundleCSV sends one table of the records as CSV (/donnees/TABLE.csv).
 func (s *Server) bundleCSV(w http.ResponseWriter, r *http.Request, rq *request) error {
-	name, ok := strings.CutSuffix(r.PathValue("file"), ".csv")
+	name, ok := strings.CutSuffix(r.PathValue("table"), ".csv")
 	if !ok {
 		return errOutOfScope
 	}

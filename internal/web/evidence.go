@@ -56,7 +56,7 @@ func (s *Server) evidenceRoutes(handle func(pattern string, h http.Handler)) {
 	handle("GET /dossiers/{id}/preuves/{file}", s.page(s.evidenceDownload))
 	handle("GET /dossiers/{id}/bundle.zip", s.page(s.bundleZip))
 	handle("GET /dossiers/{id}/fiche.pdf", s.page(s.bundlePDF))
-	handle("GET /dossiers/{id}/donnees/{file}", s.page(s.bundleCSV))
+	handle("GET /dossiers/{id}/donnees/{table}", s.page(s.bundleCSV)) // {table}: TABLE.csv
 	handle("GET /dossiers/{id}/donnees.xlsx", s.page(s.bundleXLSX))
 }
 
