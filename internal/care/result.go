@@ -165,7 +165,11 @@ type ExposurePosture struct {
 	Name     string     `json:"name"`
 	Date     civil.Date `json:"date,omitzero"`
 	Critical *int       `json:"critical,omitempty"`
-	Source   string     `json:"source,omitempty"`
+	// NoCritical, when Critical is not given, says whether the audit found
+	// no critical vulnerability (a view that hides a shared audit's
+	// figures keeps only that).
+	NoCritical *bool  `json:"no_critical,omitempty"`
+	Source     string `json:"source,omitempty"`
 }
 
 // Evaluation is the programme's state for one applicant at a date.

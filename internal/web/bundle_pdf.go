@@ -110,12 +110,25 @@ func statusPDF(d statusSheet, compress bool) ([]byte, error) {
 	case ev.Dossier.Next != nil:
 		p.text("", 10, 5, "Prochaine étape du dossier : "+ev.Dossier.Next.Title+".")
 	}
+	if n := ev.Dossier.Notice; n != "" {
+		p.text("B", 10, 5, frText(n))
+	}
+	if fz := ev.Frozen; fz != nil {
+		p.text("B", 10, 5, "Verdicts figés au "+fz.At.French()+" : "+frText(fz.Note))
+	}
+	if na := ev.Dossier.NextAction; na != nil {
+		p.text("", 10, 5, "Prochaine action du dossier : "+frText(na.Action)+".")
+	}
 
 	p.heading("Synthèse par objectif")
 	widths := []float64{22, 98, 36, 24}
 	p.header([]string{"Objectif", "Intitulé", "Statut", "Entités atteintes"}, widths)
 	for _, o := range ev.Objectives {
-		p.row(widths, []pdfCell{{Text: o.Objective}, {Text: o.Title}, statusCell(o.Status), {Text: fmt.Sprintf("%d sur %d", o.Met, o.Total)}})
+		warn := false
+		for _, r := range ev.Results {
+			warn = warn || r.Objective == o.Objective && warned(r)
+		}
+		p.row(widths, []pdfCell{{Text: o.Objective}, {Text: o.Title}, statusCell(o.Status, warn), {Text: fmt.Sprintf("%d sur %d", o.Met, o.Total)}})
 	}
 
 	p.heading("Détail par objectif et par entité")
@@ -133,6 +146,9 @@ func statusPDF(d statusSheet, compress bool) ([]byte, error) {
 			if len(r.Evidence) > 0 {
 				reason += "\nPreuves : " + evidenceText(r.Evidence)
 			}
+			for _, w := range r.Warnings {
+				reason += "\nRéserve : " + frText(w)
+			}
 			due := "—"
 			if r.Next != nil {
 				due = frText(r.Next.Action)
@@ -140,7 +156,15 @@ func statusPDF(d statusSheet, compress bool) ([]byte, error) {
 					due = r.Next.Due.French() + " : " + due
 				}
 			}
-			p.row(widths, []pdfCell{{Text: name + "\n" + r.Entity}, statusCell(r.Status), {Text: reason}, {Text: due}})
+			p.row(widths, []pdfCell{{Text: name + "\n" + r.Entity}, statusCell(r.Status, warned(r)), {Text: reason}, {Text: due}})
+		}
+	}
+
+	if cur := ev.Current; cur != nil {
+		p.heading("Situation actuelle, hors vague")
+		p.text("I", 9, 5, frText(cur.Note))
+		for _, l := range postureLines(cur) {
+			p.text("", 9, 5, "• "+l)
 		}
 	}
 
@@ -188,7 +212,15 @@ type pdfCell struct {
 	Small  bool
 }
 
-func statusCell(s care.Status) pdfCell { return pdfCell{Text: s.French(), Status: s} }
+// statusCell is a status cell; met with a warning is written « atteint
+// avec réserve » in the in-progress colours, never the success's.
+func statusCell(s care.Status, warn bool) pdfCell {
+	c := pdfCell{Text: resultWord(s, warn), Status: s}
+	if warn && s == care.Met {
+		c.Status = care.InProgress
+	}
+	return c
+}
 
 // text writes a paragraph.
 func (p *pdfDoc) text(style string, size, h float64, s string) {

@@ -74,13 +74,18 @@ func recordTables(ev *care.Evaluation, f *care.Facts, wv *care.Wave) []table {
 	for _, s := range f.Dossier.Steps {
 		steps.Rows = append(steps.Rows, []xcell{tx(stepTitle(wv, s.Step)), dx(s.Date), tx(s.By), tx(outcomeFr(s.Outcome)), tx(s.Note)})
 	}
-	res := table{Name: "Résultats", File: "resultats", Head: []string{"Objectif", "Entité", "Nom", "Statut", "Motif", "Preuves", "Prochaine échéance", "Action"}}
+	res := table{Name: "Résultats", File: "resultats", Head: []string{"Objectif", "Entité", "Nom", "Statut", "Motif", "Preuves", "Prochaine échéance", "Action", "Réserves"}}
 	for _, r := range ev.Results {
 		due, action := xcell{kind: cellEmpty}, ""
 		if r.Next != nil {
 			due, action = dx(r.Next.Due), r.Next.Action
 		}
-		res.Rows = append(res.Rows, []xcell{tx(r.Objective), tx(r.Entity), tx(r.EntityName), tx(r.Status.French()), tx(frText(r.Reason)), tx(evidenceText(r.Evidence)), due, tx(frText(action))})
+		var warnings []string
+		for _, w := range r.Warnings {
+			warnings = append(warnings, frText(w))
+		}
+		res.Rows = append(res.Rows, []xcell{tx(r.Objective), tx(r.Entity), tx(r.EntityName), tx(resultWord(r.Status, warned(r))), tx(frText(r.Reason)),
+			tx(evidenceText(r.Evidence)), due, tx(frText(action)), tx(strings.Join(warnings, " ; "))})
 	}
 	return []table{res, ents, ad, exp, ex, os, bu, gov, steps}
 }

@@ -9,6 +9,7 @@ import (
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/org"
+	"vigie/internal/report"
 )
 
 // dueHorizonDays is how far ahead the calendar of deadlines looks.
@@ -53,6 +54,42 @@ func (s *Server) evaluateWith(ctx context.Context, v *view, asOf civil.Date, opt
 type objBlock struct {
 	Sum     care.ObjectiveSummary
 	Results []care.Result
+	// Warn: one of the results is met with a warning.
+	Warn bool
+}
+
+// warned reports whether a result is met with a warning (a past cadence
+// gap under the lenient reading…): never shown as a plain success.
+func warned(r care.Result) bool { return r.Status == care.Met && len(r.Warnings) > 0 }
+
+// warnedMarker stands for a result's warnings when only the flag is known.
+var warnedMarker = []string{"avertissement"}
+
+// markOf is report.ResultMark for a status known only with whether it
+// carries a warning (summaries, grid cells).
+func markOf(st care.Status, warn bool) string {
+	r := care.Result{Status: st}
+	if warn {
+		r.Warnings = warnedMarker
+	}
+	return report.ResultMark(r)
+}
+
+// resultClassName is the CSS class suffix of a status: met with a warning
+// has its own colour, not the success's.
+func resultClassName(st care.Status, warn bool) string {
+	if warn && st == care.Met {
+		return "avertissement"
+	}
+	return string(st)
+}
+
+// resultWord names a status, « atteint avec réserve » when met with a warning.
+func resultWord(st care.Status, warn bool) string {
+	if warn && st == care.Met {
+		return st.French() + " avec réserve"
+	}
+	return st.French()
 }
 
 // blocks groups results by objective, in catalogue order.
@@ -63,6 +100,7 @@ func blocks(ev *care.Evaluation) []objBlock {
 		for _, r := range ev.Results {
 			if r.Objective == o.Objective {
 				b.Results = append(b.Results, r)
+				b.Warn = b.Warn || warned(r)
 			}
 		}
 		out = append(out, b)

@@ -44,6 +44,10 @@ type entityCell struct {
 	Reason  string
 	Due     civil.Date
 	Overdue bool
+	// LateSince is when a late obligation lapsed (zero: not late, or
+	// late because Due is past).
+	LateSince civil.Date
+	Warn      bool // a result met with a warning
 }
 
 // buildEntityGrid lays out an evaluation (already cut down to the view)
@@ -110,6 +114,10 @@ func buildEntityGrid(v *view, ev *care.Evaluation, f *care.Facts, r *http.Reques
 				c.Due = res.Next.Due
 			}
 			c.Overdue = c.Overdue || res.Next.Overdue(ev.AsOf)
+			if res.Next != nil && !res.Next.LateSince.IsZero() && (c.LateSince.IsZero() || res.Next.LateSince.Before(c.LateSince)) {
+				c.LateSince = res.Next.LateSince
+			}
+			c.Warn = c.Warn || warned(res)
 		}
 	}
 	for _, id := range order {

@@ -89,7 +89,7 @@ func (s *Server) gridTable(v *gridView, rows []*gridRow) table {
 				continue
 			}
 			c := g.Cells[i]
-			row = append(row, tx(c.Status.French()), ix(c.Met), ix(c.Total))
+			row = append(row, tx(resultWord(c.Status, c.Warn)), ix(c.Met), ix(c.Total))
 		}
 		row = append(row, ix(g.Overdue), dx(g.NextDue), tx(g.Err))
 		t.Rows = append(t.Rows, row)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"vigie/internal/care"
-	"vigie/internal/report"
 )
 
 // The rows of the grids are written here rather than in the templates: a
@@ -19,12 +18,13 @@ import (
 func esch(s string) string { return html.EscapeString(s) }
 
 // statusSpan writes a status with its mark (hidden from screen readers,
-// the word says it).
-func statusSpan(b *strings.Builder, st care.Status) {
+// the word says it); met with a warning is never marked as a plain
+// success (report.ResultMark, through markOf).
+func statusSpan(b *strings.Builder, st care.Status, warn bool) {
 	b.WriteString(`<span aria-hidden="true">`)
-	b.WriteString(report.StatusMark(st))
+	b.WriteString(markOf(st, warn))
 	b.WriteString(`</span> `)
-	b.WriteString(esch(st.French()))
+	b.WriteString(esch(resultWord(st, warn)))
 }
 
 // Body writes the rows of the dossiers grid's page.
@@ -65,7 +65,7 @@ func (v *gridView) Body() template.HTML {
 				b.WriteString(`" data-objectif="`)
 				b.WriteString(id)
 				b.WriteString(`" class="cellule statut-`)
-				b.WriteString(string(c.Status))
+				b.WriteString(resultClassName(c.Status, c.Warn))
 				b.WriteString(`">`)
 				if c.Status == care.NotApplicable {
 					b.WriteString(`<span class="meta" title="non applicable">—</span></td>`)
@@ -76,9 +76,9 @@ func (v *gridView) Body() template.HTML {
 				b.WriteString(`" title="`)
 				b.WriteString(id)
 				b.WriteString(` : `)
-				b.WriteString(esch(c.Status.French()))
+				b.WriteString(esch(resultWord(c.Status, c.Warn)))
 				b.WriteString(`">`)
-				statusSpan(&b, c.Status)
+				statusSpan(&b, c.Status, c.Warn)
 				b.WriteString(`</a> <span class="meta">`)
 				b.WriteString(strconv.Itoa(c.Met))
 				b.WriteString(`/`)
@@ -142,15 +142,19 @@ func (g *entityGrid) Body() template.HTML {
 				continue
 			}
 			b.WriteString(` statut-`)
-			b.WriteString(string(c.Status))
+			b.WriteString(resultClassName(c.Status, c.Warn))
 			b.WriteString(`"><span title="`)
 			b.WriteString(esch(frText(c.Reason)))
 			b.WriteString(`">`)
-			statusSpan(&b, c.Status)
+			statusSpan(&b, c.Status, c.Warn)
 			b.WriteString(`</span>`)
 			if !c.Due.IsZero() {
 				b.WriteString(`<br><span class="meta`)
-				if c.Overdue {
+				if c.Overdue && !c.LateSince.IsZero() {
+					b.WriteString(` echu">en retard depuis le `)
+					b.WriteString(c.LateSince.French())
+					b.WriteString(`, avant le `)
+				} else if c.Overdue {
 					b.WriteString(` echu">échue le `)
 				} else {
 					b.WriteString(`">avant le `)

@@ -76,6 +76,7 @@ type gridCell struct {
 	Status     care.Status
 	Met, Total int
 	Overdue    int
+	Warn       bool // met, but a result carries a warning (never shown as a plain success)
 }
 
 // nationalRows returns the grid rows of every dossier evaluated at asOf
@@ -269,6 +270,9 @@ func (s *Server) fillRow(r *gridRow, ev *care.Evaluation) {
 		}
 	}
 	for _, res := range ev.Results {
+		if i, ok := pos[res.Objective]; ok && warned(res) {
+			r.Cells[i].Warn = true
+		}
 		if res.Next == nil || res.Next.Due.IsZero() {
 			continue
 		}

@@ -174,3 +174,48 @@ func (fl fullLists) sharedDirectory(d care.Directory) bool {
 	es, ok := fl.dirs[d.ID]
 	return ok && len(es) > len(d.Entities)
 }
+
+// partialPosture returns what a partial view shows of a closed wave's
+// current posture, as a new value (p may be the cache's): the directories
+// the view shows (a shared directory keeps its level, as its audits do)
+// and the visible EJs; an EJ's latest audit shared with establishments
+// out of view keeps only whether it found a critical vulnerability. f is
+// the dossier's facts in full, pf what the view shows of them.
+func partialPosture(p *care.Posture, f, pf *care.Facts, v *view) *care.Posture {
+	out := &care.Posture{AsOf: p.AsOf, Note: p.Note, Directories: []care.DirectoryPosture{}, Exposure: []care.ExposurePosture{}}
+	dirs := map[string]bool{}
+	for _, d := range pf.Directories {
+		dirs[d.ID] = true
+	}
+	for _, d := range p.Directories {
+		if dirs[d.Directory] {
+			out.Directories = append(out.Directories, d)
+		}
+	}
+	for _, x := range p.Exposure {
+		if !v.only[x.Entity] {
+			continue
+		}
+		if x.Critical != nil && postureAuditShared(f, x, v) {
+			none := *x.Critical == 0
+			x.Critical, x.NoCritical = nil, &none
+		}
+		out.Exposure = append(out.Exposure, x)
+	}
+	return out
+}
+
+// postureAuditShared reports whether the audit an EJ's posture rests on
+// (its latest whole-perimeter audit at that date from that source) also
+// covers establishments the view does not show.
+func postureAuditShared(f *care.Facts, x care.ExposurePosture, v *view) bool {
+	for _, a := range f.ExposureAudits {
+		if !a.CompletePerimeter || a.Date != x.Date || a.Source != x.Source || !slices.Contains(a.Entities, x.Entity) {
+			continue
+		}
+		if slices.ContainsFunc(a.Entities, func(e org.FINESS) bool { return !v.only[e] }) {
+			return true
+		}
+	}
+	return false
+}

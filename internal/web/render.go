@@ -52,6 +52,14 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		"statusFr":    func(s care.Status) string { return s.French() },
 		"statusClass": func(s care.Status) string { return "statut-" + string(s) },
 		"statusIcon":  report.StatusMark,
+		// A result (or an objective) met with a warning is never shown as
+		// a plain success (report.ResultMark).
+		"resultIcon":   report.ResultMark,
+		"resultClass":  func(r care.Result) string { return "statut-" + resultClassName(r.Status, warned(r)) },
+		"resultFr":     func(r care.Result) string { return resultWord(r.Status, warned(r)) },
+		"summaryIcon":  func(b objBlock) string { return markOf(b.Sum.Status, b.Warn) },
+		"summaryClass": func(b objBlock) string { return "statut-" + resultClassName(b.Sum.Status, b.Warn) },
+		"summaryFr":    func(b objBlock) string { return resultWord(b.Sum.Status, b.Warn) },
 		"date": func(d civil.Date) string {
 			if d.IsZero() {
 				return "—"
@@ -86,6 +94,12 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		"sevClass":       func(s exposure.Severity) string { return "gravite-" + string(s) },
 		"sevFr":          func(s exposure.Severity) string { return s.French() },
 		"deref":          func(b *bool) bool { return b != nil && *b },
+		"derefInt": func(n *int) int {
+			if n == nil {
+				return 0
+			}
+			return *n
+		},
 	}
 }
 
