@@ -7,12 +7,16 @@ import (
 	"strings"
 )
 
-// Actions recorded in the audit trail that change no fact of any dossier
-// (accounts, tokens, connections, jobs, failed logins): a cache of facts
-// may ignore them.
+// Actions recorded in the audit trail (the first ones change no fact of
+// any dossier — accounts, tokens, connections, jobs, failed logins,
+// perimeters and controllers, schedules, key rotation — see
+// changesNoFacts).
 const (
 	ActionADConnection = "connexion_annuaire"
 	ActionJobPrefix    = "tache_"
+	ActionJobPerimeter = "perimetre_tache" // the perimeter text of a queued audit
+	ActionSchedule     = "planification"   // an audit schedule
+	ActionKeyRotation  = "rotation_cle"
 	ActionGovernance   = "gouvernance"
 	ActionStep         = "étape du dossier"
 	ActionLoginFailed  = "connexion_echouee"
@@ -29,11 +33,19 @@ func WithDossier(ctx context.Context, applicant string) context.Context {
 }
 
 // changesNoFacts reports whether an action leaves every dossier's facts as
-// they were.
+// they were (what LoadFacts reads): accounts (compte_…), tokens (jeton_…),
+// sessions, jobs and their perimeters, AD connections, declared exposure
+// perimeters and domain controllers, schedules, key rotation, failed
+// logins. Such an action without a dossier leaves the cached dossiers
+// valid; any other action without one makes them all stale.
 func changesNoFacts(action string) bool {
 	switch {
-	case strings.HasPrefix(action, "compte_"), strings.HasPrefix(action, "jeton_"),
-		strings.HasPrefix(action, ActionJobPrefix), action == ActionADConnection, action == ActionLoginFailed:
+	case strings.HasPrefix(action, "compte_"), strings.HasPrefix(action, "jeton_"), strings.HasPrefix(action, ActionJobPrefix):
+		return true
+	}
+	switch action {
+	case ActionADConnection, ActionLoginFailed, ActionLogoutAll, ActionJobPerimeter, ActionSchedule, ActionKeyRotation,
+		ActionPerimeter, ActionControllers:
 		return true
 	}
 	return false
@@ -70,10 +82,10 @@ func trailDossier(ctx context.Context, tx *sql.Tx, action, object string) (strin
 	case action == ActionImport, action == ActionGovernance, action == ActionStep, action == ActionEvidence,
 		strings.HasPrefix(action, ActionJobPrefix):
 		return object, nil
-	case action == ActionADConnection:
+	case action == ActionADConnection, action == ActionControllers:
 		app, _, _ := strings.Cut(object, "/")
 		return app, nil
-	case action == ActionExercise, action == ActionBudget, action == ActionOSIS, action == ActionEntity:
+	case action == ActionExercise, action == ActionBudget, action == ActionOSIS, action == ActionEntity, action == ActionPerimeter:
 		return one(`SELECT applicant FROM applicant_entities WHERE finess = $1`, object)
 	case action == ActionDirectory:
 		return one(`SELECT applicant FROM directories WHERE id = $1`, object)

@@ -97,6 +97,35 @@ func TestTrailDossierAndChanges(t *testing.T) {
 			if err != nil || !slices.Contains(actions, ActionLoginFailed) || !slices.Contains(actions, ActionImport) {
 				t.Errorf("TrailActions: %v, %v", actions, err)
 			}
+			// The security writes (perimeters, controllers, sessions,
+			// tokens, schedules) name their dossier or change no fact:
+			// never all the cached dossiers stale.
+			v2, _ := s.DataVersion(ctx)
+			if _, _, err := s.RecordExposurePerimeter(ctx, p.Entities[0].FINESS, "domain clinique.fr\n", "rssi"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetDomainControllers(ctx, g.GHT.Code, "ARA-99-ad1", []string{"dc1.ght.local"}, "admin"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DeleteWebSessions(ctx, "x", "x"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateAPITokenUntil(ctx, "x", "hash", "script", "x", time.Now().Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SaveSchedule(ctx, Schedule{ID: "plan-1", Kind: "exposure", Applicant: clinic, Subject: clinic, Perimeter: "domain clinique.fr", EveryDays: 30, Enabled: true}, "admin"); err != nil {
+				t.Fatal(err)
+			}
+			c, err = s.ChangesSince(ctx, v2)
+			if err != nil || c.All || c.Version != v2+5 {
+				t.Errorf("after perimeter, controllers, sessions, token, schedule: %+v, %v (want no dossier-wide staleness)", c, err)
+			}
+			for _, want := range []struct{ action, dossier string }{{ActionPerimeter, clinic}, {ActionControllers, g.GHT.Code}, {ActionSchedule, clinic}} {
+				es, err := s.TrailEntries(ctx, TrailFilter{Action: want.action})
+				if err != nil || len(es) == 0 || es[0].Dossier != want.dossier {
+					t.Errorf("%s entry: %+v, %v (want dossier %s)", want.action, es, err, want.dossier)
+				}
+			}
 		})
 	}
 }

@@ -31,6 +31,9 @@ var actionLabels = map[string]string{
 	store.ActionExercise: "exercice de crise", store.ActionBudget: "budget et ETP SSI", store.ActionOSIS: "auto-évaluation oSIS",
 	store.ActionADConnection: "connexion à un annuaire", store.ActionGovernance: "gouvernance du GHT", store.ActionStep: "étape du dossier",
 	store.ActionLoginFailed: "connexion échouée", store.ActionJobPrefix + "ad": "audit AD lancé", store.ActionJobPrefix + "exposure": "audit d'exposition lancé",
+	store.ActionPerimeter: "périmètre d'exposition", store.ActionControllers: "contrôleurs de domaine déclarés",
+	store.ActionLogoutAll: "déconnexion de toutes les sessions", store.ActionJobPerimeter: "périmètre d'un audit en file",
+	store.ActionSchedule: "planification des audits", store.ActionKeyRotation: "rotation de la clé de chiffrement",
 }
 
 // actionFr names an action for people (an unknown one loses its underscores).
