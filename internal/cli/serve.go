@@ -102,7 +102,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "Les pages s'ouvrent à la date des données de démonstration (%s) ; un lien mène à la date du jour.\n", demo.AsOf().French())
 	}
-	jf.allowPrivate = *allowPrivate
+	jf.allowPrivate, jf.loc = *allowPrivate, loc
 	eng, err := openJobs(ctx, env, st, queues, &jf, log)
 	if err != nil {
 		return err
