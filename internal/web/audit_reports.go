@@ -90,8 +90,13 @@ func auditLinks(v *view, f *care.Facts, asOf civil.Date, n int, at string) (ads,
 	slices.SortStableFunc(expList, func(a, b care.ExposureAudit) int { return b.Date.Compare(a.Date) })
 	for _, a := range expList[:min(n, len(expList))] {
 		detail := sourceFr(a.Source)
-		if a.Counts != nil {
+		switch {
+		case a.Counts != nil:
 			detail = plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques") + ", " + detail
+		case a.NoCritical != nil && *a.NoCritical:
+			detail = "aucune vulnérabilité critique, " + detail
+		case a.NoCritical != nil:
+			detail = "au moins une vulnérabilité critique, " + detail
 		}
 		exps = append(exps, auditLink{Date: a.Date, Label: "Exposition internet", Detail: detail,
 			Href: exposureAuditHref(v.Applicant.ID, a, at), Vigie: a.Source == care.SourceVigie})

@@ -69,6 +69,8 @@ func TestEndToEndRoles(t *testing.T) {
 		{"referent-ght", []e2eStop{
 			{"accueil", "/", `#grille tr[data-entite="010000040"]`, []string{"Pilotage du GHT CVL-99", "1 action en retard", "CHS Les Tilleuls"}},
 			dossier,
+			{"dossier-vague-close", "/dossiers/CVL-99?at=01/09/2025", "#situation-actuelle",
+				[]string{"Verdicts figés au 30/06/2025", "Dossier non déclaré", "Situation actuelle, hors vague", "rivebelle.local"}},
 			{"audit-exposition", expPage, "#controle-paire", []string{"Paire non conforme", "TLS 1.0 accepté"}},
 		}},
 		{"rssi-valmont", []e2eStop{
@@ -76,7 +78,10 @@ func TestEndToEndRoles(t *testing.T) {
 			dossier,
 			{"audit-ad", adPage, "#points-echec", []string{"Niveau provisoire", "adm-dupont", "Risques acceptés"}},
 			{"audit-exposition", expPage, "#controle-paire", []string{"Constats par gravité", "Bureau à distance (RDP)"}},
-			{"compte", "/compte", "#nouveau", []string{"Changer de mot de passe", "Jetons d'API"}},
+			{"audit-commun", "/dossiers/CVL-99/rapports/exposition/silene-2025-06", "#controle-paire",
+				[]string{"Aucune vulnérabilité critique", "audit commun", "Paire conforme"}},
+			{"audits", "/dossiers/CVL-99/audits", "#perimetres", []string{"Rapports d'audit", "Périmètre déclaré", "Contrôleurs déclarés"}},
+			{"compte", "/compte", "#nouveau", []string{"Changer de mot de passe", "Jetons d'API", "Validité, en jours"}},
 		}},
 		{"ars-cvl", []e2eStop{
 			{"accueil", "/", `#grille tr[data-dossier="CVL-99"]`, []string{"Pilotage de la région Centre-Val de Loire", "Exporter la grille"}},
