@@ -139,3 +139,22 @@ func TestClosedWaveStatusPDF(t *testing.T) {
 		t.Errorf("met with a warning: %+v", c)
 	}
 }
+
+// TestLateObligation: Rivebelle's last crisis exercise lapsed on
+// 05/10/2024; its next action is due at the declaration deadline (never a
+// past date), and the pages say since when it is late.
+func TestLateObligation(t *testing.T) {
+	e := newKeyedEnvDemo(t)
+	_, home := e.login("rssi-rivebelle").get("/?at=" + demoAt)
+	row := rowOf(home, `<tr data-objectif="D1.O3" data-entite="010000040">`)
+	if !strings.Contains(row, "en retard depuis le 05/10/2024") || !strings.Contains(row, `class="echu">30/06/2025`) {
+		t.Errorf("establishment home, D1.O3:\n%s", row)
+	}
+	_, page := e.login("referent-ght").get("/dossiers/CVL-99?at=" + demoAt)
+	if row := rowOf(page, `<tr data-objectif="D1.O3" data-entite="010000040">`); !strings.Contains(row, "en retard depuis le 05/10/2024") {
+		t.Errorf("dossier page, D1.O3 of Rivebelle:\n%s", row)
+	}
+	if !strings.Contains(page, "(en retard depuis le 05/10/2024)") {
+		t.Error("the calendar does not say since when the exercise is late")
+	}
+}
