@@ -3,31 +3,53 @@ package probe
 import (
 	"bytes"
 	"context"
-	"slices"
 	"strings"
 	"time"
+
+	"vigie/internal/exposure"
 )
 
-// Set is an ordered list of probers, plus optionally nmap's patterns for
-// banners none of them recognises.
+// Set is an ordered list of probers, plus optionally nmap's probe file, and
+// the fingerprints of web applications that refine an HTTP answer.
 type Set struct {
-	probers []Prober
-	nmap    *NmapDB
+	probers  []Prober
+	nmap     *NmapDB
+	apps     *WebApps
+	parallel int
 }
 
-// WithNmap makes Identify name unknown banners with nmap's NULL-probe patterns.
+// WithNmap makes Identify use nmap's probes and patterns (every TCP probe,
+// with softmatch narrowing) for what Vigie's probers do not recognise.
 func (s *Set) WithNmap(db *NmapDB) *Set {
 	s.nmap = db
 	return s
 }
 
-// DefaultSet lists every protocol Vigie knows, most specific first.
+// WithParallel sets how many blind probes are tried at once on one port
+// [DefaultParallel].
+func (s *Set) WithParallel(n int) *Set {
+	s.parallel = n
+	return s
+}
+
+// WithWebApps replaces the web application fingerprints.
+func (s *Set) WithWebApps(w *WebApps) *Set {
+	s.apps = w
+	return s
+}
+
+// DefaultSet lists every protocol Vigie knows, most specific first, with the
+// embedded web application fingerprints.
 func DefaultSet() *Set {
-	return &Set{probers: []Prober{
-		RDP{}, SMB{}, DICOM{}, HL7{}, Redis{}, MongoDB{}, Postgres{}, MSSQL{}, Elasticsearch{},
-		SSH{}, FTP{}, SMTP{}, Telnet{}, VNC{}, MySQL{},
-		TLS{}, HTTP{TLS: true}, HTTP{},
-	}}
+	return &Set{probers: append([]Prober(nil), allProbers...), apps: DefaultWebApps()}
+}
+
+// allProbers are Vigie's probers, most specific first.
+var allProbers = []Prober{
+	RDP{}, SMB{}, DICOM{}, HL7{}, Redis{}, MongoDB{}, Postgres{}, MSSQL{}, Elasticsearch{},
+	LDAP{}, Kerberos{}, MSRPC{},
+	SSH{}, FTP{}, SMTP{}, IMAP{}, POP3{}, Telnet{}, VNC{}, MySQL{},
+	TLS{}, HTTP{},
 }
 
 // Probers returns the probers in order.
@@ -42,6 +64,9 @@ func (s *Set) byName(n string) Prober {
 	return nil
 }
 
+// tlsPorts are the ports where TLS is tried before anything else.
+var tlsPorts = []int{443, 465, 636, 990, 993, 995, 3269, 4443, 5986, 8443, 9443, 10443}
+
 // sniffers pick a speak-first protocol from the first bytes a server sends.
 var sniffers = []struct {
 	name  string
@@ -53,111 +78,50 @@ var sniffers = []struct {
 		return bytes.HasPrefix(b, []byte("220")) && (bytes.Contains(bytes.ToUpper(b), []byte("SMTP")) || bytes.Contains(b, []byte("Postfix")))
 	}},
 	{"ftp", func(b []byte) bool { return bytes.HasPrefix(b, []byte("220")) }},
+	{"imap", func(b []byte) bool { return bytes.HasPrefix(b, []byte("* OK")) || bytes.HasPrefix(b, []byte("* PREAUTH")) }},
+	{"pop3", func(b []byte) bool { return bytes.HasPrefix(b, []byte("+OK")) }},
 	{"mysql", func(b []byte) bool { return len(b) > 5 && b[3] == 0 && (b[4] == 10 || b[4] == 0xff) }},
 	{"telnet", IsTelnet},
 }
 
-// sniff reads what the server says first, within a short wait.
-func sniff(ctx context.Context, t Target) []byte {
-	st := t
-	st.Timeout = min(t.timeout(), 1500*time.Millisecond)
-	c, err := st.dial(ctx)
-	if err != nil {
-		return nil
-	}
-	defer c.Close()
-	b, _ := readAtMost(c, 1024, func(b []byte) bool { return bytes.Contains(b, []byte("\n")) || len(b) >= 64 })
-	return b
-}
-
-// Identify finds what answers on an open port: first the protocols known for
-// this port, then what the server says by itself, then TLS and HTTP. A port
-// nothing recognises gets a Result without service or observations.
+// Identify finds what answers on an open port, whatever its number: first
+// the protocols usual on this port, then what the server says by itself,
+// then every client-first probe by likelihood (ours, then nmap's when its
+// file is loaded), several at once, within a time budget. A port nothing
+// recognises gets a Result whose Unknown says why, with an info observation
+// "service-unknown".
 func (s *Set) Identify(ctx context.Context, t Target) *Result {
-	tried := map[string]bool{}
-	try := func(p Prober) *Result {
-		if p == nil || tried[p.Name()] {
-			return nil
-		}
-		tried[p.Name()] = true
-		r, err := p.Probe(ctx, t)
-		if err != nil {
-			return nil
-		}
-		return r
-	}
-	for _, p := range s.probers {
-		switch p.Name() {
-		case "tls", "https", "http":
-			continue
-		}
-		if slices.Contains(p.Ports(), t.Port) {
-			if r := try(p); r != nil {
-				return s.finish(r, t)
-			}
-		}
-	}
-	if !slices.Contains(s.byName("https").Ports(), t.Port) && !slices.Contains(s.byName("http").Ports(), t.Port) {
-		if b := sniff(ctx, t); len(b) > 0 {
-			for _, sn := range sniffers {
-				if sn.match(b) {
-					if r := try(s.byName(sn.name)); r != nil {
-						return s.finish(r, t)
-					}
-				}
-			}
-			r := &Result{Banner: printable(b, 200)}
-			if svc, prod, ver, ok := s.nmap.Match(b); ok {
-				r.Service, r.Product, r.Version = svc, prod, ver
-				r.versionObservation()
-			}
-			return s.finish(r, t)
-		}
-	}
-	// Plain-HTTP ports try HTTP first: a server that waits on a TLS
-	// ClientHello would cost a whole timeout.
-	if slices.Contains(s.byName("http").Ports(), t.Port) {
-		if r := try(s.byName("http")); r != nil {
-			if r.tlsHint {
-				if tr := s.webTLS(ctx, t, try); tr != nil {
-					return s.finish(tr, t)
-				}
-			}
-			return s.finish(r, t)
-		}
-	}
-	if r := s.webTLS(ctx, t, try); r != nil {
-		return s.finish(r, t)
-	}
-	if r := try(s.byName("http")); r != nil {
-		return s.finish(r, t)
-	}
-	return s.finish(&Result{}, t)
+	e := s.newIdent(t)
+	ctx, cancel := context.WithDeadline(ctx, e.hard)
+	defer cancel()
+	r := e.run(ctx)
+	r.Elapsed = time.Since(e.start)
+	return s.finish(r, t)
 }
 
-// webTLS runs the TLS probe, then HTTPS on top; the results are merged.
-func (s *Set) webTLS(ctx context.Context, t Target, try func(Prober) *Result) *Result {
-	tr := try(s.byName("tls"))
-	if tr == nil {
-		return nil
+// unknown is the result of a port nothing recognised.
+func (e *ident) unknown() *Result {
+	sample := e.stats.banner
+	if len(sample) == 0 {
+		sample = e.stats.sample
 	}
-	hr := try(s.byName("https"))
-	if hr == nil {
-		return tr
-	}
-	hr.TLS = true
-	hr.Names = tr.Names
-	hr.Banner = hr.Banner + " ; " + tr.Banner
-	hr.Observations = append(tr.Observations, hr.Observations...)
-	return hr
+	r := &Result{Banner: printable(sample, 200), Unknown: e.reason()}
+	r.observe(exposure.ClassServiceUnknown, exposure.Confirmed, r.Unknown)
+	return r
 }
 
 // finish fills the observations with the target and the service identity,
-// and keeps every text field printable and bounded whatever a parser let through.
+// notes an unusual port, and keeps every text field printable and bounded
+// whatever a parser let through.
 func (s *Set) finish(r *Result, t Target) *Result {
 	r.Product = printable([]byte(r.Product), 100)
 	r.Version = printable([]byte(r.Version), 60)
 	r.Banner = printable([]byte(r.Banner), 600)
+	note := ""
+	if usual := usualPorts(r.Service); r.Service != "" && len(usual) > 0 && !hasPort(usual, t.Port) {
+		r.Unusual = true
+		note = unusualNote(r.Service, usual)
+	}
 	for i := range r.Observations {
 		o := &r.Observations[i]
 		o.Host = t.Addr.String()
@@ -170,6 +134,9 @@ func (s *Set) finish(r *Result, t Target) *Result {
 			o.Version = r.Version
 		}
 		o.Evidence = strings.TrimSpace(o.Evidence)
+		if note != "" && o.Class != exposure.ClassServiceVersion {
+			o.Evidence += " — " + note
+		}
 	}
 	return r
 }

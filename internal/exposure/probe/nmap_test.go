@@ -18,6 +18,7 @@ match pop3 m|^\+OK Dovecot ready\.\r\n| p/Dovecot pop3d/ cpe:/a:dovecot:dovecot/
 match ftp m|^220 ([\w.-]+) FTP server \(Version ([\d.]+)\) ready\.\r\n|s p/BSD ftpd/ v/$2/ h/$1/
 match binary m|^\xff\xfe\x01(..)| p/Binary thing/ v/$P(1)/
 match broken m|^(?<=x)abc| p/Perl only/
+match irc m|^:([\w.-]+) NOTICE AUTH :\*\*\* Looking up your hostname| p/IRC server/ h/$1/
 Probe TCP GetRequest q|GET / HTTP/1.0\r\n\r\n|
 match http m|^HTTP/1\.0 200| p/Not a NULL match/
 `
@@ -55,15 +56,15 @@ func TestIdentifyUsesNmapForUnknownBanner(t *testing.T) {
 		t.Fatal(err)
 	}
 	tg := serve(t, func(c net.Conn) {
-		c.Write([]byte("+OK Dovecot ready.\r\n"))
+		c.Write([]byte(":irc.chu.fr NOTICE AUTH :*** Looking up your hostname...\r\n"))
 		time.Sleep(time.Second)
 	})
 	r := DefaultSet().WithNmap(db).Identify(context.Background(), tg)
-	if r.Service != "pop3" || r.Product != "Dovecot pop3d" || len(r.Observations) != 0 {
+	if r.Service != "irc" || r.Product != "IRC server" || len(r.Observations) != 0 || r.Unknown != "" {
 		t.Fatalf("%+v", r)
 	}
 	r = DefaultSet().Identify(context.Background(), tg)
-	if r.Service != "" || !strings.Contains(r.Banner, "Dovecot") {
+	if r.Service != "" || !strings.Contains(r.Banner, "NOTICE AUTH") || !strings.Contains(r.Unknown, "bannière non reconnue") {
 		t.Fatalf("sans nmap : %+v", r)
 	}
 }

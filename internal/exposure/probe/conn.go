@@ -1,0 +1,114 @@
+package probe
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// watchConn bounds the wait for the server's first byte separately from the
+// rest of the exchange: a port that stays silent costs the short first-answer
+// wait, a server that talks gets the whole timeout to finish. It also records
+// what the server said (for nmap's patterns and for "why unknown").
+type watchConn struct {
+	net.Conn
+	full time.Time // deadline once the server has talked
+	rec  *recorder
+	mu   sync.Mutex
+	got  bool
+}
+
+func (c *watchConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if n > 0 {
+		c.mu.Lock()
+		first := !c.got
+		c.got = true
+		c.mu.Unlock()
+		if first && !c.full.IsZero() {
+			_ = c.Conn.SetDeadline(c.full)
+		}
+	}
+	if c.rec != nil {
+		c.rec.read(b[:n], err)
+	}
+	return n, err
+}
+
+// outcome says how a probe's first connection ended, for the report of
+// ports nothing recognised.
+type outcome int
+
+const (
+	outNone     outcome = iota // no connection was made
+	outRefused                 // the connection failed
+	outSilent                  // connected, nothing came back before the wait
+	outClosed                  // the server closed or reset without a byte
+	outAnswered                // the server sent bytes (not recognised)
+)
+
+// recorder keeps the first bytes a server sent on a probe's first connection.
+type recorder struct {
+	mu      sync.Mutex
+	conns   int
+	data    []byte
+	result  outcome
+	dialErr error
+}
+
+const maxRecord = 8 << 10
+
+func (r *recorder) dialed(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.conns++
+	if err != nil && r.result == outNone {
+		r.result = outRefused
+		r.dialErr = err
+	}
+}
+
+// owns reports whether the connection being opened is the first one (the
+// one whose answer is recorded).
+func (r *recorder) first() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.conns == 1
+}
+
+func (r *recorder) read(b []byte, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(b) > 0 {
+		r.result = outAnswered
+		if room := maxRecord - len(r.data); room > 0 {
+			r.data = append(r.data, b[:min(len(b), room)]...)
+		}
+		return
+	}
+	if err == nil || r.result == outAnswered {
+		return
+	}
+	switch {
+	case isTimeout(err):
+		r.result = outSilent
+	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, net.ErrClosed):
+		if r.result != outSilent {
+			r.result = outClosed
+		}
+	}
+}
+
+// snapshot returns what was recorded.
+func (r *recorder) snapshot() ([]byte, outcome) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.result == outNone && r.conns > 0 {
+		// Connected, and the probe gave up before any read ended.
+		return append([]byte(nil), r.data...), outSilent
+	}
+	return append([]byte(nil), r.data...), r.result
+}

@@ -1,0 +1,494 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync/atomic"
+	"time"
+)
+
+// Time budget of one port. A port nothing recognises costs about baseBudget
+// on loopback; on a distant host the waits grow with the measured connection
+// time, and the whole identification never exceeds twice the timeout.
+const (
+	// baseWait bounds the wait for a first byte from a server that may not
+	// speak the protocol tried (a banner, or the answer to a blind probe).
+	baseWait = 400 * time.Millisecond
+	// baseBudget bounds the blind phase of an unknown port.
+	baseBudget = 1300 * time.Millisecond
+	// DefaultParallel is the number of blind probes tried at once on a port.
+	DefaultParallel = 6
+)
+
+// ident is the identification of one port.
+type ident struct {
+	s     *Set
+	t     Target // with the dialer that measures the connection time
+	start time.Time
+	hard  time.Time
+	rtt   atomic.Int64 // smallest connection time seen, in ns (0: none yet)
+	// extra lengthens the budget (the inner phase of a TLS service).
+	extra time.Duration
+
+	tried map[string]bool
+	soft  string // service of an nmap softmatch: narrows nmap's probes
+	stats attemptStats
+}
+
+// attemptStats is what the probes met, for the "why unknown" report.
+type attemptStats struct {
+	tried, silent, closed, answered, refused, untried int
+	banner                                            []byte
+	bannerOut                                         outcome
+	sample                                            []byte // first unrecognised answer
+	tlsErr                                            string
+	innerTLS                                          bool // the service spoke TLS, the inside was not recognised
+}
+
+func (s *Set) newIdent(t Target) *ident {
+	e := &ident{s: s, start: time.Now(), tried: map[string]bool{}}
+	base := t.Dial
+	if base == nil {
+		var d net.Dialer
+		base = d.DialContext
+	}
+	t.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		t0 := time.Now()
+		c, err := base(ctx, network, addr)
+		if err == nil {
+			d := int64(time.Since(t0))
+			for {
+				old := e.rtt.Load()
+				if (old != 0 && old <= d) || e.rtt.CompareAndSwap(old, d) {
+					break
+				}
+			}
+		}
+		return c, err
+	}
+	e.t = t
+	e.hard = e.start.Add(2 * t.timeout())
+	return e
+}
+
+func (e *ident) connTime() time.Duration { return time.Duration(e.rtt.Load()) }
+
+// wait is the first-answer wait of a blind probe.
+func (e *ident) wait() time.Duration {
+	return min(baseWait+6*e.connTime(), e.t.timeout())
+}
+
+// budgetEnd is when no new blind probe may start.
+func (e *ident) budgetEnd() time.Time {
+	b := baseBudget + 25*e.connTime()
+	b = min(b, 2*e.t.timeout()-e.wait())
+	b = max(b, e.wait())
+	return e.start.Add(b + e.extra)
+}
+
+func (e *ident) remaining() time.Duration { return time.Until(e.budgetEnd()) }
+
+// likelyWait is the first-answer wait of a probe chosen for a reason (the
+// port, the banner, nmap's name): the rest of the budget, at least a blind wait.
+func (e *ident) likelyWait() time.Duration { return max(e.remaining(), e.wait()) }
+
+// try runs one of our probers with a first-answer wait and records what
+// came back.
+func (e *ident) try(ctx context.Context, t Target, p Prober, wait time.Duration) (*Result, *recorder, error) {
+	e.tried[p.Name()] = true
+	rec := &recorder{}
+	t.rec, t.firstWait = rec, wait
+	r, err := p.Probe(ctx, t)
+	if err == nil && r != nil {
+		return r, rec, nil
+	}
+	if err == nil {
+		err = ErrNoMatch
+	}
+	return nil, rec, err
+}
+
+// tryLikely runs a prober chosen for a reason, counting its failure.
+func (e *ident) tryLikely(ctx context.Context, t Target, p Prober) *Result {
+	if p == nil || e.tried[p.Name()] {
+		return nil
+	}
+	r, rec, err := e.try(ctx, t, p, e.likelyWait())
+	if r == nil {
+		e.count(p.Name(), rec, err)
+	}
+	return r
+}
+
+// count adds a failed attempt to the statistics.
+func (e *ident) count(name string, rec *recorder, err error) {
+	data, out := rec.snapshot()
+	e.stats.tried++
+	switch out {
+	case outSilent:
+		e.stats.silent++
+	case outClosed:
+		e.stats.closed++
+	case outAnswered:
+		e.stats.answered++
+		if e.stats.sample == nil {
+			e.stats.sample = data
+		}
+	case outRefused:
+		e.stats.refused++
+	}
+	if name == "tls" && len(data) > 0 && (data[0] == 0x15 || data[0] == 0x16) && err != nil && !errors.Is(err, context.Canceled) {
+		e.stats.tlsErr = err.Error()
+	}
+}
+
+// run identifies the port: the probers its number suggests, then what the
+// server says by itself, then blind probes by likelihood.
+func (e *ident) run(ctx context.Context) *Result {
+	if r := e.hinted(ctx); r != nil {
+		return r
+	}
+	if r := e.bannerPhase(ctx, e.t); r != nil {
+		return r
+	}
+	if r := e.race(ctx, e.t); r != nil {
+		return r
+	}
+	return e.unknown()
+}
+
+// hinted tries, in order, the probers whose usual ports include this one.
+func (e *ident) hinted(ctx context.Context) *Result {
+	port := e.t.Port
+	for _, p := range e.s.probers {
+		if n := p.Name(); n == "tls" || n == "http" || !hasPort(p.Ports(), port) {
+			continue
+		}
+		if r := e.tryLikely(ctx, e.t, p); r != nil {
+			return r
+		}
+	}
+	// Plain-HTTP ports try HTTP first: a server that waits on a TLS
+	// ClientHello would cost a whole wait.
+	if hasPort(HTTP{}.Ports(), port) {
+		if r := e.tryLikely(ctx, e.t, e.s.byName("http")); r != nil {
+			if r.tlsHint {
+				if tr := e.tryLikely(ctx, e.t, e.s.byName("tls")); tr != nil {
+					return e.inner(ctx, tr)
+				}
+			}
+			return r
+		}
+	}
+	if hasPort(tlsPorts, port) {
+		if tr := e.tryLikely(ctx, e.t, e.s.byName("tls")); tr != nil {
+			return e.inner(ctx, tr)
+		}
+	}
+	return nil
+}
+
+// race runs the blind probes, several at once, most likely first. The first
+// of our probers to recognise the service wins; an nmap name suggests the
+// prober to confirm it and ends the blind search.
+func (e *ident) race(ctx context.Context, t Target) *Result {
+	queue := e.s.candidates(t.Port, t.TLS, e.tried)
+	type done struct {
+		a   attempt
+		r   *Result
+		rec *recorder
+		err error
+	}
+	results := make(chan done)
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	running := 0
+	defer func() {
+		go func(n int) { // let the losers end in the background
+			for ; n > 0; n-- {
+				<-results
+			}
+		}(running)
+	}()
+	var named *NmapName
+	var namedBy attempt
+	var namedData []byte
+	var plainHTTP *Result // "400, this is an HTTPS port": TLS is still running
+	par := e.s.parallel
+	if par <= 0 {
+		par = DefaultParallel
+	}
+	for {
+		for running < par && len(queue) > 0 {
+			a := queue[0]
+			if e.tried[a.name()] {
+				queue = queue[1:]
+				continue
+			}
+			if a.nmap != nil && e.soft != "" && !a.nmap.services[e.soft] {
+				queue = queue[1:] // softmatch narrowing
+				continue
+			}
+			wait := min(e.wait(), e.remaining())
+			if wait < 50*time.Millisecond {
+				e.stats.untried += len(queue)
+				queue = nil
+				break
+			}
+			queue = queue[1:]
+			e.tried[a.name()] = true
+			running++
+			go func(a attempt) {
+				r, rec, err := e.blind(rctx, t, a, wait)
+				results <- done{a, r, rec, err}
+			}(a)
+		}
+		if running == 0 {
+			break
+		}
+		d := <-results
+		running--
+		if d.r != nil && d.r.tlsHint {
+			plainHTTP = d.r
+			continue
+		}
+		if d.r != nil {
+			cancel()
+			if d.a.prober.Name() == "tls" {
+				return e.inner(ctx, d.r)
+			}
+			return d.r
+		}
+		e.count(d.a.name(), d.rec, d.err)
+		data, _ := d.rec.snapshot()
+		nm, ok := e.s.nmap.name(d.a.equivalent(), data)
+		if !ok {
+			continue
+		}
+		pn := proberFor[nm.Service]
+		if p := e.s.byName(pn); p != nil && !e.tried[pn] && (!t.TLS || traitsOf(pn).inTLS) && pn != "tls" {
+			// nmap names it: our prober confirms it next.
+			queue = append([]attempt{{prober: p}}, queue...)
+		}
+		if nm.Soft {
+			if e.soft == "" {
+				e.soft = nm.Service
+			}
+			continue
+		}
+		if named == nil {
+			named, namedBy, namedData = &nm, d.a, data
+			// A hard match ends the blind search (as in nmap); only the
+			// prober that confirms it may still run.
+			var keep []attempt
+			for _, a := range queue {
+				if a.prober != nil && a.prober.Name() == pn {
+					keep = append(keep, a)
+				}
+			}
+			queue = keep
+		}
+	}
+	if plainHTTP != nil {
+		if !t.TLS {
+			if tr := e.tryLikely(ctx, t, e.s.byName("tls")); tr != nil {
+				return e.inner(ctx, tr)
+			}
+		}
+		return plainHTTP
+	}
+	if named != nil {
+		return e.verifyNamed(ctx, t, *named, namedBy, namedData)
+	}
+	if e.soft != "" {
+		r := &Result{Service: e.soft, Banner: printable(e.stats.sample, 200)}
+		return r
+	}
+	return nil
+}
+
+// blind runs one attempt with a short first-answer wait.
+func (e *ident) blind(ctx context.Context, t Target, a attempt, wait time.Duration) (*Result, *recorder, error) {
+	if a.prober != nil {
+		rec := &recorder{}
+		t.rec, t.firstWait = rec, wait
+		r, err := a.prober.Probe(ctx, t)
+		if err == nil && r != nil {
+			return r, rec, nil
+		}
+		if err == nil {
+			err = ErrNoMatch
+		}
+		return nil, rec, err
+	}
+	rec := &recorder{}
+	t.rec, t.firstWait = rec, wait
+	_, err := e.exchange(ctx, t, a.nmap.payload)
+	return nil, rec, err
+}
+
+// exchange sends a payload (nothing for a banner) and reads the answer
+// until the server pauses.
+func (e *ident) exchange(ctx context.Context, t Target, payload []byte) ([]byte, error) {
+	c, err := t.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	if len(payload) > 0 {
+		if _, err := c.Write(payload); err != nil {
+			return nil, err
+		}
+	}
+	buf := make([]byte, 0, 1024)
+	tmp := make([]byte, 2048)
+	quiet := 80*time.Millisecond + 2*e.connTime()
+	for len(buf) < 4096 {
+		n, err := c.Read(tmp)
+		buf = append(buf, tmp[:n]...)
+		if err != nil {
+			if len(buf) > 0 {
+				return buf, nil
+			}
+			return nil, err
+		}
+		_ = c.SetReadDeadline(time.Now().Add(quiet))
+	}
+	return buf, nil
+}
+
+// verifyNamed asks again what nmap's patterns named: a service named twice
+// the same way is reported, a one-off (noise, random bytes) is not.
+func (e *ident) verifyNamed(ctx context.Context, t Target, nm NmapName, by attempt, data []byte) *Result {
+	rec := &recorder{}
+	vt := t
+	vt.rec, vt.firstWait = rec, e.wait()
+	if by.prober != nil {
+		_, _ = by.prober.Probe(ctx, vt)
+	} else {
+		_, _ = e.exchange(ctx, vt, by.nmap.payload)
+	}
+	again, _ := rec.snapshot()
+	nm2, ok := e.s.nmap.name(by.equivalent(), again)
+	if !ok || nm2.Service != nm.Service {
+		if e.stats.sample == nil {
+			e.stats.sample = data
+		}
+		return nil
+	}
+	r := &Result{Service: nm.Service, Product: nm.Product, Version: nm.Version, Banner: printable(data, 200)}
+	r.versionObservation()
+	return r
+}
+
+// bannerPhase listens for what the server says by itself and hands a
+// recognised banner to its prober (or to nmap's NULL-probe patterns).
+func (e *ident) bannerPhase(ctx context.Context, t Target) *Result {
+	if e.remaining() <= 0 {
+		return nil
+	}
+	rec := &recorder{}
+	bt := t
+	bt.rec, bt.firstWait = rec, min(e.wait(), e.likelyWait())
+	b, _ := e.exchange(ctx, bt, nil)
+	_, out := rec.snapshot()
+	e.stats.banner, e.stats.bannerOut = b, out
+	if len(b) == 0 {
+		return nil
+	}
+	for _, sn := range sniffers {
+		if !sn.match(b) {
+			continue
+		}
+		if t.TLS && !traitsOf(sn.name).inTLS {
+			continue
+		}
+		if r := e.tryLikely(ctx, t, e.s.byName(sn.name)); r != nil {
+			return r
+		}
+	}
+	nm, ok := e.s.nmap.name("NULL", b)
+	if !ok {
+		return nil
+	}
+	if nm.Soft {
+		e.soft = nm.Service
+		return nil
+	}
+	if pn := proberFor[nm.Service]; pn != "" {
+		if r := e.tryLikely(ctx, t, e.s.byName(pn)); r != nil {
+			return r
+		}
+	}
+	again, _ := e.exchange(ctx, bt, nil)
+	if nm2, ok := e.s.nmap.name("NULL", again); ok && nm2.Service == nm.Service {
+		r := &Result{Service: nm.Service, Product: nm.Product, Version: nm.Version, Banner: printable(b, 200)}
+		r.versionObservation()
+		return r
+	}
+	return nil
+}
+
+// inner identifies what is spoken inside a TLS service and merges it with
+// what the TLS probe found (certificate, protocol versions).
+func (e *ident) inner(ctx context.Context, tr *Result) *Result {
+	it := e.t
+	it.TLS = true
+	// The inside gets at least half a budget of its own.
+	if rem, half := e.remaining(), baseBudget/2+12*e.connTime(); rem < half {
+		e.extra += half - rem
+	}
+	delete(e.tried, "http") // a plain HTTP failure says nothing about HTTPS
+	var r *Result
+	if hasPort(HTTP{TLS: true}.Ports(), e.t.Port) || hasPort(HTTP{}.Ports(), e.t.Port) {
+		r = e.tryLikely(ctx, it, e.s.byName("http"))
+	}
+	if r == nil {
+		r = e.bannerPhase(ctx, it)
+	}
+	if r == nil {
+		r = e.race(ctx, it)
+	}
+	if r == nil {
+		e.stats.innerTLS = true
+		tr.Unknown = e.reason()
+		return tr
+	}
+	r.TLS = true
+	r.Service = tlsServiceName(r.Service)
+	r.Names = tr.Names
+	if tr.Banner != "" {
+		r.Banner = r.Banner + " ; " + tr.Banner
+	}
+	r.Observations = append(tr.Observations, r.Observations...)
+	return r
+}
+
+// tlsServiceName is the usual name of a protocol spoken inside TLS.
+func tlsServiceName(s string) string {
+	switch s {
+	case "http":
+		return "https"
+	case "ldap":
+		return "ldaps"
+	case "imap":
+		return "imaps"
+	case "pop3":
+		return "pop3s"
+	case "smtp":
+		return "smtps"
+	case "ftp":
+		return "ftps"
+	}
+	return s
+}
+
+func hasPort(ports []int, p int) bool {
+	for _, x := range ports {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
