@@ -78,7 +78,9 @@ var sniffers = []struct {
 		return bytes.HasPrefix(b, []byte("220")) && (bytes.Contains(bytes.ToUpper(b), []byte("SMTP")) || bytes.Contains(b, []byte("Postfix")))
 	}},
 	{"ftp", func(b []byte) bool { return bytes.HasPrefix(b, []byte("220")) }},
-	{"imap", func(b []byte) bool { return bytes.HasPrefix(b, []byte("* OK")) || bytes.HasPrefix(b, []byte("* PREAUTH")) }},
+	{"imap", func(b []byte) bool {
+		return bytes.HasPrefix(b, []byte("* OK")) || bytes.HasPrefix(b, []byte("* PREAUTH"))
+	}},
 	{"pop3", func(b []byte) bool { return bytes.HasPrefix(b, []byte("+OK")) }},
 	{"mysql", func(b []byte) bool { return len(b) > 5 && b[3] == 0 && (b[4] == 10 || b[4] == 0xff) }},
 	{"telnet", IsTelnet},

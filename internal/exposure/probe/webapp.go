@@ -2,8 +2,8 @@ package probe
 
 import (
 	"bytes"
-	"encoding/json"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
