@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -31,8 +32,10 @@ type ident struct {
 	// extra lengthens the budget (the inner phase of a TLS service).
 	extra time.Duration
 
-	tried map[string]bool
-	soft  string // service of an nmap softmatch: narrows nmap's probes
+	tried   map[string]bool // by key(): prober or nmap probe name, "+tls" inside TLS
+	silent  map[string]bool // tried, and the server said nothing in time
+	retried map[string]bool
+	soft    string // service of an nmap softmatch: narrows nmap's probes
 	stats attemptStats
 }
 
@@ -47,7 +50,7 @@ type attemptStats struct {
 }
 
 func (s *Set) newIdent(t Target) *ident {
-	e := &ident{s: s, start: time.Now(), tried: map[string]bool{}}
+	e := &ident{s: s, start: time.Now(), tried: map[string]bool{}, silent: map[string]bool{}, retried: map[string]bool{}}
 	base := t.Dial
 	if base == nil {
 		var d net.Dialer
@@ -96,7 +99,7 @@ func (e *ident) likelyWait() time.Duration { return max(e.remaining(), e.wait())
 // try runs one of our probers with a first-answer wait and records what
 // came back.
 func (e *ident) try(ctx context.Context, t Target, p Prober, wait time.Duration) (*Result, *recorder, error) {
-	e.tried[p.Name()] = true
+	e.tried[key(t, p.Name())] = true
 	rec := &recorder{}
 	t.rec, t.firstWait = rec, wait
 	r, err := p.Probe(ctx, t)
@@ -111,7 +114,7 @@ func (e *ident) try(ctx context.Context, t Target, p Prober, wait time.Duration)
 
 // tryLikely runs a prober chosen for a reason, counting its failure.
 func (e *ident) tryLikely(ctx context.Context, t Target, p Prober) *Result {
-	if p == nil || e.tried[p.Name()] {
+	if p == nil || e.tried[key(t, p.Name())] {
 		return nil
 	}
 	r, rec, err := e.try(ctx, t, p, e.likelyWait())
@@ -143,19 +146,25 @@ func (e *ident) count(name string, rec *recorder, err error) {
 	}
 }
 
-// run identifies the port: the probers its number suggests, then what the
-// server says by itself, then blind probes by likelihood.
+// run identifies the port: the probers its number suggests, then a race
+// of what the server says by itself and of the blind probes by likelihood.
 func (e *ident) run(ctx context.Context) *Result {
 	if r := e.hinted(ctx); r != nil {
-		return r
-	}
-	if r := e.bannerPhase(ctx, e.t); r != nil {
 		return r
 	}
 	if r := e.race(ctx, e.t); r != nil {
 		return r
 	}
 	return e.unknown()
+}
+
+// key names an attempt in the tried set: the same prober is tried again
+// inside TLS.
+func key(t Target, name string) string {
+	if t.TLS {
+		return name + "+tls"
+	}
+	return name
 }
 
 // hinted tries, in order, the probers whose usual ports include this one.
@@ -189,17 +198,26 @@ func (e *ident) hinted(ctx context.Context) *Result {
 	return nil
 }
 
-// race runs the blind probes, several at once, most likely first. The first
-// of our probers to recognise the service wins; an nmap name suggests the
-// prober to confirm it and ends the blind search.
+// holdoff is how long the blind probes wait for a banner before starting:
+// a server that speaks first usually does so at once, and then hears none
+// of them.
+func (e *ident) holdoff() time.Duration { return 60*time.Millisecond + 4*e.connTime() }
+
+// race listens for a banner (nmap's NULL probe) and, unless one comes at
+// once, runs the blind probes, several at a time, most likely first. What a
+// server sends back to any of them is read for a banner (a service that
+// speaks first) and against nmap's patterns: a name puts the prober that
+// confirms it at the head of the queue, and a hard match ends the blind
+// search (as in nmap). The first of our probers to recognise the service wins.
 func (e *ident) race(ctx context.Context, t Target) *Result {
-	queue := e.s.candidates(t.Port, t.TLS, e.tried)
 	type done struct {
 		a   attempt
 		r   *Result
 		rec *recorder
 		err error
 	}
+	queue := e.s.candidates(t.Port, t.TLS, e.triedSet(t))
+	front := []attempt{{nmap: e.s.nullProbe()}}
 	results := make(chan done)
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -211,6 +229,16 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 			}
 		}(running)
 	}()
+	hold := time.NewTimer(e.holdoff())
+	defer hold.Stop()
+	blindOK := false
+	// Blind probes start a little apart: a server that takes one connection
+	// at a time (many DICOM modalities) has time to turn down a foreign
+	// request before the next one queues behind it.
+	stagger := 15*time.Millisecond + 2*e.connTime()
+	var lastBlind time.Time
+	tick := time.NewTimer(time.Hour)
+	defer tick.Stop()
 	var named *NmapName
 	var namedBy attempt
 	var namedData []byte
@@ -219,15 +247,53 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 	if par <= 0 {
 		par = DefaultParallel
 	}
+	launch := func(a attempt, wait time.Duration) {
+		e.tried[key(t, a.name())] = true
+		running++
+		go func() {
+			r, rec, err := e.blind(rctx, t, a, wait)
+			results <- done{a, r, rec, err}
+		}()
+	}
+	// suggest puts our prober for a named or sniffed service first; one
+	// that already failed in silence (a busy server) gets a second chance.
+	suggest := func(pn string) {
+		p := e.s.byName(pn)
+		if p == nil || pn == "tls" || (t.TLS && !traitsOf(pn).inTLS) {
+			return
+		}
+		k := key(t, pn)
+		switch {
+		case !e.tried[k]:
+		case e.silent[k] && !e.retried[k]:
+			e.retried[k] = true
+		default:
+			return
+		}
+		delete(e.tried, k)
+		front = append(front, attempt{prober: p, likely: true})
+	}
 	for {
-		for running < par && len(queue) > 0 {
-			a := queue[0]
-			if e.tried[a.name()] {
-				queue = queue[1:]
+		for running < par && len(front) > 0 {
+			a := front[0]
+			front = front[1:]
+			if e.tried[key(t, a.name())] {
 				continue
 			}
-			if a.nmap != nil && e.soft != "" && !a.nmap.services[e.soft] {
-				queue = queue[1:] // softmatch narrowing
+			wait := max(min(e.wait(), e.remaining()), 50*time.Millisecond)
+			if a.likely {
+				wait = e.likelyWait()
+			}
+			launch(a, wait)
+		}
+		for blindOK && running < par && len(queue) > 0 {
+			if gap := time.Until(lastBlind.Add(stagger)); gap > 0 {
+				tick.Reset(gap)
+				break
+			}
+			a := queue[0]
+			if e.tried[key(t, a.name())] || (a.nmap != nil && e.soft != "" && !a.nmap.services[e.soft]) {
+				queue = queue[1:] // done already, or out of a softmatch's narrowing
 				continue
 			}
 			wait := min(e.wait(), e.remaining())
@@ -237,18 +303,23 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 				break
 			}
 			queue = queue[1:]
-			e.tried[a.name()] = true
-			running++
-			go func(a attempt) {
-				r, rec, err := e.blind(rctx, t, a, wait)
-				results <- done{a, r, rec, err}
-			}(a)
+			lastBlind = time.Now()
+			launch(a, wait)
 		}
-		if running == 0 {
+		if running == 0 && len(front) == 0 && len(queue) == 0 {
 			break
 		}
-		d := <-results
+		var d done
+		select {
+		case <-hold.C:
+			blindOK = true
+			continue
+		case <-tick.C:
+			continue
+		case d = <-results:
+		}
 		running--
+		isNull := d.a.nmap != nil && d.a.nmap.name == "NULL"
 		if d.r != nil && d.r.tlsHint {
 			plainHTTP = d.r
 			continue
@@ -260,34 +331,44 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 			}
 			return d.r
 		}
-		e.count(d.a.name(), d.rec, d.err)
-		data, _ := d.rec.snapshot()
-		nm, ok := e.s.nmap.name(d.a.equivalent(), data)
-		if !ok {
+		data, out := d.rec.snapshot()
+		if isNull {
+			e.stats.banner, e.stats.bannerOut = data, out
+			if len(data) == 0 {
+				blindOK = true
+			}
+		} else {
+			e.count(d.a.name(), d.rec, d.err)
+			if out == outSilent && d.a.prober != nil {
+				e.silent[key(t, d.a.prober.Name())] = true
+			}
+		}
+		if len(data) == 0 {
 			continue
 		}
-		pn := proberFor[nm.Service]
-		if p := e.s.byName(pn); p != nil && !e.tried[pn] && (!t.TLS || traitsOf(pn).inTLS) && pn != "tls" {
-			// nmap names it: our prober confirms it next.
-			queue = append([]attempt{{prober: p}}, queue...)
+		for _, sn := range sniffers {
+			if sn.match(data) {
+				suggest(sn.name)
+			}
 		}
+		nm, ok := e.s.nmap.name(d.a.equivalent(), data)
+		if !ok {
+			if isNull {
+				blindOK = true // an unknown banner: ask the usual questions
+			}
+			continue
+		}
+		suggest(proberFor[nm.Service])
 		if nm.Soft {
 			if e.soft == "" {
 				e.soft = nm.Service
 			}
+			blindOK = true
 			continue
 		}
 		if named == nil {
 			named, namedBy, namedData = &nm, d.a, data
-			// A hard match ends the blind search (as in nmap); only the
-			// prober that confirms it may still run.
-			var keep []attempt
-			for _, a := range queue {
-				if a.prober != nil && a.prober.Name() == pn {
-					keep = append(keep, a)
-				}
-			}
-			queue = keep
+			queue = nil // a hard match ends the blind search
 		}
 	}
 	if plainHTTP != nil {
@@ -302,17 +383,57 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 		return e.verifyNamed(ctx, t, *named, namedBy, namedData)
 	}
 	if e.soft != "" {
-		r := &Result{Service: e.soft, Banner: printable(e.stats.sample, 200)}
-		return r
+		return &Result{Service: e.soft, Banner: printable(e.stats.sample, 200)}
+	}
+	return e.retrySilent(ctx, t)
+}
+
+// retrySilent gives a second, lone chance to the probers that met silence
+// on a port that did answer other probes: a server handling one connection
+// at a time may have been held by a foreign request. A port silent to
+// everything (or talking to everything) is not retried.
+func (e *ident) retrySilent(ctx context.Context, t Target) *Result {
+	if e.stats.closed+e.stats.answered == 0 || e.stats.silent == 0 {
+		return nil
+	}
+	n := 0
+	for _, a := range e.s.candidates(t.Port, t.TLS, map[string]bool{}) {
+		if a.prober == nil || !e.silent[key(t, a.prober.Name())] || e.retried[key(t, a.prober.Name())] {
+			continue
+		}
+		if n++; n > 3 || time.Until(e.hard) < 2*e.wait() {
+			break
+		}
+		e.retried[key(t, a.prober.Name())] = true
+		rec := &recorder{}
+		rt := t
+		rt.rec, rt.firstWait = rec, e.wait()
+		if r, err := a.prober.Probe(ctx, rt); err == nil && r != nil {
+			if a.prober.Name() == "tls" {
+				return e.inner(ctx, r)
+			}
+			return r
+		}
 	}
 	return nil
 }
 
-// blind runs one attempt with a short first-answer wait.
+// triedSet returns the tried set as seen from one context (raw or TLS).
+func (e *ident) triedSet(t Target) map[string]bool {
+	out := map[string]bool{}
+	for k, v := range e.tried {
+		if v && strings.HasSuffix(k, "+tls") == t.TLS {
+			out[strings.TrimSuffix(k, "+tls")] = true
+		}
+	}
+	return out
+}
+
+// blind runs one attempt with a first-answer wait.
 func (e *ident) blind(ctx context.Context, t Target, a attempt, wait time.Duration) (*Result, *recorder, error) {
+	rec := &recorder{}
+	t.rec, t.firstWait = rec, wait
 	if a.prober != nil {
-		rec := &recorder{}
-		t.rec, t.firstWait = rec, wait
 		r, err := a.prober.Probe(ctx, t)
 		if err == nil && r != nil {
 			return r, rec, nil
@@ -322,8 +443,6 @@ func (e *ident) blind(ctx context.Context, t Target, a attempt, wait time.Durati
 		}
 		return nil, rec, err
 	}
-	rec := &recorder{}
-	t.rec, t.firstWait = rec, wait
 	_, err := e.exchange(ctx, t, a.nmap.payload)
 	return nil, rec, err
 }
@@ -382,54 +501,6 @@ func (e *ident) verifyNamed(ctx context.Context, t Target, nm NmapName, by attem
 	return r
 }
 
-// bannerPhase listens for what the server says by itself and hands a
-// recognised banner to its prober (or to nmap's NULL-probe patterns).
-func (e *ident) bannerPhase(ctx context.Context, t Target) *Result {
-	if e.remaining() <= 0 {
-		return nil
-	}
-	rec := &recorder{}
-	bt := t
-	bt.rec, bt.firstWait = rec, min(e.wait(), e.likelyWait())
-	b, _ := e.exchange(ctx, bt, nil)
-	_, out := rec.snapshot()
-	e.stats.banner, e.stats.bannerOut = b, out
-	if len(b) == 0 {
-		return nil
-	}
-	for _, sn := range sniffers {
-		if !sn.match(b) {
-			continue
-		}
-		if t.TLS && !traitsOf(sn.name).inTLS {
-			continue
-		}
-		if r := e.tryLikely(ctx, t, e.s.byName(sn.name)); r != nil {
-			return r
-		}
-	}
-	nm, ok := e.s.nmap.name("NULL", b)
-	if !ok {
-		return nil
-	}
-	if nm.Soft {
-		e.soft = nm.Service
-		return nil
-	}
-	if pn := proberFor[nm.Service]; pn != "" {
-		if r := e.tryLikely(ctx, t, e.s.byName(pn)); r != nil {
-			return r
-		}
-	}
-	again, _ := e.exchange(ctx, bt, nil)
-	if nm2, ok := e.s.nmap.name("NULL", again); ok && nm2.Service == nm.Service {
-		r := &Result{Service: nm.Service, Product: nm.Product, Version: nm.Version, Banner: printable(b, 200)}
-		r.versionObservation()
-		return r
-	}
-	return nil
-}
-
 // inner identifies what is spoken inside a TLS service and merges it with
 // what the TLS probe found (certificate, protocol versions).
 func (e *ident) inner(ctx context.Context, tr *Result) *Result {
@@ -439,13 +510,9 @@ func (e *ident) inner(ctx context.Context, tr *Result) *Result {
 	if rem, half := e.remaining(), baseBudget/2+12*e.connTime(); rem < half {
 		e.extra += half - rem
 	}
-	delete(e.tried, "http") // a plain HTTP failure says nothing about HTTPS
 	var r *Result
 	if hasPort(HTTP{TLS: true}.Ports(), e.t.Port) || hasPort(HTTP{}.Ports(), e.t.Port) {
 		r = e.tryLikely(ctx, it, e.s.byName("http"))
-	}
-	if r == nil {
-		r = e.bannerPhase(ctx, it)
 	}
 	if r == nil {
 		r = e.race(ctx, it)

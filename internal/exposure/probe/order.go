@@ -70,6 +70,8 @@ var proberFor = map[string]string{
 type attempt struct {
 	prober Prober
 	nmap   *nmapProbe
+	// likely: chosen from a banner or a name, it gets the long wait.
+	likely bool
 	tier   int // 0: nmap's data says this port is usual for it
 	rarity int
 	seq    int
@@ -120,8 +122,8 @@ func (s *Set) candidates(port int, inTLS bool, tried map[string]bool) []attempt 
 			continue
 		}
 		a := attempt{prober: p, tier: 1, rarity: tr.rarity, seq: len(out)}
-		if likely(tr.nmapProbe) {
-			a.tier = 0
+		if likely(tr.nmapProbe) || (inTLS && p.Name() == "http") {
+			a.tier = 0 // HTTPS is by far the most common inside TLS
 		}
 		out = append(out, a)
 	}
@@ -162,4 +164,15 @@ func (s *Set) candidates(port int, inTLS bool, tried map[string]bool) []attempt 
 		return a.seq < b.seq
 	})
 	return out
+}
+
+// emptyNull stands for nmap's NULL probe (listen only) without nmap's file.
+var emptyNull = &nmapProbe{name: "NULL", services: map[string]bool{}}
+
+// nullProbe is the listen-only probe.
+func (s *Set) nullProbe() *nmapProbe {
+	if s.nmap != nil && s.nmap.null != nil {
+		return s.nmap.null
+	}
+	return emptyNull
 }
