@@ -36,7 +36,7 @@ type ident struct {
 	silent  map[string]bool // tried, and the server said nothing in time
 	retried map[string]bool
 	soft    string // service of an nmap softmatch: narrows nmap's probes
-	stats attemptStats
+	stats   attemptStats
 }
 
 // attemptStats is what the probes met, for the "why unknown" report.
