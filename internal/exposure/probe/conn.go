@@ -19,9 +19,31 @@ type watchConn struct {
 	rec  *recorder
 	mu   sync.Mutex
 	got  bool
+	// ahead holds bytes read beyond what the prober asked for: a prober
+	// reading a 4-byte header must not make the record a 4-byte answer.
+	ahead []byte
 }
 
 func (c *watchConn) Read(b []byte) (int, error) {
+	if len(c.ahead) > 0 {
+		n := copy(b, c.ahead)
+		c.ahead = c.ahead[n:]
+		return n, nil
+	}
+	if c.rec == nil || len(b) >= 4096 {
+		return c.read(b)
+	}
+	buf := make([]byte, 4096)
+	n, err := c.read(buf)
+	m := copy(b, buf[:n])
+	c.ahead = buf[m:n]
+	if m < n {
+		err = nil // the rest is served by the next Read
+	}
+	return m, err
+}
+
+func (c *watchConn) read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
 	if n > 0 {
 		c.mu.Lock()

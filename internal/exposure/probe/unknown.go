@@ -27,6 +27,8 @@ func usualPorts(service string) []int {
 		return []int{990}
 	case "hl7-mllp":
 		return HL7{}.Ports()
+	case "winrm":
+		return []int{5985, 5986}
 	}
 	for _, p := range allProbers {
 		if p.Name() == service {
