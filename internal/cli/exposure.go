@@ -144,6 +144,9 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	if err := writeScanOutput(env, out, *format, result); err != nil {
 		return err
 	}
+	if !*quiet {
+		printUnidentified(env, result.Unidentified)
+	}
 	if runErr != nil {
 		return fmt.Errorf("exposure scan : %w (résultat partiel écrit, non enregistré)", runErr)
 	}

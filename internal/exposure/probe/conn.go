@@ -16,6 +16,7 @@ import (
 type watchConn struct {
 	net.Conn
 	full time.Time // deadline once the server has talked
+	gap  time.Duration
 	rec  *recorder
 	mu   sync.Mutex
 	got  bool
@@ -44,6 +45,12 @@ func (c *watchConn) Read(b []byte) (int, error) {
 }
 
 func (c *watchConn) read(b []byte) (int, error) {
+	c.mu.Lock()
+	talking := c.got
+	c.mu.Unlock()
+	if talking && c.gap > 0 {
+		_ = c.Conn.SetReadDeadline(minTime(time.Now().Add(c.gap), c.full))
+	}
 	n, err := c.Conn.Read(b)
 	if n > 0 {
 		c.mu.Lock()
@@ -58,6 +65,13 @@ func (c *watchConn) read(b []byte) (int, error) {
 		c.rec.read(b[:n], err)
 	}
 	return n, err
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.IsZero() || a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // outcome says how a probe's first connection ended, for the report of
@@ -79,6 +93,10 @@ type recorder struct {
 	data    []byte
 	result  outcome
 	dialErr error
+	// start is when the first connection was made; latency how long the
+	// server took to answer or close it (0: it did neither).
+	start   time.Time
+	latency time.Duration
 }
 
 const maxRecord = 8 << 10
@@ -87,6 +105,9 @@ func (r *recorder) dialed(err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.conns++
+	if r.conns == 1 {
+		r.start = time.Now()
+	}
 	if err != nil && r.result == outNone {
 		r.result = outRefused
 		r.dialErr = err
@@ -105,6 +126,9 @@ func (r *recorder) read(b []byte, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(b) > 0 {
+		if r.latency == 0 {
+			r.latency = time.Since(r.start)
+		}
 		r.result = outAnswered
 		if room := maxRecord - len(r.data); room > 0 {
 			r.data = append(r.data, b[:min(len(b), room)]...)
@@ -117,11 +141,34 @@ func (r *recorder) read(b []byte, err error) {
 	switch {
 	case isTimeout(err):
 		r.result = outSilent
-	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, net.ErrClosed):
+	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
+		if r.result != outSilent {
+			r.result = outClosed
+			if r.latency == 0 {
+				r.latency = time.Since(r.start)
+			}
+		}
+	case errors.Is(err, net.ErrClosed):
 		if r.result != outSilent {
 			r.result = outClosed
 		}
 	}
+}
+
+// talked reports whether the server already answered this attempt: its
+// further connections (a second handshake, a second negotiation) are then
+// enrichment, given the whole timeout.
+func (r *recorder) talked() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.result == outAnswered
+}
+
+// answerLatency is how long the server took to answer or close (0: never).
+func (r *recorder) answerLatency() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.latency
 }
 
 // snapshot returns what was recorded.

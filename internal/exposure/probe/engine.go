@@ -9,18 +9,38 @@ import (
 	"time"
 )
 
-// Time budget of one port. A port nothing recognises costs about baseBudget
+// Time budget of one port. A port nothing recognises costs about the budget
 // on loopback; on a distant host the waits grow with the measured connection
 // time, and the whole identification never exceeds twice the timeout.
 const (
-	// baseWait bounds the wait for a first byte from a server that may not
-	// speak the protocol tried (a banner, or the answer to a blind probe).
-	baseWait = 400 * time.Millisecond
-	// baseBudget bounds the blind phase of an unknown port.
-	baseBudget = 1300 * time.Millisecond
+	// DefaultWait bounds the wait for a first byte from a server that may
+	// not speak the protocol tried (the answer to a blind probe).
+	DefaultWait = 400 * time.Millisecond
+	// DefaultBudget bounds the search of an unknown port.
+	DefaultBudget = 1300 * time.Millisecond
 	// DefaultParallel is the number of blind probes tried at once on a port.
 	DefaultParallel = 6
 )
+
+// Timing is the time budget of one port's identification on a nearby host;
+// both grow with the measured connection time and with a slow server.
+type Timing struct {
+	// Wait bounds the wait for a first answer to a blind probe [DefaultWait].
+	Wait time.Duration
+	// Budget bounds the search of a port nothing recognises [DefaultBudget].
+	Budget time.Duration
+}
+
+func (s *Set) timing() Timing {
+	tm := s.tm
+	if tm.Wait <= 0 {
+		tm.Wait = DefaultWait
+	}
+	if tm.Budget <= 0 {
+		tm.Budget = DefaultBudget
+	}
+	return tm
+}
 
 // ident is the identification of one port.
 type ident struct {
@@ -29,12 +49,16 @@ type ident struct {
 	start time.Time
 	hard  time.Time
 	rtt   atomic.Int64 // smallest connection time seen, in ns (0: none yet)
+	// lat is the longest time the server took to answer or turn down a
+	// probe: a slow (or busy) server gets longer waits and budget.
+	lat time.Duration
 	// extra lengthens the budget (the inner phase of a TLS service).
 	extra time.Duration
 
 	tried   map[string]bool // by key(): prober or nmap probe name, "+tls" inside TLS
 	silent  map[string]bool // tried, and the server said nothing in time
 	retried map[string]bool
+	wanted  map[string]bool // suggested by an answer while it was running
 	soft    string // service of an nmap softmatch: narrows nmap's probes
 	stats   attemptStats
 }
@@ -50,7 +74,7 @@ type attemptStats struct {
 }
 
 func (s *Set) newIdent(t Target) *ident {
-	e := &ident{s: s, start: time.Now(), tried: map[string]bool{}, silent: map[string]bool{}, retried: map[string]bool{}}
+	e := &ident{s: s, start: time.Now(), tried: map[string]bool{}, silent: map[string]bool{}, retried: map[string]bool{}, wanted: map[string]bool{}}
 	base := t.Dial
 	if base == nil {
 		var d net.Dialer
@@ -77,17 +101,27 @@ func (s *Set) newIdent(t Target) *ident {
 
 func (e *ident) connTime() time.Duration { return time.Duration(e.rtt.Load()) }
 
-// wait is the first-answer wait of a blind probe.
+// wait is the first-answer wait of a blind probe: longer on a distant host
+// and on a server seen answering slowly.
 func (e *ident) wait() time.Duration {
-	return min(baseWait+6*e.connTime(), e.t.timeout())
+	w := max(e.s.timing().Wait+6*e.connTime(), 3*e.lat)
+	return min(w, e.t.timeout())
 }
 
 // budgetEnd is when no new blind probe may start.
 func (e *ident) budgetEnd() time.Time {
-	b := baseBudget + 25*e.connTime()
-	b = min(b, 2*e.t.timeout()-e.wait())
-	b = max(b, e.wait())
+	w := e.wait()
+	b := max(e.s.timing().Budget+25*e.connTime(), w*13/4)
+	b = min(b, 2*e.t.timeout()-w)
+	b = max(b, w)
 	return e.start.Add(b + e.extra)
+}
+
+// noteLatency learns how fast the server answers.
+func (e *ident) noteLatency(rec *recorder) {
+	if l := rec.answerLatency(); l > e.lat {
+		e.lat = l
+	}
 }
 
 func (e *ident) remaining() time.Duration { return time.Until(e.budgetEnd()) }
@@ -103,6 +137,7 @@ func (e *ident) try(ctx context.Context, t Target, p Prober, wait time.Duration)
 	rec := &recorder{}
 	t.rec, t.firstWait = rec, wait
 	r, err := p.Probe(ctx, t)
+	e.noteLatency(rec)
 	if err == nil && r != nil {
 		return r, rec, nil
 	}
@@ -144,18 +179,6 @@ func (e *ident) count(name string, rec *recorder, err error) {
 	if name == "tls" && len(data) > 0 && (data[0] == 0x15 || data[0] == 0x16) && err != nil && !errors.Is(err, context.Canceled) {
 		e.stats.tlsErr = err.Error()
 	}
-}
-
-// run identifies the port: the probers its number suggests, then a race
-// of what the server says by itself and of the blind probes by likelihood.
-func (e *ident) run(ctx context.Context) *Result {
-	if r := e.hinted(ctx); r != nil {
-		return r
-	}
-	if r := e.race(ctx, e.t); r != nil {
-		return r
-	}
-	return e.unknown()
 }
 
 // key names an attempt in the tried set: the same prober is tried again
@@ -268,7 +291,13 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 		case e.silent[k] && !e.retried[k]:
 			e.retried[k] = true
 		default:
+			e.wanted[k] = true // running: retried if it meets silence
 			return
+		}
+		for _, f := range front {
+			if f.prober != nil && f.prober.Name() == pn {
+				return
+			}
 		}
 		delete(e.tried, k)
 		front = append(front, attempt{prober: p, likely: true})
@@ -281,8 +310,13 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 				continue
 			}
 			wait := max(min(e.wait(), e.remaining()), 50*time.Millisecond)
-			if a.likely {
+			switch {
+			case a.likely:
 				wait = e.likelyWait()
+			case a.nmap != nil && a.nmap.name == "NULL":
+				// A banner comes at once; a server that handles one
+				// connection at a time must not be held by a silent one.
+				wait = e.holdoff() + 20*time.Millisecond
 			}
 			launch(a, wait)
 		}
@@ -319,6 +353,7 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 		case d = <-results:
 		}
 		running--
+		e.noteLatency(d.rec)
 		isNull := d.a.nmap != nil && d.a.nmap.name == "NULL"
 		if d.r != nil && d.r.tlsHint {
 			plainHTTP = d.r
@@ -341,6 +376,9 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 			e.count(d.a.name(), d.rec, d.err)
 			if out == outSilent && d.a.prober != nil {
 				e.silent[key(t, d.a.prober.Name())] = true
+				if e.wanted[key(t, d.a.prober.Name())] {
+					suggest(d.a.prober.Name())
+				}
 			}
 		}
 		if len(data) == 0 {
@@ -429,10 +467,14 @@ func (e *ident) triedSet(t Target) map[string]bool {
 	return out
 }
 
-// blind runs one attempt with a first-answer wait.
+// blind runs one attempt with a first-answer wait; a server that talks
+// without being recognised is not waited on for long.
 func (e *ident) blind(ctx context.Context, t Target, a attempt, wait time.Duration) (*Result, *recorder, error) {
 	rec := &recorder{}
 	t.rec, t.firstWait = rec, wait
+	if !a.likely {
+		t.gap = 2 * wait
+	}
 	if a.prober != nil {
 		r, err := a.prober.Probe(ctx, t)
 		if err == nil && r != nil {
@@ -507,7 +549,7 @@ func (e *ident) inner(ctx context.Context, tr *Result) *Result {
 	it := e.t
 	it.TLS = true
 	// The inside gets at least half a budget of its own.
-	if rem, half := e.remaining(), baseBudget/2+12*e.connTime(); rem < half {
+	if rem, half := e.remaining(), e.s.timing().Budget/2+12*e.connTime(); rem < half {
 		e.extra += half - rem
 	}
 	var r *Result

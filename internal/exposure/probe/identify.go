@@ -3,6 +3,7 @@ package probe
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"strings"
 	"time"
 
@@ -14,8 +15,8 @@ import (
 type Set struct {
 	probers  []Prober
 	nmap     *NmapDB
-	apps     *WebApps
 	parallel int
+	tm       Timing
 }
 
 // WithNmap makes Identify use nmap's probes and patterns (every TCP probe,
@@ -32,16 +33,27 @@ func (s *Set) WithParallel(n int) *Set {
 	return s
 }
 
-// WithWebApps replaces the web application fingerprints.
+// WithTiming sets the time budget of each port (zero fields: defaults).
+func (s *Set) WithTiming(tm Timing) *Set {
+	s.tm = tm
+	return s
+}
+
+// WithWebApps replaces the web application fingerprints of the HTTP prober.
 func (s *Set) WithWebApps(w *WebApps) *Set {
-	s.apps = w
+	for i, p := range s.probers {
+		if h, ok := p.(HTTP); ok {
+			h.Apps = w
+			s.probers[i] = h
+		}
+	}
 	return s
 }
 
 // DefaultSet lists every protocol Vigie knows, most specific first, with the
 // embedded web application fingerprints.
 func DefaultSet() *Set {
-	return &Set{probers: append([]Prober(nil), allProbers...), apps: DefaultWebApps()}
+	return &Set{probers: append([]Prober(nil), allProbers...)}
 }
 
 // allProbers are Vigie's probers, most specific first.
@@ -84,6 +96,33 @@ var sniffers = []struct {
 	{"pop3", func(b []byte) bool { return bytes.HasPrefix(b, []byte("+OK")) }},
 	{"mysql", func(b []byte) bool { return len(b) > 5 && b[3] == 0 && (b[4] == 10 || b[4] == 0xff) }},
 	{"telnet", IsTelnet},
+	// Answers to someone else's probe that betray a client-first protocol
+	// (an A-ABORT, an X.224 disconnect, an SMB header): its prober is tried
+	// next, even if it met silence before (a busy server).
+	{"dicom", isDICOMPDU},
+	{"rdp", isTPKT},
+	{"smb", isSMBFrame},
+}
+
+// isDICOMPDU: an A-ASSOCIATE-RJ or A-ABORT (PS3.8 §9.3), length 4.
+func isDICOMPDU(b []byte) bool {
+	return len(b) >= 10 && (b[0] == 3 || b[0] == 7) && b[1] == 0 && binary.BigEndian.Uint32(b[2:6]) == 4
+}
+
+// isTPKT: a TPKT header (RFC 1006) carrying an X.224 confirm, data or
+// disconnect TPDU of a consistent length.
+func isTPKT(b []byte) bool {
+	if len(b) < 7 || b[0] != 3 || b[1] != 0 {
+		return false
+	}
+	n := int(binary.BigEndian.Uint16(b[2:4]))
+	code := b[5] & 0xf0
+	return n >= 7 && n <= len(b) && int(b[4]) == n-5 && (code == 0xd0 || code == 0xf0 || code == 0x80)
+}
+
+// isSMBFrame: a NetBIOS session message holding an SMB1 or SMB2 header.
+func isSMBFrame(b []byte) bool {
+	return len(b) >= 8 && b[0] == 0 && (bytes.Equal(b[4:8], []byte{0xff, 'S', 'M', 'B'}) || bytes.Equal(b[4:8], []byte{0xfe, 'S', 'M', 'B'}))
 }
 
 // Identify finds what answers on an open port, whatever its number: first
@@ -93,12 +132,72 @@ var sniffers = []struct {
 // recognises gets a Result whose Unknown says why, with an info observation
 // "service-unknown".
 func (s *Set) Identify(ctx context.Context, t Target) *Result {
-	e := s.newIdent(t)
+	id := s.Begin(t)
+	if r := id.ByPort(ctx); r != nil {
+		return r
+	}
+	return id.Finish(ctx)
+}
+
+// Identification is the identification of one port in two steps that a
+// scan interleaves over many ports: the probers usual for the port number
+// on every port first, then the search on any port for those left. The
+// time budget counts the steps' own time only.
+type Identification struct {
+	s     *Set
+	t     Target
+	e     *ident
+	spent time.Duration
+}
+
+// Begin prepares the identification of one open port.
+func (s *Set) Begin(t Target) *Identification {
+	return &Identification{s: s, t: t, e: s.newIdent(t)}
+}
+
+// ByPort tries the probers whose usual ports include this one; nil when
+// none recognised the service.
+func (id *Identification) ByPort(ctx context.Context) *Result {
+	e := id.e
+	e.start = time.Now()
+	e.hard = e.start.Add(2 * id.t.timeout())
 	ctx, cancel := context.WithDeadline(ctx, e.hard)
 	defer cancel()
-	r := e.run(ctx)
+	r := e.hinted(ctx)
+	id.spent = time.Since(e.start)
+	if r == nil {
+		return nil
+	}
+	r.Elapsed = id.spent
+	return id.s.finish(r, id.t)
+}
+
+// Latency is the longest time the server took to answer or turn down a
+// probe so far (0 when it never did).
+func (id *Identification) Latency() time.Duration { return id.e.lat }
+
+// Expect says the host answers this slowly (seen on its other ports): the
+// blind waits and the budget grow accordingly (never beyond the timeout).
+func (id *Identification) Expect(latency time.Duration) {
+	if l := min(latency, id.t.timeout()); l > id.e.lat {
+		id.e.lat = l
+	}
+}
+
+// Finish searches on any port: what the server says by itself, then the
+// blind probes by likelihood, within what is left of the budget.
+func (id *Identification) Finish(ctx context.Context) *Result {
+	e := id.e
+	e.start = time.Now().Add(-id.spent)
+	e.hard = e.start.Add(2 * id.t.timeout())
+	ctx, cancel := context.WithDeadline(ctx, e.hard)
+	defer cancel()
+	r := e.race(ctx, e.t)
+	if r == nil {
+		r = e.unknown()
+	}
 	r.Elapsed = time.Since(e.start)
-	return s.finish(r, t)
+	return id.s.finish(r, id.t)
 }
 
 // unknown is the result of a port nothing recognised.

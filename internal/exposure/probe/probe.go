@@ -45,6 +45,9 @@ type Target struct {
 	firstWait time.Duration
 	// rec records the first connection's answer (set by Identify).
 	rec *recorder
+	// gap, once the server has talked, bounds each wait for more (0: only
+	// the timeout): a blind probe reading a talker's noise gives up soon.
+	gap time.Duration
 }
 
 // Address returns host:port.
@@ -89,7 +92,7 @@ func (t Target) dial(ctx context.Context) (net.Conn, error) {
 		full = cd
 	}
 	first := full
-	if t.firstWait > 0 && now.Add(t.firstWait).Before(full) {
+	if t.firstWait > 0 && now.Add(t.firstWait).Before(full) && (t.rec == nil || !t.rec.talked()) {
 		first = now.Add(t.firstWait)
 	}
 	var rec *recorder
@@ -98,7 +101,7 @@ func (t Target) dial(ctx context.Context) (net.Conn, error) {
 	}
 	if !t.TLS {
 		_ = c.SetDeadline(first)
-		return &watchConn{Conn: c, full: full, rec: rec}, nil
+		return &watchConn{Conn: c, full: full, rec: rec, gap: t.gap}, nil
 	}
 	// The handshake is the first answer; then the inner protocol gets its
 	// own first-answer wait.
@@ -114,7 +117,7 @@ func (t Target) dial(ctx context.Context) (net.Conn, error) {
 		first = now.Add(t.firstWait)
 	}
 	_ = tc.SetDeadline(first)
-	return &watchConn{Conn: tc, full: full, rec: rec}, nil
+	return &watchConn{Conn: tc, full: full, rec: rec, gap: t.gap}, nil
 }
 
 // Result is what a probe learnt about a port.

@@ -13,7 +13,7 @@ const labScript = "../../../scripts/lab/netlab.sh"
 
 // labBinaries are what scripts/lab/netlab.sh needs already installed.
 var labBinaries = []string{"nginx", "/usr/sbin/sshd", "vsftpd", "redis-server", "/usr/sbin/mariadbd",
-	"inetutils-inetd", "smbd", "storescp", "xrdp", "socat", "faketime"}
+	"inetutils-inetd", "smbd", "storescp", "storescu", "dump2dcm", "xrdp", "socat", "faketime", "Orthanc", "python3"}
 
 // labErr says why the lab is not available ("" when it runs).
 var labErr = "non démarré"
