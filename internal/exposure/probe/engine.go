@@ -59,7 +59,7 @@ type ident struct {
 	silent  map[string]bool // tried, and the server said nothing in time
 	retried map[string]bool
 	wanted  map[string]bool // suggested by an answer while it was running
-	soft    string // service of an nmap softmatch: narrows nmap's probes
+	soft    string          // service of an nmap softmatch: narrows nmap's probes
 	stats   attemptStats
 }
 
