@@ -326,7 +326,7 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 				break
 			}
 			a := queue[0]
-			if e.tried[key(t, a.name())] || (a.nmap != nil && e.soft != "" && !a.nmap.services[e.soft]) {
+			if e.tried[key(t, a.name())] || !e.narrowed(a) {
 				queue = queue[1:] // done already, or out of a softmatch's narrowing
 				continue
 			}
@@ -454,6 +454,18 @@ func (e *ident) retrySilent(ctx context.Context, t Target) *Result {
 		}
 	}
 	return nil
+}
+
+// narrowed reports whether an attempt may still name the service an nmap
+// softmatch found (nmap's narrowing, extended to our probers).
+func (e *ident) narrowed(a attempt) bool {
+	if e.soft == "" {
+		return true
+	}
+	if a.nmap != nil {
+		return a.nmap.services[e.soft]
+	}
+	return proberFor[e.soft] == a.prober.Name()
 }
 
 // triedSet returns the tried set as seen from one context (raw or TLS).

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,6 +81,14 @@ func TestRealNmapProbesFile(t *testing.T) {
 	if !ok || svc != "imap" || !strings.Contains(p, "Dovecot") {
 		t.Fatalf("IMAP Dovecot : %q %q %v", svc, p, ok)
 	}
+	// Every TCP probe is read, with what makes it likely.
+	get := db.byName["GetRequest"]
+	if len(db.probes) < 50 || get == nil || string(get.payload) != "GET / HTTP/1.0\r\n\r\n" || get.rarity != 1 || !get.ports.has(80) || !get.sslports.has(443) {
+		t.Fatalf("sondes TCP : %d, GetRequest %+v", len(db.probes), get)
+	}
+	if nm, ok := db.name("GetRequest", []byte("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n\r\n")); !ok || nm.Service != "http" || nm.Product != "nginx" || nm.Version != "1.22.1" {
+		t.Fatalf("réponse HTTP : %+v %v", nm, ok)
+	}
 }
 
 func FuzzNmapMatchLine(f *testing.F) {
@@ -90,4 +99,54 @@ func FuzzNmapMatchLine(f *testing.F) {
 			t.Fatalf("service vide pour %q", s)
 		}
 	})
+}
+
+// nmap's client-first probes are sent to a port nothing else recognised; a
+// softmatch keeps only the probes able to name the softmatched service.
+func TestNmapProbesAndSoftmatch(t *testing.T) {
+	const file = `Probe TCP NULL q||
+match nothing m|^never$|
+Probe TCP Hello q|HELLO\r\n|
+rarity 2
+softmatch fooproto m|^FOO |
+Probe TCP Other q|OTHER\r\n|
+rarity 4
+match barproto m|^FOO | p/Wrong/
+Probe TCP Version q|VERSION\r\n|
+rarity 5
+match fooproto m|^FOO v([\d.]+)\r\n| p/Foo server/ v/$1/
+`
+	db, err := parseNmapProbes(strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	got := map[string]int{}
+	tg := serve(t, func(c net.Conn) {
+		b := make([]byte, 64)
+		n, _ := c.Read(b)
+		line := strings.TrimSpace(string(b[:n]))
+		mu.Lock()
+		got[line]++
+		mu.Unlock()
+		switch line {
+		case "HELLO":
+			c.Write([]byte("FOO ?\r\n"))
+		case "OTHER":
+			c.Write([]byte("FOO ?\r\n"))
+		case "VERSION":
+			c.Write([]byte("FOO v2.1\r\n"))
+		}
+		time.Sleep(200 * time.Millisecond)
+	})
+	// One probe at a time: the narrowing applies from the softmatch on.
+	r := DefaultSet().WithNmap(db).WithParallel(1).Identify(context.Background(), tg)
+	if r.Service != "fooproto" || r.Product != "Foo server" || r.Version != "2.1" || r.Unknown != "" {
+		t.Fatalf("%+v", r)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got["OTHER"] != 0 || got["HELLO"] == 0 || got["VERSION"] < 2 {
+		t.Fatalf("sondes envoyées : %v (OTHER ne peut nommer fooproto ; VERSION est vérifiée une seconde fois)", got)
+	}
 }
