@@ -270,11 +270,22 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 	if par <= 0 {
 		par = DefaultParallel
 	}
+	// A server that spoke first hears no blind probe while the prober its
+	// banner points to is at work.
+	var nullRec *recorder
+	bannerSeen, nullDone, likelyRunning := false, false, 0
 	launch := func(a attempt, wait time.Duration) {
 		e.tried[key(t, a.name())] = true
 		running++
+		rec := &recorder{}
+		if a.nmap != nil && a.nmap.name == "NULL" {
+			nullRec = rec
+		}
+		if a.likely {
+			likelyRunning++
+		}
 		go func() {
-			r, rec, err := e.blind(rctx, t, a, wait)
+			r, err := e.blind(rctx, t, a, wait, rec)
 			results <- done{a, r, rec, err}
 		}()
 	}
@@ -320,7 +331,7 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 			}
 			launch(a, wait)
 		}
-		for blindOK && running < par && len(queue) > 0 {
+		for blindOK && !(bannerSeen && likelyRunning > 0) && running < par && len(queue) > 0 {
 			if gap := time.Until(lastBlind.Add(stagger)); gap > 0 {
 				tick.Reset(gap)
 				break
@@ -346,13 +357,19 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 		var d done
 		select {
 		case <-hold.C:
-			blindOK = true
+			// A banner on its way is read to the end before anything is sent.
+			if nullDone || nullRec == nil || !nullRec.talked() {
+				blindOK = true
+			}
 			continue
 		case <-tick.C:
 			continue
 		case d = <-results:
 		}
 		running--
+		if d.a.likely {
+			likelyRunning--
+		}
 		e.noteLatency(d.rec)
 		isNull := d.a.nmap != nil && d.a.nmap.name == "NULL"
 		if d.r != nil && d.r.tlsHint {
@@ -369,9 +386,8 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 		data, out := d.rec.snapshot()
 		if isNull {
 			e.stats.banner, e.stats.bannerOut = data, out
-			if len(data) == 0 {
-				blindOK = true
-			}
+			bannerSeen = len(data) > 0
+			nullDone, blindOK = true, true
 		} else {
 			e.count(d.a.name(), d.rec, d.err)
 			if out == outSilent && d.a.prober != nil {
@@ -391,9 +407,6 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 		}
 		nm, ok := e.s.nmap.name(d.a.equivalent(), data)
 		if !ok {
-			if isNull {
-				blindOK = true // an unknown banner: ask the usual questions
-			}
 			continue
 		}
 		suggest(proberFor[nm.Service])
@@ -401,7 +414,6 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 			if e.soft == "" {
 				e.soft = nm.Service
 			}
-			blindOK = true
 			continue
 		}
 		if named == nil {
@@ -481,8 +493,7 @@ func (e *ident) triedSet(t Target) map[string]bool {
 
 // blind runs one attempt with a first-answer wait; a server that talks
 // without being recognised is not waited on for long.
-func (e *ident) blind(ctx context.Context, t Target, a attempt, wait time.Duration) (*Result, *recorder, error) {
-	rec := &recorder{}
+func (e *ident) blind(ctx context.Context, t Target, a attempt, wait time.Duration, rec *recorder) (*Result, error) {
 	t.rec, t.firstWait = rec, wait
 	if !a.likely {
 		t.gap = 2 * wait
@@ -490,15 +501,15 @@ func (e *ident) blind(ctx context.Context, t Target, a attempt, wait time.Durati
 	if a.prober != nil {
 		r, err := a.prober.Probe(ctx, t)
 		if err == nil && r != nil {
-			return r, rec, nil
+			return r, nil
 		}
 		if err == nil {
 			err = ErrNoMatch
 		}
-		return nil, rec, err
+		return nil, err
 	}
 	_, err := e.exchange(ctx, t, a.nmap.payload)
-	return nil, rec, err
+	return nil, err
 }
 
 // exchange sends a payload (nothing for a banner) and reads the answer
