@@ -130,7 +130,8 @@ import json, re, sys, xml.etree.ElementTree as ET
 truth_file, vjson, nxml, vt, nt, vruns, nruns, load = sys.argv[1:]
 # Protocol names of each tool mapped to the truth's classes.
 ALIASES = {
-    "https": {"https", "ssl/http", "ssl/https"}, "http": {"http"}, "ssh": {"ssh"}, "ftp": {"ftp"},
+    "https": {"https", "ssl/http", "ssl/https", "ssl/http-proxy", "ssl/http-alt", "ssl/https-alt"},
+    "http": {"http", "http-proxy", "http-alt"}, "ssh": {"ssh"}, "ftp": {"ftp"},
     "redis": {"redis"}, "postgresql": {"postgresql"}, "mysql": {"mysql"}, "telnet": {"telnet"},
     "smb": {"smb", "microsoft-ds", "netbios-ssn"}, "dicom": {"dicom", "acr-nema", "dicom-iscl"},
     "rdp": {"rdp", "ms-wbt-server"}, "ldap": {"ldap"}, "ldaps": {"ldaps", "ssl/ldap"},

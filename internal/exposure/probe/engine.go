@@ -342,7 +342,7 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 				continue
 			}
 			wait := min(e.wait(), e.remaining())
-			if wait < 50*time.Millisecond {
+			if wait < e.wait()/2 { // too late for a useful answer
 				e.stats.untried += len(queue)
 				queue = nil
 				break
@@ -496,7 +496,7 @@ func (e *ident) triedSet(t Target) map[string]bool {
 func (e *ident) blind(ctx context.Context, t Target, a attempt, wait time.Duration, rec *recorder) (*Result, error) {
 	t.rec, t.firstWait = rec, wait
 	if !a.likely {
-		t.gap = 2 * wait
+		t.gap = wait
 	}
 	if a.prober != nil {
 		r, err := a.prober.Probe(ctx, t)

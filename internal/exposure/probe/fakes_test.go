@@ -14,7 +14,7 @@ import (
 )
 
 // serve runs handler for every connection on a fresh 127.0.0.1 port.
-func serve(t *testing.T, handler func(c net.Conn)) Target {
+func serve(t testing.TB, handler func(c net.Conn)) Target {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

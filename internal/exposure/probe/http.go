@@ -1,13 +1,13 @@
 package probe
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -65,25 +65,26 @@ func get(ctx context.Context, t Target, useTLS bool, path string) (*HTTPPage, er
 }
 
 // request performs one bounded request (an empty body for POST) on the
-// target's address; with t.TLS the connection is already TLS.
+// target's address, on a connection of its own (with t.TLS the connection is
+// already TLS; with useTLS it is wrapped here). The answer is read with
+// http.ReadResponse, bounded in size; redirections are not followed.
 func request(ctx context.Context, t Target, useTLS bool, method, path string, headers map[string]string) (*HTTPPage, error) {
-	dial := func(ctx context.Context, _, _ string) (net.Conn, error) { return t.dial(ctx) }
-	tr := &http.Transport{
-		DialContext:            dial,
-		TLSClientConfig:        &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10, ServerName: t.Name}, //nolint:gosec // an audit must see bad certificates
-		MaxResponseHeaderBytes: 64 << 10,
-		DisableKeepAlives:      true,
-		ResponseHeaderTimeout:  t.timeout(),
-		TLSHandshakeTimeout:    t.timeout(),
+	c, err := t.dial(ctx)
+	if err != nil {
+		return nil, err
 	}
-	defer tr.CloseIdleConnections()
-	cl := &http.Client{
-		Transport:     tr,
-		Timeout:       t.timeout(),
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	if useTLS && !t.TLS {
+		tc := tls.Client(c, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10, ServerName: t.Name}) //nolint:gosec // an audit must see bad certificates
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return nil, ErrNoMatch
+		}
+		c = tc
 	}
 	scheme := "http"
-	if useTLS && !t.TLS {
+	if useTLS || t.TLS {
 		scheme = "https"
 	}
 	host := t.Host()
@@ -99,10 +100,14 @@ func request(ctx context.Context, t Target, useTLS bool, method, path string, he
 		return nil, err
 	}
 	req.Header.Set("User-Agent", "Vigie (audit d'exposition CaRE)")
+	req.Close = true
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := cl.Do(req)
+	if err := req.Write(c); err != nil {
+		return nil, ErrNoMatch
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(io.LimitReader(c, maxHeader+maxBody)), req)
 	if err != nil {
 		return nil, ErrNoMatch
 	}
@@ -117,6 +122,9 @@ func request(ctx context.Context, t Target, useTLS bool, method, path string, he
 		Header:   resp.Header,
 	}, nil
 }
+
+// maxHeader bounds the status line and headers read from a web server.
+const maxHeader = 64 << 10
 
 var titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 

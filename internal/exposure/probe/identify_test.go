@@ -30,7 +30,7 @@ func serveHTTP(t *testing.T, h http.Handler) Target {
 
 // sets are the probe sets a port-independence case must pass with: Vigie's
 // own probers, and with nmap's probe file when it is installed.
-func sets(t *testing.T) map[string]*Set {
+func sets(t testing.TB) map[string]*Set {
 	out := map[string]*Set{"sans nmap": DefaultSet()}
 	if _, err := os.Stat(DefaultNmapProbes); err == nil {
 		db, err := LoadNmapProbes(DefaultNmapProbes)
