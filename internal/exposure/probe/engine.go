@@ -234,6 +234,7 @@ func (e *ident) holdoff() time.Duration { return 60*time.Millisecond + 4*e.connT
 // search (as in nmap). The first of our probers to recognise the service wins.
 func (e *ident) race(ctx context.Context, t Target) *Result {
 	type done struct {
+		id  int
 		a   attempt
 		r   *Result
 		rec *recorder
@@ -244,7 +245,19 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 	results := make(chan done)
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	running := 0
+	// running counts the attempts under way; active those holding one of
+	// the par slots. A blind probe still silent after a wait frees its slot
+	// for the next one but keeps listening until the budget ends: a slow
+	// server's late answer still counts.
+	running, active, nextID := 0, 0, 0
+	released := map[int]bool{}
+	freed := make(chan int, 64)
+	release := func(id int) {
+		if !released[id] {
+			released[id] = true
+			active--
+		}
+	}
 	defer func() {
 		go func(n int) { // let the losers end in the background
 			for ; n > 0; n-- {
@@ -259,7 +272,7 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 	// at a time (many DICOM modalities) has time to turn down a foreign
 	// request before the next one queues behind it.
 	stagger := 15*time.Millisecond + 2*e.connTime()
-	var lastBlind time.Time
+	var lastBlind, tickDue time.Time
 	tick := time.NewTimer(time.Hour)
 	defer tick.Stop()
 	var named *NmapName
@@ -274,10 +287,21 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 	// banner points to is at work.
 	var nullRec *recorder
 	bannerSeen, nullDone, likelyRunning := false, false, 0
-	launch := func(a attempt, wait time.Duration) {
+	launch := func(a attempt, wait, slot time.Duration) {
 		e.tried[key(t, a.name())] = true
 		running++
+		active++
+		id := nextID
+		nextID++
 		rec := &recorder{}
+		time.AfterFunc(slot, func() {
+			if !rec.talked() {
+				select {
+				case freed <- id:
+				default:
+				}
+			}
+		})
 		if a.nmap != nil && a.nmap.name == "NULL" {
 			nullRec = rec
 		}
@@ -286,7 +310,7 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 		}
 		go func() {
 			r, err := e.blind(rctx, t, a, wait, rec)
-			results <- done{a, r, rec, err}
+			results <- done{id, a, r, rec, err}
 		}()
 	}
 	// suggest puts our prober for a named or sniffed service first; one
@@ -314,7 +338,15 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 		front = append(front, attempt{prober: p, likely: true})
 	}
 	for {
-		for running < par && len(front) > 0 {
+		// Time this loop could not run (a starved machine) is not spent
+		// on the server: it is given back to the budget.
+		if !tickDue.IsZero() {
+			if late := time.Since(tickDue); late > 100*time.Millisecond {
+				e.extra += late
+				tickDue = time.Time{}
+			}
+		}
+		for active < par && len(front) > 0 {
 			a := front[0]
 			front = front[1:]
 			if e.tried[key(t, a.name())] {
@@ -329,11 +361,12 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 				// connection at a time must not be held by a silent one.
 				wait = e.holdoff() + 20*time.Millisecond
 			}
-			launch(a, wait)
+			launch(a, wait, wait)
 		}
-		for blindOK && !(bannerSeen && likelyRunning > 0) && running < par && len(queue) > 0 {
+		for blindOK && !(bannerSeen && likelyRunning > 0) && active < par && len(queue) > 0 {
 			if gap := time.Until(lastBlind.Add(stagger)); gap > 0 {
 				tick.Reset(gap)
+				tickDue = time.Now().Add(gap)
 				break
 			}
 			a := queue[0]
@@ -349,7 +382,7 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 			}
 			queue = queue[1:]
 			lastBlind = time.Now()
-			launch(a, wait)
+			launch(a, e.remaining(), wait)
 		}
 		if running == 0 && len(front) == 0 && len(queue) == 0 {
 			break
@@ -363,10 +396,18 @@ func (e *ident) race(ctx context.Context, t Target) *Result {
 			}
 			continue
 		case <-tick.C:
+			if late := time.Since(tickDue); late > 100*time.Millisecond {
+				e.extra += late
+			}
+			tickDue = time.Time{}
+			continue
+		case id := <-freed:
+			release(id)
 			continue
 		case d = <-results:
 		}
 		running--
+		release(d.id)
 		if d.a.likely {
 			likelyRunning--
 		}
@@ -496,7 +537,7 @@ func (e *ident) triedSet(t Target) map[string]bool {
 func (e *ident) blind(ctx context.Context, t Target, a attempt, wait time.Duration, rec *recorder) (*Result, error) {
 	t.rec, t.firstWait = rec, wait
 	if !a.likely {
-		t.gap = wait
+		t.gap = e.wait()
 	}
 	if a.prober != nil {
 		r, err := a.prober.Probe(ctx, t)

@@ -96,12 +96,24 @@ var sniffers = []struct {
 	{"pop3", func(b []byte) bool { return bytes.HasPrefix(b, []byte("+OK")) }},
 	{"mysql", func(b []byte) bool { return len(b) > 5 && b[3] == 0 && (b[4] == 10 || b[4] == 0xff) }},
 	{"telnet", IsTelnet},
+	// An HTTP answer (a status line, or an HTML page for HTTP/0.9) to a
+	// foreign probe: the HTTP prober says more than nmap's patterns would.
+	{"http", isHTTPAnswer},
 	// Answers to someone else's probe that betray a client-first protocol
 	// (an A-ABORT, an X.224 disconnect, an SMB header): its prober is tried
 	// next, even if it met silence before (a busy server).
 	{"dicom", isDICOMPDU},
 	{"rdp", isTPKT},
 	{"smb", isSMBFrame},
+}
+
+// isHTTPAnswer: a status line, or an HTML document sent without one.
+func isHTTPAnswer(b []byte) bool {
+	if bytes.HasPrefix(b, []byte("HTTP/1.")) || bytes.HasPrefix(b, []byte("HTTP/2")) {
+		return true
+	}
+	head := bytes.ToLower(bytes.TrimSpace(b[:min(len(b), 64)]))
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html"))
 }
 
 // isDICOMPDU: an A-ASSOCIATE-RJ or A-ABORT (PS3.8 §9.3), length 4.

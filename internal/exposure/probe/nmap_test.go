@@ -139,8 +139,10 @@ match fooproto m|^FOO v([\d.]+)\r\n| p/Foo server/ v/$1/
 		}
 		time.Sleep(200 * time.Millisecond)
 	})
-	// One probe at a time: the narrowing applies from the softmatch on.
-	r := DefaultSet().WithNmap(db).WithParallel(1).Identify(context.Background(), tg)
+	// One probe at a time: the narrowing applies from the softmatch on
+	// (a long budget: every prober of ours is tried first, one by one).
+	tg.Timeout = 10 * time.Second
+	r := DefaultSet().WithNmap(db).WithParallel(1).WithTiming(Timing{Budget: 10 * time.Second}).Identify(context.Background(), tg)
 	if r.Service != "fooproto" || r.Product != "Foo server" || r.Version != "2.1" || r.Unknown != "" {
 		t.Fatalf("%+v", r)
 	}

@@ -92,11 +92,14 @@ func (a attempt) equivalent() string {
 	return a.nmap.name
 }
 
-// candidates lists the client-first attempts for a port, most likely first:
-// those nmap's data ties to the port, then by rarity (ours for our probers,
-// nmap's for its own probes), our probers before nmap's at equal rarity.
-// nmap's probes above rarity 7 are kept only for their own ports (nmap's
-// default -sV intensity); probes equivalent to one of ours are not sent twice.
+// candidates lists the client-first attempts for a port, most likely first.
+// Our probers come first — they confirm the classes that matter for a
+// hospital, and an answer to them also names the rest through nmap's
+// patterns — those nmap's ports/sslports data ties to the port, then by our
+// rarity table; then nmap's own probes, those whose ports include this one
+// first, then by nmap's rarity. nmap's probes above rarity 7 are kept only
+// for their own ports (nmap's default -sV intensity); probes equivalent to
+// one of ours are not sent twice.
 func (s *Set) candidates(port int, inTLS bool, tried map[string]bool) []attempt {
 	var out []attempt
 	covered := map[string]bool{}
@@ -152,14 +155,14 @@ func (s *Set) candidates(port int, inTLS bool, tried map[string]bool) []attempt 
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
+		if (a.prober != nil) != (b.prober != nil) {
+			return a.prober != nil
+		}
 		if a.tier != b.tier {
 			return a.tier < b.tier
 		}
 		if a.rarity != b.rarity {
 			return a.rarity < b.rarity
-		}
-		if (a.prober != nil) != (b.prober != nil) {
-			return a.prober != nil
 		}
 		return a.seq < b.seq
 	})

@@ -31,7 +31,7 @@ type Config struct {
 	// NoProbe stops after the port scan (ports are listed, nothing is judged).
 	NoProbe bool
 	// ProbeTimeout bounds one probe connection [4 s]; ProbeConcurrency the
-	// ports identified at once [32].
+	// ports identified at once [16].
 	ProbeTimeout     time.Duration
 	ProbeConcurrency int
 	// MaxAddresses bounds the expansion of the perimeter [scope.DefaultMaxAddresses].
@@ -163,7 +163,7 @@ func identify(ctx context.Context, cfg Config, open []portscan.Open, names map[n
 	}
 	n := cfg.ProbeConcurrency
 	if n <= 0 {
-		n = 32
+		n = 16
 	}
 	out := make(map[portscan.Open]*probe.Result, len(open))
 	ids := make(map[portscan.Open]*probe.Identification, len(open))
