@@ -62,7 +62,7 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	noProbe := fs.Bool("no-probe", false, "scan des ports seul, sans identification ni constats")
 	maxAddr := fs.Int("max-addresses", scope.DefaultMaxAddresses, "nombre maximal d'adresses du périmètre")
 	policyFile := fs.String("policy", "", "fichier de politique de sévérité qui complète la politique par défaut")
-	nmapProbes := fs.String("nmap-probes", probe.DefaultNmapProbes, "fichier nmap-service-probes pour nommer les bannières inconnues (vide : désactivé ; ignoré s'il est absent)")
+	nmapProbes := fs.String("nmap-probes", probe.DefaultNmapProbes, "fichier nmap-service-probes : ses sondes TCP et ses motifs nomment ce que les sondes de Vigie ne reconnaissent pas (vide : désactivé ; ignoré s'il est absent)")
 	var save saveFlags
 	save.register(fs)
 	entityList := fs.String("entity", "", "avec --save : FINESS des entités dont l'audit couvre le périmètre (séparés par des virgules ; défaut : les entités du fichier de périmètre)")
@@ -217,7 +217,7 @@ func perimeterResolver(p *scope.Perimeter, addr string) (*scope.Resolver, error)
 	return res, nil
 }
 
-// probeSet returns the protocol probes, naming unknown banners with the
+// probeSet returns the protocol probes, with the probes and patterns of the
 // nmap-service-probes file when given (the default file may be absent).
 func probeSet(nmapProbes string) (*probe.Set, error) {
 	set := probe.DefaultSet()

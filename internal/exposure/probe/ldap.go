@@ -17,7 +17,10 @@ import (
 // 4512 §5.1): what any visitor learns about the directory. An Active
 // Directory domain controller announces itself there (its capabilities,
 // domain and functional levels); reachable from the internet it is critical
-// for the CaRE programme. Nothing is written and no bind is attempted.
+// for the CaRE programme. Nothing is written and no bind is attempted. The
+// answer is read with go-ldap's BER library under a 64 KiB bound per
+// message (go-ldap's client would accept packets of up to 2 GiB from a
+// hostile server).
 type LDAP struct{}
 
 // Name implements Prober.
