@@ -113,10 +113,10 @@ vt=() nt=()
 for r in $(seq "$RUNS"); do
   t0=$(now)
   # shellcheck disable=SC2086
-  "$WORK/vigie" exposure scan $HOSTS --ports "$PORTS" ${VIGIE_SCAN_FLAGS:-} --quiet --format json -o "$WORK/v.json"
+  "$WORK/vigie" exposure scan $HOSTS --ports "$PORTS" ${VIGIE_SCAN_FLAGS:-} --quiet --format json -o "$WORK/v$r.json"
   t1=$(now)
   # shellcheck disable=SC2086
-  nmap -sV -T4 -Pn -n -p "$PORTS" -oX "$WORK/n.xml" $HOSTS >/dev/null
+  nmap -sV -T4 -Pn -n -p "$PORTS" -oX "$WORK/n$r.xml" $HOSTS >/dev/null
   t2=$(now)
   vt+=("$(echo "$t1 - $t0" | bc)")
   nt+=("$(echo "$t2 - $t1" | bc)")
@@ -124,10 +124,12 @@ done
 VT=$(printf '%s\n' "${vt[@]}" | median)
 NT=$(printf '%s\n' "${nt[@]}" | median)
 
-python3 - "$WORK/truth.tsv" "$WORK/v.json" "$WORK/n.xml" "$VT" "$NT" "${vt[*]}" "${nt[*]}" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+python3 - "$WORK" "$RUNS" "$VT" "$NT" "${vt[*]}" "${nt[*]}" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, re, sys, xml.etree.ElementTree as ET
 
-truth_file, vjson, nxml, vt, nt, vruns, nruns, load = sys.argv[1:]
+work, runs, vt, nt, vruns, nruns, load = sys.argv[1:]
+runs = int(runs)
+truth_file = work + "/truth.tsv"
 # Protocol names of each tool mapped to the truth's classes.
 ALIASES = {
     "https": {"https", "ssl/http", "ssl/https", "ssl/http-proxy", "ssl/http-alt", "ssl/https-alt"},
@@ -142,26 +144,33 @@ for line in open(truth_file):
     addr, cls, prod = (line.rstrip("\n").split("\t") + ["", ""])[:3]
     truth[addr] = (cls, prod)
 
-vig = {}
-for h in json.load(open(vjson)).get("hosts", []):
-    for p in h.get("ports", []):
-        name = p.get("service", "")
-        vig[f'{h["address"]}:{p["port"]}'] = (name, (p.get("product", "") + " " + p.get("version", "")).strip())
+def vigie(path):
+    out = {}
+    for h in json.load(open(path)).get("hosts", []):
+        for p in h.get("ports", []):
+            out[f'{h["address"]}:{p["port"]}'] = (p.get("service", ""), (p.get("product", "") + " " + p.get("version", "")).strip())
+    return out
 
-nm = {}
-for h in ET.parse(nxml).getroot().iter("host"):
-    a = h.find("address").get("addr")
-    for p in h.iter("port"):
-        if p.find("state").get("state") != "open":
-            continue
-        s = p.find("service")
-        name = prod = ""
-        if s is not None and s.get("method") == "probed":
-            name = s.get("name", "")
-            if s.get("tunnel") == "ssl":
-                name = "ssl/" + name
-            prod = (s.get("product", "") + " " + s.get("version", "")).strip()
-        nm[f'{a}:{p.get("portid")}'] = (name, prod)
+def nmap(path):
+    out = {}
+    for h in ET.parse(path).getroot().iter("host"):
+        a = h.find("address").get("addr")
+        for p in h.iter("port"):
+            if p.find("state").get("state") != "open":
+                continue
+            s = p.find("service")
+            name = prod = ""
+            if s is not None and s.get("method") == "probed":
+                name = s.get("name", "")
+                if s.get("tunnel") == "ssl":
+                    name = "ssl/" + name
+                prod = (s.get("product", "") + " " + s.get("version", "")).strip()
+            out[f'{a}:{p.get("portid")}'] = (name, prod)
+    return out
+
+vigs = [vigie(f"{work}/v{r}.json") for r in range(1, runs + 1)]
+nms = [nmap(f"{work}/n{r}.xml") for r in range(1, runs + 1)]
+vig, nm = vigs[-1], nms[-1]
 
 def score(found):
     svc = prod = 0
@@ -176,7 +185,7 @@ def score(found):
 n = len(truth)
 print(f"== Identification sur le lab : {n} ports (services habituels et déplacés), médiane de {len(vruns.split())} passes")
 print(f"   passes vigie : {vruns} ; passes nmap : {nruns} ; charge : {load}")
-print(f"{'port':<20} {'vérité':<11} | {'vigie':<40} | nmap -sV")
+print(f"(détail de la dernière passe)\n{'port':<20} {'vérité':<11} | {'vigie':<40} | nmap -sV")
 for addr in sorted(truth, key=lambda a: (tuple(int(x) for x in a.split(':')[0].split('.')), int(a.split(':')[1]))):
     cls, _ = truth[addr]
     def cell(found):
@@ -184,10 +193,15 @@ for addr in sorted(truth, key=lambda a: (tuple(int(x) for x in a.split(':')[0].s
         mark = "✓" if name in ALIASES.get(cls, {cls}) else "✗"
         return f"{mark} {name or '-'} {product}".strip()[:40]
     print(f"{addr:<20} {cls:<11} | {cell(vig):<40} | {cell(nm)}")
-vs, vp = score(vig)
-ns, np_ = score(nm)
-print(f"\n{'outil':<34} {'temps (s)':>10} {'service juste':>14} {'+ produit':>10}")
-print(f"{'vigie exposure scan':<34} {float(vt):>10.2f} {vs:>10}/{n:<3} {vp:>7}/{n}")
-print(f"{'nmap -sV -T4 -Pn -n':<34} {float(nt):>10.2f} {ns:>10}/{n:<3} {np_:>7}/{n}")
-print(f"rapport de temps vigie/nmap : {float(vt)/float(nt):.3f} (objectif ≤ 0,1) ; identifications justes vigie − nmap : {vs - ns:+d} (objectif ≥ 0)")
+def spread(scores, i):
+    lo, hi = min(s[i] for s in scores), max(s[i] for s in scores)
+    return f"{lo}/{n}" if lo == hi else f"{lo}–{hi}/{n}"
+
+vsc = [score(v) for v in vigs]
+nsc = [score(x) for x in nms]
+print(f"\n{'outil':<34} {'temps (s)':>10} {'service juste':>14} {'+ produit':>10}   (toutes les passes)")
+print(f"{'vigie exposure scan':<34} {float(vt):>10.2f} {spread(vsc, 0):>14} {spread(vsc, 1):>10}")
+print(f"{'nmap -sV -T4 -Pn -n':<34} {float(nt):>10.2f} {spread(nsc, 0):>14} {spread(nsc, 1):>10}")
+worst = min(s[0] for s in vsc) - max(s[0] for s in nsc)
+print(f"rapport de temps vigie/nmap : {float(vt)/float(nt):.3f} (objectif ≤ 0,1) ; identifications justes, pire passe de vigie − meilleure de nmap : {worst:+d} (objectif ≥ 0)")
 PY
