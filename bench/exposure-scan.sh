@@ -181,3 +181,4 @@ printf '%-18s | %-34s | %s\n' "port" "vigie (service, produit version)" "nmap -s
 join -t $'\t' -a1 -a2 -e '-' -o 0,1.2,1.3,2.2,2.3 "$WORK/vid.tsv" "$WORK/nid.tsv" |
   awk -F'\t' '{printf "%-18s | %-34s | %s\n", $1, $2 ", " $3, $4 ", " $5}'
 echo "produit identifié : vigie $(awk -F'\t' '$3 !~ /^ *$/' "$WORK/vid.tsv" | wc -l), nmap $(awk -F'\t' '$3 !~ /^ *$/' "$WORK/nid.tsv" | wc -l) ; constats vigie : $(jq -c .summary "$WORK/vid.json")"
+bench/exposure-identify.sh # 3. identification on usual and moved ports, against the lab's truth

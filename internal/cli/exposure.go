@@ -63,7 +63,7 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	noProbe := fs.Bool("no-probe", false, "scan des ports seul, sans identification ni constats")
 	maxAddr := fs.Int("max-addresses", scope.DefaultMaxAddresses, "nombre maximal d'adresses du périmètre")
 	policyFile := fs.String("policy", "", "fichier de politique de sévérité qui complète la politique par défaut")
-	nmapProbes := fs.String("nmap-probes", probe.DefaultNmapProbes, "fichier nmap-service-probes pour nommer les bannières inconnues (vide : désactivé ; ignoré s'il est absent)")
+	nmapProbes := fs.String("nmap-probes", probe.DefaultNmapProbes, "fichier nmap-service-probes : ses sondes TCP et ses motifs nomment ce que les sondes de Vigie ne reconnaissent pas (vide : désactivé ; ignoré s'il est absent)")
 	allowPrivate := fs.Bool("allow-private-targets", false, "laboratoire seulement : autoriser les adresses non publiques (boucle locale, RFC 1918, CGNAT, lien local, ULA, documentation…), refusées par défaut")
 	var save saveFlags
 	save.register(fs)
@@ -157,6 +157,9 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	if err := writeScanOutput(env, out, *format, result); err != nil {
 		return err
 	}
+	if !*quiet {
+		printUnidentified(env, result.Unidentified)
+	}
 	if runErr != nil {
 		return fmt.Errorf("exposure scan : %w (résultat partiel écrit, non enregistré)", runErr)
 	}
@@ -228,7 +231,7 @@ func perimeterResolver(p *scope.Perimeter, addr string) (*scope.Resolver, error)
 	return res, nil
 }
 
-// probeSet returns the protocol probes, naming unknown banners with the
+// probeSet returns the protocol probes, with the probes and patterns of the
 // nmap-service-probes file when given (the default file may be absent).
 func probeSet(nmapProbes string) (*probe.Set, error) {
 	set := probe.DefaultSet()

@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
+	"net"
+	"strconv"
 	"text/tabwriter"
 
 	"vigie/internal/exposure"
@@ -28,6 +30,22 @@ func writeScanOutput(env *Env, path, format string, r *scan.Result) error {
 		return fmt.Errorf("écriture du résultat : %w", err)
 	}
 	return nil
+}
+
+// printUnidentified tells, at the end of a scan, which open ports no probe
+// recognised and why (silence, unknown bytes, TLS failure, time budget).
+func printUnidentified(env *Env, us []scan.Unidentified) {
+	if len(us) == 0 {
+		return
+	}
+	fmt.Fprintf(env.Stderr, "\n%d port(s) ouvert(s) sans service identifié :\n", len(us))
+	for _, u := range us {
+		where := net.JoinHostPort(u.Host, strconv.Itoa(u.Port))
+		if u.Service != "" {
+			where += " (" + u.Service + ")"
+		}
+		fmt.Fprintf(env.Stderr, "  %s : %s\n", where, u.Why)
+	}
 }
 
 // writeServicesTable lists every open port with what answered on it.

@@ -207,3 +207,26 @@ func TestExposureScanProgressOnlyOnTerminal(t *testing.T) {
 		}
 	}
 }
+
+// At the end of a scan, the command says which open ports it could not
+// identify and why.
+func TestExposureScanPrintsUnidentified(t *testing.T) {
+	l, err := probetest.Serve("127.0.44.4:0", func(c net.Conn) { time.Sleep(5 * time.Second) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	code, out, stderr := runCLI(t, "exposure", "scan", "127.0.44.4", "--ports", port, "--nmap-probes", "", "--allow-private-targets")
+	if code != 0 || !strings.Contains(stderr, "1 port(s) ouvert(s) sans service identifié") ||
+		!strings.Contains(stderr, "127.0.44.4:"+port+" : service non identifié") || !strings.Contains(stderr, "sans réponse") {
+		t.Fatalf("code %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(out, "Service non identifié") {
+		t.Fatalf("constat info attendu dans le tableau : %s", out)
+	}
+	_, _, stderr = runCLI(t, "exposure", "scan", "127.0.44.4", "--ports", port, "--nmap-probes", "", "--quiet")
+	if strings.Contains(stderr, "sans service identifié") {
+		t.Fatalf("--quiet : %q", stderr)
+	}
+}

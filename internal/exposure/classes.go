@@ -78,6 +78,45 @@ const (
 	ClassVPNGateway = "vpn-gateway"
 	// ClassServiceVersion: a product and version were identified (input to the vulnerability database).
 	ClassServiceVersion = "service-version"
+	// ClassServiceUnknown: an open port answered nothing any probe recognised (evidence says why).
+	ClassServiceUnknown = "service-unknown"
+	// ClassLDAPExposed: an LDAP directory answered a rootDSE search.
+	ClassLDAPExposed = "ldap-exposed"
+	// ClassADExposed: an Active Directory domain controller answered (rootDSE, endpoint mapper).
+	ClassADExposed = "ad-dc-exposed"
+	// ClassKerberosExposed: a Kerberos KDC answered an AS-REQ.
+	ClassKerberosExposed = "kerberos-exposed"
+	// ClassMSRPCExposed: the MS-RPC endpoint mapper accepted a bind.
+	ClassMSRPCExposed = "msrpc-exposed"
+	// ClassIMAPOpen: an IMAP server answered with its greeting.
+	ClassIMAPOpen = "imap-open"
+	// ClassIMAPNoSTARTTLS: the IMAP server does not offer STARTTLS.
+	ClassIMAPNoSTARTTLS = "imap-no-starttls"
+	// ClassPOP3Open: a POP3 server answered with its greeting.
+	ClassPOP3Open = "pop3-open"
+	// ClassPOP3NoSTLS: the POP3 server does not offer STLS.
+	ClassPOP3NoSTLS = "pop3-no-stls"
+)
+
+// Classes of the web application fingerprints shipped with the probes
+// (probe/webapps.json): the file names them, the policy rates them.
+const (
+	// ClassPACSWebExposed: the web or REST interface of a PACS answered (authentication required).
+	ClassPACSWebExposed = "pacs-web-exposed"
+	// ClassPACSAnonymous: a PACS lists patients or studies to an anonymous visitor.
+	ClassPACSAnonymous = "pacs-anonymous-data"
+	// ClassDICOMwebAnonymous: a DICOMweb (QIDO-RS) endpoint answers an anonymous study search.
+	ClassDICOMwebAnonymous = "dicomweb-anonymous"
+	// ClassPACSViewer: a web DICOM viewer (OHIF …) is reachable.
+	ClassPACSViewer = "pacs-viewer-exposed"
+	// ClassFHIRExposed: an HL7 FHIR server published its capability statement.
+	ClassFHIRExposed = "fhir-exposed"
+	// ClassFHIRAnonymous: an HL7 FHIR server returns patient resources to an anonymous visitor.
+	ClassFHIRAnonymous = "fhir-anonymous-data"
+	// ClassWinRMExposed: Windows Remote Management (WS-Management) answered.
+	ClassWinRMExposed = "winrm-exposed"
+	// ClassExchangeOWA: the web access of a Microsoft Exchange server was identified.
+	ClassExchangeOWA = "exchange-owa"
 )
 
 // Classes lists every exposure class the probes may emit.
@@ -91,5 +130,9 @@ var Classes = []string{
 	ClassDICOMExposed, ClassDICOMAssociation, ClassHL7MLLP, ClassHTTPCleartext,
 	ClassHTTPExposed, ClassTLSProtocolOld, ClassTLSCertExpired, ClassTLSSelfSigned,
 	ClassTLSNameMismatch, ClassTLSWeakKey, ClassTLSWeakSignature, ClassVPNGateway,
-	ClassServiceVersion,
+	ClassServiceVersion, ClassServiceUnknown, ClassLDAPExposed, ClassADExposed,
+	ClassKerberosExposed, ClassMSRPCExposed, ClassIMAPOpen, ClassIMAPNoSTARTTLS,
+	ClassPOP3Open, ClassPOP3NoSTLS, ClassPACSWebExposed, ClassPACSAnonymous,
+	ClassDICOMwebAnonymous, ClassPACSViewer, ClassFHIRExposed, ClassFHIRAnonymous,
+	ClassWinRMExposed, ClassExchangeOWA,
 }

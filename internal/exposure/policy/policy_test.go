@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"vigie/internal/exposure"
+	"vigie/internal/exposure/probe"
 )
 
 func mustDefault(t *testing.T) *Policy {
@@ -57,6 +58,18 @@ func TestReferenceSeverities(t *testing.T) {
 		exposure.ClassServiceVersion:   exposure.Info,
 		exposure.ClassHTTPExposed:      exposure.Info,
 		exposure.ClassTLSWeakSignature: exposure.Low,
+		// An Active Directory or patient data reachable by anyone is critical.
+		exposure.ClassADExposed:         exposure.Critical,
+		exposure.ClassKerberosExposed:   exposure.Critical,
+		exposure.ClassPACSAnonymous:     exposure.Critical,
+		exposure.ClassDICOMwebAnonymous: exposure.Critical,
+		exposure.ClassFHIRAnonymous:     exposure.Critical,
+		exposure.ClassPACSWebExposed:    exposure.High,
+		exposure.ClassFHIRExposed:       exposure.High,
+		exposure.ClassLDAPExposed:       exposure.High,
+		exposure.ClassMSRPCExposed:      exposure.High,
+		exposure.ClassWinRMExposed:      exposure.High,
+		exposure.ClassServiceUnknown:    exposure.Info,
 	}
 	for class, sev := range want {
 		obs := []exposure.Observation{{Class: class, Host: "192.0.2.1", Port: 1, Confidence: exposure.Confirmed}}
@@ -251,5 +264,19 @@ func TestWithVersionAndCategory(t *testing.T) {
 	}
 	if _, err := Merge([]byte(`{"rules":[{"id":"vpn-gateway","with_version":{"severity":"nope"}}]}`), "x.json"); err == nil || !strings.Contains(err.Error(), "with_version.severity") {
 		t.Errorf("bad with_version severity: %v", err)
+	}
+}
+
+// Every class the web application fingerprints emit is rated by the policy.
+func TestDefaultCoversWebAppClasses(t *testing.T) {
+	p := mustDefault(t)
+	for _, a := range probe.DefaultWebApps().Apps {
+		for _, cs := range [][]probe.WebCheck{a.Detect, a.Access} {
+			for _, c := range cs {
+				if _, ok := p.Rule(c.Class); !ok {
+					t.Errorf("empreinte %s : la classe %q n'a pas de règle dans default.json", a.ID, c.Class)
+				}
+			}
+		}
 	}
 }

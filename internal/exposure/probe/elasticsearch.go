@@ -44,25 +44,35 @@ func (Elasticsearch) Probe(ctx context.Context, t Target) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.Status == 401 && bytes.Contains(bytes.ToLower([]byte(p.Header.Get("WWW-Authenticate"))), []byte("elasticsearch")) {
-		r := &Result{Service: "elasticsearch", Product: "Elasticsearch", Banner: "HTTP 401, authentification exigée"}
-		r.observe(exposure.ClassHTTPExposed, exposure.Confirmed, "Elasticsearch exige une authentification")
+	if r := elasticFromPage(ctx, t, false, p); r != nil {
 		return r, nil
 	}
+	return nil, ErrNoMatch
+}
+
+// elasticFromPage recognises an Elasticsearch (or OpenSearch) node from its
+// answer to GET /, then reads /_cat/indices without credentials; nil when
+// the page is something else.
+func elasticFromPage(ctx context.Context, t Target, useTLS bool, p *HTTPPage) *Result {
+	if p.Status == 401 && bytes.Contains(bytes.ToLower([]byte(p.Header.Get("WWW-Authenticate"))), []byte("elasticsearch")) {
+		r := &Result{Service: "elasticsearch", Product: "Elasticsearch", Banner: "HTTP 401, authentification exigée", TLS: useTLS || t.TLS}
+		r.observe(exposure.ClassHTTPExposed, exposure.Confirmed, "Elasticsearch exige une authentification")
+		return r
+	}
 	if p.Status != 200 {
-		return nil, ErrNoMatch
+		return nil
 	}
 	info, err := ParseESInfo(p.Body)
 	if err != nil {
-		return nil, err
+		return nil
 	}
-	r := &Result{Service: "elasticsearch", Product: "Elasticsearch", Version: printable([]byte(info.Version.Number), 20)}
+	r := &Result{Service: "elasticsearch", Product: "Elasticsearch", Version: printable([]byte(info.Version.Number), 20), TLS: useTLS || t.TLS}
 	if info.Version.Distribution == "opensearch" {
 		r.Product = "OpenSearch"
 	}
 	r.Banner = fmt.Sprintf("cluster « %s », version %s", printable([]byte(info.ClusterName), 60), r.Version)
 	ev := "GET / sans authentification : " + r.Banner
-	if ip, err := get(ctx, t, false, "/_cat/indices?h=index"); err == nil && ip.Status == 200 {
+	if ip, err := get(ctx, t, useTLS, "/_cat/indices?h=index"); err == nil && ip.Status == 200 {
 		n := 0
 		for _, l := range bytes.Split(bytes.TrimSpace(ip.Body), []byte("\n")) {
 			if len(bytes.TrimSpace(l)) > 0 {
@@ -73,5 +83,5 @@ func (Elasticsearch) Probe(ctx context.Context, t Target) (*Result, error) {
 	}
 	r.observe(exposure.ClassElasticNoAuth, exposure.Confirmed, ev)
 	r.versionObservation()
-	return r, nil
+	return r
 }

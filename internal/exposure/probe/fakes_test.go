@@ -14,7 +14,7 @@ import (
 )
 
 // serve runs handler for every connection on a fresh 127.0.0.1 port.
-func serve(t *testing.T, handler func(c net.Conn)) Target {
+func serve(t testing.TB, handler func(c net.Conn)) Target {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -187,8 +187,8 @@ func TestHostileServers(t *testing.T) {
 		go func() { done <- set.Identify(context.Background(), tg) }()
 		select {
 		case r := <-done:
-			if len(r.Observations) != 0 {
-				t.Errorf("%s : observations inattendues %s", name, classes(r))
+			if len(r.Observations) != 1 || r.Observations[0].Class != exposure.ClassServiceUnknown || r.Unknown == "" {
+				t.Errorf("%s : attendu le seul constat « service non identifié », obtenu %s (%q)", name, classes(r), r.Unknown)
 			}
 			if len(r.Banner) > 2000 {
 				t.Errorf("%s : bannière non bornée (%d octets)", name, len(r.Banner))

@@ -92,7 +92,7 @@ func (FTP) Probe(ctx context.Context, t Target) (*Result, error) {
 			}
 		}
 	}
-	if !tlsOffered {
+	if !tlsOffered && !t.TLS {
 		r.observe(exposure.ClassFTPCleartext, exposure.Confirmed, "le serveur FTP ne propose pas AUTH TLS (identifiants en clair)")
 	}
 	code, _, err = command(c, lr, "USER anonymous")

@@ -1,16 +1,17 @@
 package probe
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"vigie/internal/exposure"
 )
@@ -21,6 +22,8 @@ import (
 type HTTP struct {
 	// TLS selects HTTPS.
 	TLS bool
+	// Apps are the web application fingerprints [DefaultWebApps].
+	Apps *WebApps
 }
 
 // Name implements Prober.
@@ -36,7 +39,7 @@ func (h HTTP) Ports() []int {
 	if h.TLS {
 		return []int{443, 4443, 8443, 9443, 10443}
 	}
-	return []int{80, 8000, 8008, 8042, 8080, 8081, 8088, 8888, 9000, 9090}
+	return []int{80, 5985, 8000, 8008, 8042, 8080, 8081, 8088, 8888, 9000, 9090}
 }
 
 // HTTPPage is what GET / returned.
@@ -47,56 +50,81 @@ type HTTPPage struct {
 	Location string
 	Body     []byte
 	Header   http.Header
+
+	jsonOnce sync.Once
+	json     any
+	jsonOK   bool
 }
 
 // maxBody bounds the body read from a web server.
 const maxBody = 256 << 10
 
-// get performs one bounded request on the target's address.
+// get performs one bounded GET on the target's address.
 func get(ctx context.Context, t Target, useTLS bool, path string) (*HTTPPage, error) {
-	dial := func(ctx context.Context, _, _ string) (net.Conn, error) { return t.dial(ctx) }
-	tr := &http.Transport{
-		DialContext:            dial,
-		TLSClientConfig:        &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10, ServerName: t.Name}, //nolint:gosec // an audit must see bad certificates
-		MaxResponseHeaderBytes: 64 << 10,
-		DisableKeepAlives:      true,
-		ResponseHeaderTimeout:  t.timeout(),
-		TLSHandshakeTimeout:    t.timeout(),
+	return request(ctx, t, useTLS, http.MethodGet, path, nil)
+}
+
+// request performs one bounded request (an empty body for POST) on the
+// target's address, on a connection of its own (with t.TLS the connection is
+// already TLS; with useTLS it is wrapped here). The answer is read with
+// http.ReadResponse, bounded in size; redirections are not followed.
+func request(ctx context.Context, t Target, useTLS bool, method, path string, headers map[string]string) (*HTTPPage, error) {
+	c, err := t.dial(ctx)
+	if err != nil {
+		return nil, err
 	}
-	defer tr.CloseIdleConnections()
-	cl := &http.Client{
-		Transport:     tr,
-		Timeout:       t.timeout(),
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	if useTLS && !t.TLS {
+		tc := tls.Client(c, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10, ServerName: t.Name}) //nolint:gosec // an audit must see bad certificates
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return nil, ErrNoMatch
+		}
+		c = tc
 	}
 	scheme := "http"
-	if useTLS {
+	if useTLS || t.TLS {
 		scheme = "https"
 	}
 	host := t.Host()
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s://%s:%d%s", scheme, host, t.Port, path), nil)
+	var body io.Reader
+	if method == http.MethodPost {
+		body = http.NoBody
+	}
+	req, err := http.NewRequestWithContext(ctx, method, fmt.Sprintf("%s://%s:%d%s", scheme, host, t.Port, path), body)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("User-Agent", "Vigie (audit d'exposition CaRE)")
-	resp, err := cl.Do(req)
+	req.Close = true
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	if err := req.Write(c); err != nil {
+		return nil, ErrNoMatch
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(io.LimitReader(c, maxHeader+maxBody)), req)
 	if err != nil {
 		return nil, ErrNoMatch
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	return &HTTPPage{
 		Status:   resp.StatusCode,
 		Server:   printable([]byte(resp.Header.Get("Server")), 100),
 		Location: printable([]byte(resp.Header.Get("Location")), 200),
-		Title:    ParseTitle(body),
-		Body:     body,
+		Title:    ParseTitle(b),
+		Body:     b,
 		Header:   resp.Header,
 	}, nil
 }
+
+// maxHeader bounds the status line and headers read from a web server.
+const maxHeader = 64 << 10
 
 var titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
@@ -120,36 +148,21 @@ func ParseServer(s string) (string, string) {
 	return m[1], m[2]
 }
 
-// vpnSignatures recognise edge devices whose portals hospitals expose.
-var vpnSignatures = []struct {
-	product string
-	match   func(p *HTTPPage) bool
-}{
-	{"Fortinet FortiGate SSL VPN", func(p *HTTPPage) bool {
-		return strings.Contains(p.Location, "/remote/login") || strings.Contains(string(p.Body), "fgt_lang")
-	}},
-	{"Citrix NetScaler Gateway", func(p *HTTPPage) bool {
-		return strings.Contains(p.Location, "/vpn/index.html") || strings.Contains(p.Title, "NetScaler") || strings.Contains(p.Title, "Citrix Gateway")
-	}},
-	{"Ivanti Connect Secure", func(p *HTTPPage) bool {
-		return strings.Contains(p.Location, "/dana-na/") || strings.Contains(string(p.Body), "dana-na")
-	}},
-	{"Palo Alto GlobalProtect", func(p *HTTPPage) bool {
-		return strings.Contains(p.Location, "/global-protect/") || strings.Contains(p.Title, "GlobalProtect")
-	}},
-	{"Cisco ASA AnyConnect", func(p *HTTPPage) bool {
-		return strings.Contains(p.Location, "+CSCOE+") || strings.Contains(string(p.Body), "+CSCOE+")
-	}},
-}
-
 // Probe implements Prober.
 func (h HTTP) Probe(ctx context.Context, t Target) (*Result, error) {
+	useTLS := h.TLS || t.TLS
 	p, err := get(ctx, t, h.TLS, "/")
 	if err != nil {
 		return nil, err
 	}
-	r := &Result{Service: h.Name(), TLS: h.TLS}
-	if low := bytes.ToLower(p.Body); !h.TLS && p.Status == http.StatusBadRequest && (bytes.Contains(low, []byte("https")) || bytes.Contains(low, []byte("ssl"))) {
+	if es := elasticFromPage(ctx, t, h.TLS, p); es != nil {
+		return es, nil
+	}
+	r := &Result{Service: "http", TLS: useTLS}
+	if useTLS {
+		r.Service = "https"
+	}
+	if low := bytes.ToLower(p.Body); !useTLS && p.Status == http.StatusBadRequest && (bytes.Contains(low, []byte("https")) || bytes.Contains(low, []byte("ssl"))) {
 		r.tlsHint = true
 	}
 	r.Product, r.Version = ParseServer(p.Server)
@@ -164,16 +177,14 @@ func (h HTTP) Probe(ctx context.Context, t Target) (*Result, error) {
 		r.Banner += ", redirection vers " + p.Location
 	}
 	r.observe(exposure.ClassHTTPExposed, exposure.Confirmed, r.Banner)
-	if !h.TLS && !strings.HasPrefix(strings.ToLower(p.Location), "https://") {
+	if !useTLS && !strings.HasPrefix(strings.ToLower(p.Location), "https://") {
 		r.observe(exposure.ClassHTTPCleartext, exposure.Confirmed, "le site répond en HTTP sans redirection vers HTTPS")
 	}
-	for _, s := range vpnSignatures {
-		if s.match(p) {
-			r.observe(exposure.ClassVPNGateway, exposure.Confirmed, "portail "+s.product+" identifié")
-			r.Product = s.product
-			break
-		}
+	apps := h.Apps
+	if apps == nil {
+		apps = DefaultWebApps()
 	}
+	apps.apply(ctx, t, h.TLS, p, r)
 	r.versionObservation()
 	return r, nil
 }

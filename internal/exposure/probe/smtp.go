@@ -59,7 +59,7 @@ func (SMTP) Probe(ctx context.Context, t Target) (*Result, error) {
 				starttls = true
 			}
 		}
-		if !starttls {
+		if !starttls && !t.TLS {
 			r.observe(exposure.ClassSMTPNoSTARTTLS, exposure.Confirmed, "EHLO sans STARTTLS")
 		}
 	}

@@ -48,7 +48,10 @@ func (TLS) handshake(ctx context.Context, t Target, minV, maxV uint16) (*tls.Con
 // Probe implements Prober.
 func (p TLS) Probe(ctx context.Context, t Target) (*Result, error) {
 	st, err := p.handshake(ctx, t, tls.VersionTLS10, tls.VersionTLS13)
-	if err != nil || len(st.PeerCertificates) == 0 {
+	if err != nil {
+		return nil, fmt.Errorf("%w : poignée de main TLS : %v", ErrNoMatch, err)
+	}
+	if len(st.PeerCertificates) == 0 {
 		return nil, ErrNoMatch
 	}
 	r := &Result{Service: "tls", TLS: true}

@@ -31,7 +31,7 @@ type Config struct {
 	// NoProbe stops after the port scan (ports are listed, nothing is judged).
 	NoProbe bool
 	// ProbeTimeout bounds one probe connection [4 s]; ProbeConcurrency the
-	// ports identified at once [32].
+	// ports identified at once [16].
 	ProbeTimeout     time.Duration
 	ProbeConcurrency int
 	// MaxAddresses bounds the expansion of the perimeter [scope.DefaultMaxAddresses].
@@ -56,6 +56,18 @@ type Result struct {
 	Observations []exposure.Observation
 	// Problems are French messages on what kept the audit from being complete.
 	Problems []string
+	// Unidentified lists the open ports no probe recognised, with why.
+	Unidentified []Unidentified
+}
+
+// Unidentified is an open port whose service was not recognised.
+type Unidentified struct {
+	Host string `json:"host"`
+	Port int    `json:"port"`
+	// Service is what was recognised around it, if anything (e.g. "tls").
+	Service string `json:"service,omitempty"`
+	// Why says in French what was tried and what the server did.
+	Why string `json:"why"`
 }
 
 // Run performs the audit. An interrupted scan still returns the partial audit
@@ -129,6 +141,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if r := results[o]; r != nil {
 			p.Service, p.Product, p.Version, p.Banner, p.TLS = r.Service, r.Product, r.Version, r.Banner, r.TLS
 			res.Observations = append(res.Observations, r.Observations...)
+			if r.Unknown != "" {
+				res.Unidentified = append(res.Unidentified, Unidentified{Host: o.Addr.String(), Port: o.Port, Service: r.Service, Why: r.Unknown})
+			}
 			for _, n := range r.Names {
 				if k := o.Addr.String() + "|" + n; !guard.NameDeclared(n) && !seenCand[k] {
 					seenCand[k] = true
@@ -151,7 +166,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return res, scanErr
 }
 
-// identify runs the probes on every open port with bounded concurrency.
+// blindPerHost bounds the ports of one host searched blind at the same
+// time: many foreign requests at once can stall a fragile server (a
+// modality's DICOM service, an RDP server) that takes one connection at a time.
+const blindPerHost = 2
+
+// identify runs the probes on every open port with bounded concurrency, in
+// two passes: the probers usual for each port number on every port first,
+// then the search on any port for the ports left, a few per host at a time.
 func identify(ctx context.Context, cfg Config, open []portscan.Open, names map[netip.Addr][]string, now time.Time) map[portscan.Open]*probe.Result {
 	set := cfg.Probes
 	if set == nil {
@@ -159,9 +181,17 @@ func identify(ctx context.Context, cfg Config, open []portscan.Open, names map[n
 	}
 	n := cfg.ProbeConcurrency
 	if n <= 0 {
-		n = 32
+		n = 16
 	}
 	out := make(map[portscan.Open]*probe.Result, len(open))
+	ids := make(map[portscan.Open]*probe.Identification, len(open))
+	for _, o := range open {
+		t := probe.Target{Addr: o.Addr, Port: o.Port, Now: now, Timeout: cfg.ProbeTimeout, Dial: cfg.Dial}
+		if ns := names[o.Addr]; len(ns) > 0 {
+			t.Name = ns[0]
+		}
+		ids[o] = set.Begin(t)
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, n)
@@ -171,15 +201,40 @@ func identify(ctx context.Context, cfg Config, open []portscan.Open, names map[n
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			t := probe.Target{Addr: o.Addr, Port: o.Port, Now: now, Timeout: cfg.ProbeTimeout, Dial: cfg.Dial}
-			if ns := names[o.Addr]; len(ns) > 0 {
-				t.Name = ns[0]
+			if r := ids[o].ByPort(ctx); r != nil {
+				mu.Lock()
+				out[o] = r
+				mu.Unlock()
 			}
-			r := set.Identify(ctx, t)
+		}()
+	}
+	wg.Wait()
+	// A host slow to answer on one port is waited for on the others.
+	slow := map[netip.Addr]time.Duration{}
+	for _, o := range open {
+		slow[o.Addr] = max(slow[o.Addr], ids[o].Latency())
+	}
+	hosts := map[netip.Addr]chan struct{}{}
+	for _, o := range open {
+		if out[o] != nil {
+			continue
+		}
+		ids[o].Expect(slow[o.Addr])
+		if hosts[o.Addr] == nil {
+			hosts[o.Addr] = make(chan struct{}, blindPerHost)
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(host chan struct{}) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			host <- struct{}{}
+			defer func() { <-host }()
+			r := ids[o].Finish(ctx)
 			mu.Lock()
 			out[o] = r
 			mu.Unlock()
-		}()
+		}(hosts[o.Addr])
 	}
 	wg.Wait()
 	return out

@@ -6,6 +6,7 @@ package probetest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/binary"
 	"io"
 	"math"
@@ -186,4 +187,26 @@ func RDP(selected uint32) Handler {
 		binary.LittleEndian.PutUint32(resp[15:], selected)
 		_, _ = c.Write(resp)
 	}
+}
+
+// ServeTLS is Serve behind TLS with the given certificate.
+func ServeTLS(addr string, cert tls.Certificate, h Handler) (net.Listener, error) {
+	l, err := tls.Listen("tcp", addr, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+				h(c)
+			}()
+		}
+	}()
+	return l, nil
 }
