@@ -14,7 +14,6 @@ import (
 	"vigie/internal/exposure/scope"
 	"vigie/internal/jobs"
 	"vigie/internal/store"
-	"vigie/internal/web"
 )
 
 // jobEngines wires the audit engines of the job workers: the same as the
@@ -25,7 +24,7 @@ func jobEngines(env *Env, allowPrivate bool) jobs.Engines {
 	return jobs.Engines{
 		ParsePorts: portscan.ParseSet,
 		Exposure: func(ctx context.Context, p *scope.Perimeter, ports []int, progress func(done, total uint64, open int)) (*exposure.Audit, error) {
-			return e.ExposureAudit(ctx, web.ExposureRequest{Perimeter: p, Ports: ports, AllowPrivateTargets: allowPrivate}, progress)
+			return e.ExposureAudit(ctx, exposureRequest{Perimeter: p, Ports: ports, AllowPrivateTargets: allowPrivate}, progress)
 		},
 		AD: func(ctx context.Context, c store.ADConnection, progress func(string, int)) (*ad.Report, error) {
 			return e.ADAudit(ctx, c, progress)

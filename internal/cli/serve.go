@@ -112,15 +112,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if *allowPrivate {
 		fmt.Fprintln(env.Stderr, "attention : --allow-private-targets : les audits d'exposition peuvent viser des adresses non publiques (usage de laboratoire)")
 	}
-	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env),
+	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Jobs: eng,
 		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits, TrustedProxies: trusted, IdleTimeout: *idle})
 	if err != nil {
 		return err
 	}
-	defer srv.Close() // stops the background audits
-	if err := srv.FailInterruptedJobs(ctx); err != nil {
-		return err
-	}
+	defer srv.Close()
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return inputErr(fmt.Errorf("--listen %s : %w", *listen, err))

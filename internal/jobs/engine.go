@@ -93,9 +93,12 @@ type client interface {
 
 // Engine enqueues, runs and reports audit jobs.
 type Engine struct {
-	cfg     Config
-	client  client
-	closeDB func()
+	cfg    Config
+	client client
+	// txInsert inserts a job in a serialised transaction of the driver,
+	// after check accepted the unfinished audit jobs (quota.go).
+	txInsert func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error)
+	closeDB  func()
 	log     *slog.Logger
 	working bool
 	started bool
@@ -172,6 +175,33 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("moteur de tâches : %w", err)
 		}
 		e.client, e.closeDB = c, pool.Close
+		e.txInsert = func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error) {
+			tx, err := pool.Begin(ctx)
+			if err != nil {
+				return 0, err
+			}
+			defer tx.Rollback(context.WithoutCancel(ctx))
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, quotaLock); err != nil {
+				return 0, err
+			}
+			rows, err := tx.Query(ctx, fmt.Sprintf(unfinishedSQL, "args::text"))
+			if err != nil {
+				return 0, err
+			}
+			jobs, err := readUnfinished(rows)
+			rows.Close()
+			if err != nil {
+				return 0, err
+			}
+			if err := check(jobs); err != nil {
+				return 0, err
+			}
+			res, err := c.InsertTx(ctx, tx, args, nil)
+			if err != nil {
+				return 0, err
+			}
+			return res.Job.ID, tx.Commit(ctx)
+		}
 	default:
 		db, err := openSQLite(ctx, where)
 		if err != nil {
@@ -188,6 +218,30 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("moteur de tâches : %w", err)
 		}
 		e.client, e.closeDB = c, func() { db.Close() }
+		e.txInsert = func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error) {
+			tx, err := db.BeginTx(ctx, nil) // immediate (see openSQLite): serialised
+			if err != nil {
+				return 0, err
+			}
+			defer tx.Rollback()
+			rows, err := tx.QueryContext(ctx, fmt.Sprintf(unfinishedSQL, "json(args)"))
+			if err != nil {
+				return 0, err
+			}
+			jobs, err := readUnfinished(rows)
+			rows.Close()
+			if err != nil {
+				return 0, err
+			}
+			if err := check(jobs); err != nil {
+				return 0, err
+			}
+			res, err := c.InsertTx(ctx, tx, args, nil)
+			if err != nil {
+				return 0, err
+			}
+			return res.Job.ID, tx.Commit()
+		}
 	}
 	return e, nil
 }

@@ -100,7 +100,7 @@ func (p *Planner) Due(ctx context.Context, now time.Time) ([]Planned, error) {
 		}
 		pl := Planned{Schedule: sc.ID, DueOn: next.String()}
 		if sc.Kind == store.ScheduleExposure {
-			pl.Exposure = &ExposureRequest{Entities: []org.FINESS{org.FINESS(sc.Subject)}, Perimeter: sc.Perimeter, Ports: sc.Ports}
+			pl.Exposure = &ExposureRequest{Applicant: sc.Applicant, Entities: []org.FINESS{org.FINESS(sc.Subject)}, Perimeter: sc.Perimeter, Ports: sc.Ports}
 		} else {
 			pl.AD = &ADRequest{Applicant: sc.Applicant, Directory: sc.Subject}
 		}

@@ -5,11 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"vigie/internal/care"
+	"vigie/internal/jobs"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -65,17 +66,19 @@ var routePolicies = map[string]routePolicy{
 	"GET /api/v1/applicants/{id}/facts":      everyone,
 	"GET /api/v1/entities/{finess}":          everyone,
 
-	"GET /dossiers/{id}":                   everyone,
-	"GET /dossiers/{id}/audits":            everyone,
-	"GET /dossiers/{id}/bundle.zip":        everyone,
-	"GET /dossiers/{id}/fiche.pdf":         everyone,
-	"GET /dossiers/{id}/donnees.csv":       everyone,
-	"GET /dossiers/{id}/donnees.xlsx":      everyone,
-	"GET /dossiers/{id}/preuves":           everyone,
-	"POST /dossiers/{id}/preuves":          only(writers...),
-	"GET /dossiers/{id}/preuves/{file}":    everyone,
-	"GET /dossiers/{id}/taches/{job}":      everyone,
-	"GET /dossiers/{id}/taches/{job}/etat": everyone,
+	"GET /dossiers/{id}":                          everyone,
+	"GET /dossiers/{id}/audits":                   everyone,
+	"GET /dossiers/{id}/bundle.zip":               everyone,
+	"GET /dossiers/{id}/fiche.pdf":                everyone,
+	"GET /dossiers/{id}/donnees.csv":              everyone,
+	"GET /dossiers/{id}/donnees.xlsx":             everyone,
+	"GET /dossiers/{id}/preuves":                  everyone,
+	"POST /dossiers/{id}/preuves":                 only(writers...),
+	"GET /dossiers/{id}/preuves/{file}":           everyone,
+	"GET /dossiers/{id}/taches/{job}":             everyone,
+	"GET /dossiers/{id}/taches/{job}/etat":        everyone,
+	"POST /dossiers/{id}/taches/{job}/annulation": only(writers...),
+	"GET /taches":                                 everyone,
 
 	"GET /dossiers/{id}/cycle":  only(mAdmin, mGHT, mEstab, mARS, mARSOther),
 	"POST /dossiers/{id}/cycle": only(mAdmin, mGHT, mEstab, mARS, mARSOther),
@@ -126,7 +129,8 @@ type subject struct {
 // route is not for gets 403; otherwise the route answers (never 5xx). A
 // refused request never changes the data (the data version stays).
 func TestAuthorizationMatrix(t *testing.T) {
-	e := newEvidenceEnvWith(t, store.Config{}, Config{Engines: &fakeEngines{}, AllowPrivateTargets: true})
+	e := newEvidenceEnvWith(t, store.Config{}, Config{AllowPrivateTargets: true},
+		func(st *store.Store, c *Config) { c.Jobs = openJobs(t, st, nil) })
 	ctx := context.Background()
 	if err := CreateUser(ctx, e.st, mARSOther, RoleARS, "Île-de-France", "ars-idf-mot-de-passe", "test", cheapArgon2); err != nil {
 		t.Fatal(err)
@@ -265,12 +269,9 @@ func matrixSubjects(t *testing.T, e *env) []subject {
 		t.Fatal(err)
 	}
 	mk := func(name, id, finess, dir string) subject {
-		j, err := e.st.CreateWebJob(ctx, store.WebJob{Kind: store.JobExposure, Applicant: id, Entity: finess, Target: "test",
-			CreatedBy: "test", CreatedAt: time.Now()})
+		j, err := e.server.jobs.EnqueueExposure(ctx, jobs.ExposureRequest{Applicant: id, Entities: []org.FINESS{org.FINESS(finess)},
+			Perimeter: jobs.ApprovedRef(org.FINESS(finess)), By: "test"})
 		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.st.FinishWebJob(ctx, j, time.Now(), "", "fin"); err != nil {
 			t.Fatal(err)
 		}
 		f, err := e.st.SaveEvidenceFile(ctx, store.EvidenceFile{Applicant: id, Target: "objectif:D1.O3", Entity: finess,
@@ -278,7 +279,7 @@ func matrixSubjects(t *testing.T, e *env) []subject {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return subject{name: name, id: id, finess: finess, dir: dir, job: jobID(j), file: f}
+		return subject{name: name, id: id, finess: finess, dir: dir, job: strconv.FormatInt(j, 10), file: f}
 	}
 	return []subject{
 		mk("ght", "CVL-99", "010000016", "ad-valmont"),
