@@ -99,9 +99,9 @@ type Engine struct {
 	// after check accepted the unfinished audit jobs (quota.go).
 	txInsert func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error)
 	closeDB  func()
-	log     *slog.Logger
-	working bool
-	started bool
+	log      *slog.Logger
+	working  bool
+	started  bool
 }
 
 // Open connects the engine to the store's database, applying River's

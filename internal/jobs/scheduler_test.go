@@ -14,8 +14,10 @@ import (
 // the scheduler on: the due exposure audit of a schedule is enqueued once,
 // run, and the next one is planned 30 days later.
 func TestSchedulerEnqueuesDueAuditOnce(t *testing.T) {
+	t.Parallel()
 	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			st, ej := openTestStore(t, db.dsn(t), testKey())
 			ref, err := st.SavePerimeterSnapshot(ctx, "net 192.0.2.0/30\n", "test")
