@@ -27,7 +27,7 @@ func (s *Server) initAudits() error {
 		}
 		s.pages[name] = t
 	}
-	return nil
+	return s.initSchedulePages()
 }
 
 // auditRoutes registers the audit launch, job, connection and governance pages.
@@ -42,6 +42,7 @@ func (s *Server) auditRoutes(handle func(pattern string, h http.Handler)) {
 	handle("GET /dossiers/{id}/taches/{job}/etat", s.page(s.jobStatus))
 	handle("POST /dossiers/{id}/taches/{job}/annulation", s.page(s.jobCancel))
 	handle("GET /taches", s.page(s.jobsPage))
+	s.scheduleRoutes(handle) // schedules and calendar: schedules.go
 	handle("GET /dossiers/{id}/gouvernance", s.page(s.governanceHandler))
 	handle("POST /dossiers/{id}/gouvernance", s.page(s.governanceHandler))
 }

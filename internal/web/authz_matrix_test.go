@@ -80,6 +80,12 @@ var routePolicies = map[string]routePolicy{
 	"POST /dossiers/{id}/taches/{job}/annulation": only(writers...),
 	"GET /taches":                                 everyone,
 
+	"GET /dossiers/{id}/planification":                      everyone,
+	"GET /dossiers/{id}/planification/exposition/{finess}":  only(writers...),
+	"POST /dossiers/{id}/planification/exposition/{finess}": only(writers...),
+	"GET /dossiers/{id}/planification/ad/{dir}":             only(writers...),
+	"POST /dossiers/{id}/planification/ad/{dir}":            only(writers...),
+
 	"GET /dossiers/{id}/cycle":  only(mAdmin, mGHT, mEstab, mARS, mARSOther),
 	"POST /dossiers/{id}/cycle": only(mAdmin, mGHT, mEstab, mARS, mARSOther),
 
