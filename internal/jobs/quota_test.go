@@ -137,7 +137,9 @@ func TestCancelRunningJob(t *testing.T) {
 					<-ctx.Done() // a scan that never ends on its own
 					return nil, ctx.Err()
 				},
-				AD: func(context.Context, store.ADConnection, func(string, int)) (*ad.Report, error) { return nil, errors.New("non") },
+				AD: func(context.Context, store.ADConnection, func(string, int)) (*ad.Report, error) {
+					return nil, errors.New("non")
+				},
 			}
 			w, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: engines, ID: "w", PollInterval: 50 * time.Millisecond})
 			if err != nil {

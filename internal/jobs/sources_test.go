@@ -156,7 +156,9 @@ func TestPrivateTargetGuard(t *testing.T) {
 			}
 			return res.Audit, nil
 		},
-		AD: func(context.Context, store.ADConnection, func(string, int)) (*ad.Report, error) { return nil, errors.New("non") },
+		AD: func(context.Context, store.ADConnection, func(string, int)) (*ad.Report, error) {
+			return nil, errors.New("non")
+		},
 	}
 	e, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: engines, PollInterval: 50 * time.Millisecond})
 	if err != nil {
