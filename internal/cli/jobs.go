@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vigie/internal/ad"
+	"vigie/internal/alert"
 	"vigie/internal/exposure"
 	"vigie/internal/exposure/portscan"
 	"vigie/internal/exposure/scope"
@@ -67,15 +68,22 @@ type jobFlags struct {
 	pollInterval time.Duration
 	schedule     bool
 	tick         time.Duration
-	// allowPrivate lets exposure jobs reach non-public addresses (lab only);
-	// serve sets it from its own --allow-private-targets.
+	// allowPrivate lets exposure jobs (and webhooks) reach non-public
+	// addresses (lab only); serve sets it from its own --allow-private-targets.
 	allowPrivate bool
+	// Alerts: the mail server, and how often the leader evaluates the
+	// dossiers and sends the digests.
+	smtp         smtpFlags
+	alertEvery   time.Duration
+	digestEvery  time.Duration
+	deadlineDays int
 }
 
 func (j *jobFlags) register(fs interface {
 	StringVar(*string, string, string, string)
 	DurationVar(*time.Duration, string, time.Duration, string)
 	BoolVar(*bool, string, bool, string)
+	IntVar(*int, string, int, string)
 }) {
 	fs.StringVar(&j.id, "id", "", "nom de ce processus parmi les exécutants (défaut : machine-pid)")
 	fs.DurationVar(&j.jobTimeout, "job-timeout", jobs.DefaultJobTimeout, "durée maximale d'une tentative d'audit")
@@ -83,6 +91,10 @@ func (j *jobFlags) register(fs interface {
 	fs.DurationVar(&j.pollInterval, "poll-interval", 0, "intervalle de recherche de tâches (défaut : 1 s)")
 	fs.BoolVar(&j.schedule, "schedule", true, "mettre en file les audits planifiés à leur date (le processus élu s'en charge)")
 	fs.DurationVar(&j.tick, "schedule-interval", jobs.DefaultTickInterval, "intervalle de recherche des audits planifiés arrivés à échéance")
+	fs.DurationVar(&j.alertEvery, "alert-interval", time.Hour, "intervalle d'évaluation des dossiers pour les alertes (objectif devenu « non atteint », échéance proche) ; 0 : jamais")
+	fs.DurationVar(&j.digestEvery, "digest-interval", 24*time.Hour, "intervalle d'envoi des résumés d'alertes ; 0 : jamais")
+	fs.IntVar(&j.deadlineDays, "deadline-days", alert.DefaultDeadlineDays, "alerte « échéance proche » : jours avant l'échéance")
+	j.smtp.register(fs)
 }
 
 // openJobs opens the job engine on st; queues empty opens an engine that
@@ -97,7 +109,14 @@ func openJobs(ctx context.Context, env *Env, st *store.Store, queues map[string]
 		}
 	}
 	if len(queues) > 0 {
-		wireAlerts(&cfg, alertNotifier(env, st), log)
+		n, err := alertNotifier(env, st, jf)
+		if err != nil {
+			return nil, err
+		}
+		wireAlerts(&cfg, n, log)
+		if jf != nil {
+			cfg.Periodic = alertTasks(st, n, jf, log)
+		}
 	}
 	return jobs.Open(ctx, cfg)
 }

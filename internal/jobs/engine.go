@@ -68,6 +68,9 @@ type Config struct {
 	PollInterval time.Duration
 	// Scheduler, when set, has the elected leader enqueue due audits.
 	Scheduler *SchedulerConfig
+	// Periodic are housekeeping tasks the elected leader enqueues
+	// (alert evaluation, digest flush).
+	Periodic []Periodic
 	// OnFailure is called when an attempt of an audit job fails (alerts).
 	OnFailure func(ctx context.Context, j Job)
 	// OnStored is called once an audit job has stored its audit (alerts);
@@ -277,6 +280,9 @@ func (e *Engine) riverConfig() (*river.Config, error) {
 	if err := river.AddWorkerSafely(workers, &tickWorker{e: e}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &periodicWorker{e: e}); err != nil {
+		return nil, err
+	}
 	rc := &river.Config{
 		ID:                   cfg.ID,
 		Workers:              workers,
@@ -304,6 +310,7 @@ func (e *Engine) riverConfig() (*river.Config, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return tickArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "vigie-schedule-tick", RunOnStart: true})}
 		}
+		rc.PeriodicJobs = append(rc.PeriodicJobs, periodicJobs(cfg.Periodic)...)
 	}
 	return rc, nil
 }

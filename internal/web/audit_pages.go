@@ -27,6 +27,9 @@ func (s *Server) initAudits() error {
 		}
 		s.pages[name] = t
 	}
+	if err := s.initAlertPages(); err != nil {
+		return err
+	}
 	return s.initSchedulePages()
 }
 
@@ -43,6 +46,7 @@ func (s *Server) auditRoutes(handle func(pattern string, h http.Handler)) {
 	handle("POST /dossiers/{id}/taches/{job}/annulation", s.page(s.jobCancel))
 	handle("GET /taches", s.page(s.jobsPage))
 	s.scheduleRoutes(handle) // schedules and calendar: schedules.go
+	s.alertRoutes(handle)    // alert subscriptions: alerts.go
 	handle("GET /dossiers/{id}/gouvernance", s.page(s.governanceHandler))
 	handle("POST /dossiers/{id}/gouvernance", s.page(s.governanceHandler))
 }

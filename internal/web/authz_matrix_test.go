@@ -37,6 +37,10 @@ var writers = []string{mAdmin, mGHT, mPartial, mEstab}
 type routePolicy struct {
 	public bool     // no session needed
 	roles  []string // roles allowed in scope (nil: every role)
+	// perUser: the resource belongs to one account (an alert
+	// subscription); the matrix names none, so every account gets 404
+	// (TestAlertSubscriptions checks the owner and the others).
+	perUser bool
 }
 
 func only(roles ...string) routePolicy { return routePolicy{roles: roles} }
@@ -79,6 +83,9 @@ var routePolicies = map[string]routePolicy{
 	"GET /dossiers/{id}/taches/{job}/etat":        everyone,
 	"POST /dossiers/{id}/taches/{job}/annulation": only(writers...),
 	"GET /taches":                                 everyone,
+	"GET /alertes":                                everyone,
+	"POST /alertes":                               everyone,
+	"POST /alertes/{sub}/suppression":             {perUser: true},
 
 	"GET /dossiers/{id}/planification":                      everyone,
 	"GET /dossiers/{id}/planification/exposition/{finess}":  only(writers...),
@@ -206,6 +213,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 				after, _ := e.st.DataVersion(ctx)
 				where := method + " " + target + " as " + role
 				switch {
+				case pol.perUser:
+					if code != http.StatusNotFound {
+						t.Errorf("%s (someone else's or no resource): %d, want 404", where, code)
+					}
 				case !inScope:
 					if code != http.StatusNotFound {
 						t.Errorf("%s (out of scope): %d, want 404", where, code)
@@ -219,7 +230,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 						t.Errorf("%s (allowed): %d", where, code)
 					}
 				}
-				if (!inScope || !allowed) && after != before {
+				if (!inScope || !allowed || pol.perUser) && after != before {
 					t.Errorf("%s: refused, yet the data changed (version %d → %d)", where, before, after)
 				}
 				if strings.HasPrefix(path, "/deconnexion") {
