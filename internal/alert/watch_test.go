@@ -54,7 +54,9 @@ func TestWatcherTurnsAndDeadlines(t *testing.T) {
 		}
 	}
 	n := &Notifier{Store: st, Webhook: &Webhook{AllowPrivate: true},
-		Allowed: func(ctx context.Context, login, applicant, subject string) (bool, error) { return login == "referent", nil }}
+		Allowed: func(ctx context.Context, login, applicant, subject string) (bool, error) {
+			return login == "referent", nil
+		}}
 	w := &Watcher{Store: st, Notifier: n}
 	at := func(d string) time.Time { tm, _ := time.Parse("2006-01-02", d); return tm.Add(9 * time.Hour) }
 	if _, err := w.Check(ctx, at("2025-01-15")); err != nil {

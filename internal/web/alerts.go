@@ -61,8 +61,8 @@ func alertsForm(subjects []option) *recForm {
 		kinds[i] = option{string(k), k.French()}
 	}
 	return &recForm{form: &form{
-		Title: "Nouvel abonnement",
-		Intro: "Vigie vous prévient des événements choisis sur ce que votre compte peut voir ; une même vulnérabilité, une même échéance n'est signalée qu'une fois.",
+		Title:  "Nouvel abonnement",
+		Intro:  "Vigie vous prévient des événements choisis sur ce que votre compte peut voir ; une même vulnérabilité, une même échéance n'est signalée qu'une fois.",
 		Action: "/alertes", Submit: "S'abonner",
 		Fields: []*field{
 			{Name: "sujet", Label: "Dossier, établissement ou annuaire", Kind: "select", Required: true},
