@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/quotedprintable"
 	"net/http"
@@ -86,7 +87,7 @@ func TestAlertCommand(t *testing.T) {
 	os.WriteFile(secret, []byte("secret-du-soc-du-ght-42\n"), 0o600)
 	pw := filepath.Join(t.TempDir(), "smtp")
 	os.WriteFile(pw, []byte("vigie-lab\n"), 0o600)
-	rcpt := "referent-" + filepath.Base(dir) + "@vigie.test"
+	rcpt := fmt.Sprintf("referent-%d@vigie.test", time.Now().UnixNano()) // the lab's maildir keeps earlier runs' mail
 
 	data := []string{"--data", dir}
 	if code, _, errb := run(t, append([]string{"alert", "subscribe", "--user", "clinique", "--dossier", "CVL-99", "--kinds", "objective_not_met", "--email", "x@vigie.test"}, data...)...); code != 2 ||
