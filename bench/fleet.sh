@@ -52,6 +52,8 @@ tmp=$(mktemp -d /tmp/vigie-fleet.XXXXXX)
 chmod 711 "$tmp"
 pids=()
 pgdata=""
+# in_ns runs a command in the namespace (« ip netns exec » execs it: a
+# background « ip netns exec … & » has the command's own PID in $!).
 in_ns() { ip netns exec "$NS" "$@"; }
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -85,7 +87,7 @@ table inet fleet {
 	}
 }
 NFT
-in_ns python3 - <<'PY' &
+ip netns exec "$NS" python3 - <<'PY' &
 import http.server, socketserver
 class Page(http.server.BaseHTTPRequestHandler):
     server_version = "Apache/2.4.62"
@@ -106,7 +108,7 @@ class Server(http.server.ThreadingHTTPServer):
 Server(("0.0.0.0", 80), Page).serve_forever()
 PY
 pids+=($!)
-in_ns python3 - <<'PY' &
+ip netns exec "$NS" python3 - <<'PY' &
 import asyncio
 async def banner(r, w):
     w.write(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
@@ -135,7 +137,7 @@ runuser -u postgres -- "$pgbin/initdb" -D "$pgdata" --auth=trust -U postgres --e
 in_ns runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdata" -l "$tmp/pg/server.log" -w -t 60 \
 	-o "-h 127.0.0.1 -p $port -k $tmp/pg -F -c max_connections=400 -c shared_buffers=256MB" start >/dev/null
 DSN_BASE="postgres://postgres@127.0.0.1:$port"
-psqlc() { in_ns psql -X -q -v ON_ERROR_STOP=1 -d "$DSN_BASE/$1?sslmode=disable" "${@:2}"; }
+psqlc() { PGOPTIONS='-c client_min_messages=warning' in_ns psql -X -q -v ON_ERROR_STOP=1 -d "$DSN_BASE/$1?sslmode=disable" "${@:2}"; }
 
 # --- the operator's data ----------------------------------------------------
 # Dossiers (GHTs of PER_GHT establishments), the approved perimeters and the
@@ -204,7 +206,7 @@ serve() {
 	local dsn=$1
 	printf 'mot-de-passe-du-banc-fleet-42\n' >"$tmp/pw"
 	in_ns "$V" user create --login banc --role admin --password-file "$tmp/pw" --database "$dsn" --key-file "$tmp/vigie.key" >/dev/null
-	in_ns "$V" serve --workers 0 --database "$dsn" --key-file "$tmp/vigie.key" --listen 127.0.0.1:18080 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+	ip netns exec "$NS" "$V" serve --workers 0 --database "$dsn" --key-file "$tmp/vigie.key" --listen 127.0.0.1:18080 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 	pids+=($!)
 	web=http://127.0.0.1:18080
 	for _ in $(seq 100); do in_ns curl -fs "$web/sante" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -232,11 +234,15 @@ for w in $WORKERS; do
 	t0=$(date +%s.%N)
 	wp=()
 	for i in $(seq "$w"); do
-		in_ns "$V" worker --database "$dsn" --key-file "$tmp/vigie.key" --queues "exposure=$CONC" --id "w$i" \
+		ip netns exec "$NS" "$V" worker --database "$dsn" --key-file "$tmp/vigie.key" --queues "exposure=$CONC" --id "w$i" \
 			--allow-private-targets --schedule-interval 5s --alert-interval 0 --digest-interval 0 \
 			>"$tmp/w$i.out" 2>"$tmp/w$i.err" &
 		wp+=($!)
 		pids+=($!)
+	done
+	for i in $(seq "$w"); do # ready: River's tables exist, the queues are worked
+		for _ in $(seq 600); do grep -q prêt "$tmp/w$i.out" && break; sleep 0.2; done
+		grep -q prêt "$tmp/w$i.out" || { echo "l'exécutant w$i n'a pas démarré :" >&2; cat "$tmp/w$i.err" >&2; exit 1; }
 	done
 	if [ -n "$mixed" ]; then
 		# wait until audits are being stored, then measure the web
