@@ -398,3 +398,78 @@ func countAudits(t *testing.T, dir string) int {
 	}
 	return n
 }
+
+// TestServeWithoutWorkers runs « vigie serve --workers 0 » and a separate
+// « vigie worker » process on the same data: an exposure audit launched
+// from the web is run by the worker (named in the job's attempts) and
+// stored once.
+func TestServeWithoutWorkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // an SSH-like banner: the probes identify it at once
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			io.WriteString(c, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
+			c.Close()
+		}
+	}()
+	dir := t.TempDir()
+	s := startVigie(t, dir, "--allow-private-targets", "--workers", "0")
+	w := exec.Command(os.Args[0], "worker", "--data", dir, "--id", "exécutant-externe", "--queues", "exposure=1", "--poll-interval", "200ms", "--allow-private-targets")
+	w.Env = append(os.Environ(), "VIGIE_TEST_AS_VIGIE=1", "XDG_DATA_HOME="+dir)
+	var werr bytes.Buffer
+	w.Stderr = &werr
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		w.Process.Signal(syscall.SIGTERM)
+		w.Wait()
+		if t.Failed() {
+			t.Logf("worker:\n%s", werr.String())
+		}
+	}()
+	own := s.login("rssi-valmont")
+	if resp := s.postForm(own, "/entites/010000016/perimetre", "/entites/010000016/perimetre", url.Values{"perimetre": {"net 127.0.0.1/32"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("perimeter: %d", resp.StatusCode)
+	}
+	ref := s.login("referent-ght")
+	if resp := s.postForm(ref, "/entites/010000016/perimetre", "/entites/010000016/perimetre/approbation", url.Values{"version": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approval: %d", resp.StatusCode)
+	}
+	before := countAudits(t, dir)
+	resp := s.postForm(ref, "/dossiers/CVL-99/audits/exposition", "/dossiers/CVL-99/audits/exposition",
+		url.Values{"entite": {"010000016"}, "ports": {fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("launch: %d", resp.StatusCode)
+	}
+	jobPath := resp.Header.Get("Location")
+	var st map[string]any
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		r, err := ref.Get(s.base + jobPath + "/etat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		st = nil
+		json.NewDecoder(r.Body).Decode(&st)
+		r.Body.Close()
+		if st["finished"] == true {
+			break
+		}
+	}
+	if st["state"] != "completed" || fmt.Sprint(st["workers"]) != "[exécutant-externe]" || st["audit_id"] == "" {
+		t.Fatalf("job run by the separate worker: %v", st)
+	}
+	if after := countAudits(t, dir); after != before+1 {
+		t.Errorf("exposure audits %d → %d", before, after)
+	}
+}
