@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"vigie/internal/alert"
@@ -166,7 +167,7 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request, rq *request)
 func (s *Server) validateSubscription(fm *recForm, login string, views map[string]*view) ([]store.AlertSubscription, bool) {
 	base := store.AlertSubscription{Login: login}
 	if v, ok := fm.choice("sujet", "choisissez un dossier, un établissement ou un annuaire"); ok {
-		app, sub, _ := cutSubject(v)
+		app, sub, _ := strings.Cut(v, "/")
 		if views[app] == nil {
 			fm.get("sujet").Err = "hors de votre périmètre"
 		}
@@ -216,16 +217,6 @@ func (s *Server) validateSubscription(fm *recForm, login string, views map[strin
 	}
 	secret.Value = "" // never sent back
 	return out, fm.errCount() == 0
-}
-
-// cutSubject splits « dossier/sujet ».
-func cutSubject(v string) (app, subject string, ok bool) {
-	for i := range len(v) {
-		if v[i] == '/' {
-			return v[:i], v[i+1:], true
-		}
-	}
-	return v, "", false
 }
 
 // alertDelete deletes one of the user's subscriptions.

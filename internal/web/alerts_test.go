@@ -21,7 +21,7 @@ func TestAlertSubscriptions(t *testing.T) {
 	resp, page := c.get("/alertes")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `value="CVL-99/010000016"`) || strings.Contains(page, `value="CVL-99/010000040"`) ||
 		strings.Contains(page, `value="750000010"`) || !strings.Contains(page, `value="CVL-99/ad-valmont"`) {
-		t.Fatalf("subjects offered to an establishment of the GHT: %d\n%s", resp.StatusCode, between(page, "<main", "</main>"))
+		t.Fatalf("subjects offered to an establishment of the GHT: %d\n%s", resp.StatusCode, excerpt(page, "<main", "</main>"))
 	}
 	tok := csrfOf(t, page)
 	post := func(v url.Values) (*http.Response, string) {
@@ -66,7 +66,7 @@ func TestAlertSubscriptions(t *testing.T) {
 	_, page = c.get("/alertes")
 	if strings.Contains(page, secret) || !strings.Contains(page, "résumé périodique") || !strings.Contains(page, "courriel rssi@valmont.test") ||
 		!strings.Contains(page, "nouvelle vulnérabilité critique exposée") {
-		t.Errorf("subscriptions page:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("subscriptions page:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	// Someone else cannot delete them; the owner can.
 	ref := e.login("referent-ght")

@@ -75,24 +75,25 @@ func jobTarget(j jobs.Job, f *care.Facts) string {
 		names = append(names, name)
 	}
 	what := "périmètre déposé en ligne de commande"
-	if ent, v, ok := approvedRefParts(j.Perimeter); ok && v > 0 {
+	if v, ok := approvedVersion(j.Perimeter); ok && v > 0 {
 		what = fmt.Sprintf("périmètre approuvé version %d", v)
-		_ = ent
 	} else if ok {
 		what = "périmètre approuvé en vigueur"
 	}
 	return strings.Join(names, ", ") + " — " + what + ", ports " + j.Ports
 }
 
-// approvedRefParts reads a perimeter reference of the approved kind.
-func approvedRefParts(ref string) (string, int, bool) {
+// approvedVersion reads the version of an approved perimeter reference
+// (jobs.ApprovedVersionRef; 0 for jobs.ApprovedRef); ok is false for
+// another kind of reference.
+func approvedVersion(ref string) (int, bool) {
 	rest, ok := strings.CutPrefix(ref, "approved:")
 	if !ok {
-		return "", 0, false
+		return 0, false
 	}
-	ent, v, _ := strings.Cut(rest, ":")
+	_, v, _ := strings.Cut(rest, ":")
 	n, _ := strconv.Atoi(v)
-	return ent, n, true
+	return n, true
 }
 
 // jobVisible reports whether a job belongs to the view: a job of the

@@ -219,7 +219,7 @@ func TestExposureAuditJob(t *testing.T) {
 	}
 	if resp, page := c.get(jobPath); resp.Header.Get("Refresh") != "2" || !strings.Contains(page, "Tentative 1 sur 3") ||
 		!strings.Contains(page, "exécutant : essai") || !strings.Contains(page, "Annuler la tâche") {
-		t.Errorf("running job page: Refresh %q\n%s", resp.Header.Get("Refresh"), between(page, "<main", "</main>"))
+		t.Errorf("running job page: Refresh %q\n%s", resp.Header.Get("Refresh"), excerpt(page, "<main", "</main>"))
 	}
 	// The read-only auditor sees the job, without the cancel button.
 	if resp, page := e.login("auditeur").get(jobPath); resp.StatusCode != http.StatusOK || strings.Contains(page, "Annuler la tâche") {
@@ -275,7 +275,7 @@ func TestExposureAuditJob(t *testing.T) {
 	}
 	// The job list: the dossier's jobs for who sees them, filtered by state.
 	if _, page := c.get("/taches?etat=terminees&dossier=CVL-99"); !strings.Contains(page, jobPath) {
-		t.Errorf("job list lacks the finished job:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("job list lacks the finished job:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	if _, page := c.get("/taches?etat=actives"); strings.Contains(page, jobPath) {
 		t.Error("finished job listed as active")
@@ -400,7 +400,7 @@ func TestADConnectionAndJob(t *testing.T) {
 		t.Errorf("AD job after a failed attempt: %+v", st)
 	}
 	if _, page := c.get(jobPath); !strings.Contains(page, "Erreurs des tentatives") || !strings.Contains(page, "connexion refusée par 127.0.0.1:1636") {
-		t.Errorf("job page without the attempt's error:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("job page without the attempt's error:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	// Another AD audit of the directory waits for this one to end.
 	if resp, body := c.post("/dossiers/CVL-99/annuaires/ad-valmont/audit", url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusTooManyRequests ||
@@ -421,7 +421,7 @@ func TestADConnectionAndJob(t *testing.T) {
 		t.Errorf("cancelled AD job: %+v", st)
 	}
 	if _, page := c.get(jobPath); !strings.Contains(page, "Tâche annulée") {
-		t.Errorf("cancelled job page:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("cancelled job page:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	var cancelled string
 	if err := db.QueryRow(`SELECT COALESCE(group_concat(actor || ' ' || action, ' '), '') FROM audit_trail WHERE action = 'tache_annulee'`).Scan(&cancelled); err != nil ||
@@ -579,7 +579,7 @@ func TestJobsOutliveServer(t *testing.T) {
 		t.Fatalf("queued job without workers: %+v", st)
 	}
 	if _, page := c.get(jobPath); !strings.Contains(page, "En attente d'un exécutant disponible") {
-		t.Errorf("queued job page:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("queued job page:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	openJobs(t, e.st, eng) // a worker starts
 	st := waitJob(t, c, jobPath)

@@ -260,9 +260,9 @@ func exerciseFor(entity, date string) care.Exercise {
 		GeneralManagement: &yes, Clinical: &yes}
 }
 
-// between returns the part of s from the first from to the next to
+// excerpt returns the part of s from the first from to the next to
 // (s itself when from is absent), for readable failure messages.
-func between(s, from, to string) string {
+func excerpt(s, from, to string) string {
 	_, rest, ok := strings.Cut(s, from)
 	if !ok {
 		return s

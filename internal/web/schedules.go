@@ -195,8 +195,10 @@ func doneAudits(v *view, f *care.Facts, today civil.Date) []calendarEntry {
 		switch {
 		case !a.CompletePerimeter:
 			detail += ", périmètre incomplet"
-		case a.Counts != nil && a.Counts.Critical > 0:
-			detail += fmt.Sprintf(", %d vulnérabilité%s critique%s", a.Counts.Critical, plural(a.Counts.Critical), plural(a.Counts.Critical))
+		case a.Counts != nil && a.Counts.Critical == 1:
+			detail += ", 1 vulnérabilité critique"
+		case a.Counts != nil && a.Counts.Critical > 1:
+			detail += fmt.Sprintf(", %d vulnérabilités critiques", a.Counts.Critical)
 		case a.Counts != nil || (a.NoCritical != nil && *a.NoCritical):
 			detail += ", aucune vulnérabilité critique"
 		}
@@ -253,13 +255,6 @@ func calendarMonths(entries []calendarEntry) []calendarMonth {
 		out[len(out)-1].Entries = append(out[len(out)-1].Entries, e)
 	}
 	return out
-}
-
-func plural(n int) string {
-	if n > 1 {
-		return "s"
-	}
-	return ""
 }
 
 // scheduleSubject resolves the subject of a schedule form: an entity or a

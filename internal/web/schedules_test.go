@@ -23,11 +23,11 @@ func TestSchedulesAndCalendar(t *testing.T) {
 	page0 := "/dossiers/CVL-99/planification"
 	resp, page := c.get(page0)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "010000016") || strings.Contains(page, "010000040") || strings.Contains(page, "ad-rivebelle") {
-		t.Fatalf("schedules page of an establishment of the GHT: %d\n%s", resp.StatusCode, between(page, "<main", "</main>"))
+		t.Fatalf("schedules page of an establishment of the GHT: %d\n%s", resp.StatusCode, excerpt(page, "<main", "</main>"))
 	}
-	if !strings.Contains(page, "non planifié") || !strings.Contains(between(page, "Rappels des audits officiels", "</ul>"), "Annuaire ad-valmont : ") ||
+	if !strings.Contains(page, "non planifié") || !strings.Contains(excerpt(page, "Rappels des audits officiels", "</ul>"), "Annuaire ad-valmont : ") ||
 		!strings.Contains(page, "<td>réalisé</td>") {
-		t.Errorf("schedules page without schedules:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("schedules page without schedules:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	form := page0 + "/exposition/010000016"
 	_, fp := c.get(form)
@@ -57,14 +57,14 @@ func TestSchedulesAndCalendar(t *testing.T) {
 	}
 	_, page = c.get(page0)
 	if !strings.Contains(page, "tous les 30 jours, ports 443,8443") || !strings.Contains(html.UnescapeString(page), "audits suspendus : établissement 010000016 : aucun périmètre d'exposition approuvé") {
-		t.Errorf("schedule waiting for an approved perimeter:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("schedule waiting for an approved perimeter:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	// Approved: the next dates are planned and shown in the calendar.
 	e.declarePerimeter("010000016", "net 127.0.0.0/30\n", "rssi-valmont", "referent-ght")
 	_, page = c.get(page0)
 	if strings.Contains(page, "audits suspendus") || !strings.Contains(page, "10/01/2026") || !strings.Contains(page, "janvier 2026") ||
 		!strings.Contains(page, "planifié") || !strings.Contains(page, "cadence : un audit tous les 30 jours") {
-		t.Errorf("approved schedule:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("approved schedule:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	// AD: waits for a stored connection.
 	adForm := page0 + "/ad/ad-valmont"
@@ -72,7 +72,7 @@ func TestSchedulesAndCalendar(t *testing.T) {
 		t.Fatalf("save AD schedule: %d", resp.StatusCode)
 	}
 	if _, page = c.get(page0); !strings.Contains(html.UnescapeString(page), "audits suspendus : aucune connexion enregistrée pour l'annuaire ad-valmont") {
-		t.Errorf("AD schedule without a connection:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("AD schedule without a connection:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	// The ARS reads the whole calendar but plans nothing.
 	ars := e.login("ars-cvl")
@@ -87,6 +87,6 @@ func TestSchedulesAndCalendar(t *testing.T) {
 		t.Fatalf("suspend: %d", resp.StatusCode)
 	}
 	if _, page = c.get(page0); !strings.Contains(page, "suspendue") || strings.Contains(page, "cadence : un audit tous les 30 jours") {
-		t.Errorf("suspended schedule:\n%s", between(page, "<main", "</main>"))
+		t.Errorf("suspended schedule:\n%s", excerpt(page, "<main", "</main>"))
 	}
 }
