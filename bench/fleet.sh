@@ -29,8 +29,9 @@
 #
 # Needs root (netns, nftables), PostgreSQL server binaries, python3, curl,
 # wrk, jq. Env: ENTITIES (1000), PER_GHT (50), WORKERS ("1 2 4"), CONC (8),
-# PORTS, DURATION (20s, wrk), CONNS (10, wrk), KEEP=1 keeps the namespace
-# and the cluster for inspection (printed).
+# PORTS, DURATION (20s, wrk), CONNS (10, wrk), NICE (0: the workers' nice
+# level, to approximate workers on other machines when everything shares
+# this one), KEEP=1 keeps the namespace and the cluster for inspection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENTITIES=${ENTITIES:-1000}
@@ -39,8 +40,9 @@ WORKERS=${WORKERS:-1 2 4}
 CONC=${CONC:-8}
 PORTS=${PORTS:-21,22,23,25,80,443,445,3389,5900,8080,8443,9200}
 DROPPED="23, 445, 3389, 9200" # a third of PORTS
-DURATION=${DURATION:-20s}
+DURATION=${DURATION:-15s}
 CONNS=${CONNS:-10}
+NICE=${NICE:-0}
 NS=vigie-fleet
 case ",$PORTS," in *,2024,*) echo "le port 2024 n'est jamais scanné" >&2; exit 2 ;; esac
 for c in ip nft python3 curl wrk jq; do command -v "$c" >/dev/null || { echo "$c absent" >&2; exit 2; }; done
@@ -195,10 +197,14 @@ fresh() {
 	echo "$dsn"
 }
 
-# wrkrun LABEL: wrk on a GHT dossier page of the web server.
+# wrkrun LABEL: wrk on a GHT dossier page of the web server (50
+# establishments, evaluated), then on /sante (no data: the machine's own
+# latency under the same load).
 wrkrun() {
-	printf '%-58s : ' "$1"
+	printf '%-62s : ' "$1, dossier FLT-001"
 	in_ns wrk -t2 -c "$CONNS" -d "$DURATION" --timeout 10s -s bench/wrk-percentiles.lua -H "Cookie: $cookie" "$web/dossiers/FLT-001" | tail -1
+	printf '%-62s : ' "$1, /sante"
+	in_ns wrk -t2 -c "$CONNS" -d "$DURATION" --timeout 10s -s bench/wrk-percentiles.lua "$web/sante" | tail -1
 }
 
 # serve DSN: « vigie serve --workers 0 » and an admin session (cookie).
@@ -234,7 +240,7 @@ for w in $WORKERS; do
 	t0=$(date +%s.%N)
 	wp=()
 	for i in $(seq "$w"); do
-		ip netns exec "$NS" "$V" worker --database "$dsn" --key-file "$tmp/vigie.key" --queues "exposure=$CONC" --id "w$i" \
+		ip netns exec "$NS" nice -n "$NICE" "$V" worker --database "$dsn" --key-file "$tmp/vigie.key" --queues "exposure=$CONC" --id "w$i" \
 			--allow-private-targets --schedule-interval 5s --alert-interval 0 --digest-interval 0 \
 			>"$tmp/w$i.out" 2>"$tmp/w$i.err" &
 		wp+=($!)
@@ -264,7 +270,7 @@ for w in $WORKERS; do
 	load1=$(cut -d' ' -f1-3 /proc/loadavg)
 	for p in "${wp[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
 	echo
-	echo "### $w exécutant(s) × exposure=$CONC — charge $load0 → $load1, mur $(printf '%.0f' "$(echo "$t1 - $t0" | bc)") s"
+	echo "### $w exécutant(s) × exposure=$CONC (nice $NICE) — charge $load0 → $load1, mur $(printf '%.0f' "$(echo "$t1 - $t0" | bc)") s"
 	psqlc "$db" -tA -F ' ' <<'SQL' | while read -r done failed span p50 p95 pmax; do
 SELECT count(*) FILTER (WHERE state = 'completed'), count(*) FILTER (WHERE state <> 'completed'),
 	EXTRACT(EPOCH FROM max(finalized_at) - min(attempted_at)),
