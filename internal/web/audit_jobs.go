@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigie/internal/care"
+	"vigie/internal/civil"
 	"vigie/internal/jobs"
 	"vigie/internal/org"
 )
@@ -49,6 +50,14 @@ func jobResultHref(app string, j jobs.Job) string {
 
 // KindFr names the job's audit in French.
 func (d jobData) KindFr() string { return jobKindFr(d.Job.Kind) }
+
+// DueFr is the date a planned job was due, JJ/MM/AAAA.
+func (d jobData) DueFr() string {
+	if due, err := civil.Parse(d.Job.DueOn); err == nil {
+		return due.French()
+	}
+	return d.Job.DueOn
+}
 
 func jobKindFr(k string) string {
 	if k == jobs.KindAD {
