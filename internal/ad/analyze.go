@@ -54,7 +54,7 @@ func AnalyzeDirectory(d *model.Directory, opts Options) (*Report, error) {
 		now = asOf
 	}
 	rep := &Report{Format: ReportFormat, Forest: d.Header.Forest, CollectedAt: asOf, Source: d.Header.Source,
-		Server: d.Header.Server, Findings: []Finding{}, Passed: []string{}, Gaps: d.Gaps,
+		Server: d.Header.Server, Findings: []Finding{}, Passed: []string{}, Gaps: d.Gaps, LevelProvisionalPoints: []string{},
 		Coverage: Coverage{NotEvaluated: []NotEvaluated{}}}
 	rep.Stats = Stats{Objects: len(d.Objects), Domains: len(d.Domains), Descriptors: d.SDCount, Gaps: len(d.Gaps),
 		PrivilegedAccs: len(d.PrivilegedAccounts())}
@@ -89,6 +89,9 @@ func AnalyzeDirectory(d *model.Directory, opts Options) (*Report, error) {
 	})
 	rep.Exceptions = applyExceptions(rep.Findings, opts.Exceptions, now)
 	rep.Level, rep.LevelWithAcceptedRisks = levels(rep.Findings)
+	rep.LevelProvisionalPoints = provisional(rep.Level, rep.Coverage.NotEvaluated, cat)
+	rep.LevelProvisional = len(rep.LevelProvisionalPoints) > 0
+	rep.LevelLabel = LevelText(rep.Level, rep.LevelProvisionalPoints)
 	rep.ControlPaths = controlPaths(d, opts)
 	for _, s := range d.AcceptedDelegates() {
 		rep.ExtraTier0 = append(rep.ExtraTier0, d.Describe(s))
@@ -107,6 +110,23 @@ func levels(fs []Finding) (official, accepted int) {
 		}
 	}
 	return official, accepted
+}
+
+// provisional lists the control points not evaluated that could have
+// lowered the level: those with a grade below it. A point whose grades are
+// all at or above the level cannot change it.
+func provisional(level int, ne []NotEvaluated, cat *checks.Catalog) []string {
+	out := []string{}
+	for _, n := range ne {
+		for _, g := range cat.Entries[n.ID].Grades {
+			if g < level {
+				out = append(out, n.ID)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func applyExceptions(fs []Finding, exc []Exception, now time.Time) []ExceptionUse {

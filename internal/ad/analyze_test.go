@@ -211,3 +211,64 @@ func TestReportIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// provisionalForest is at level 3 with four grade-1/2 points not
+// evaluated (no DPAPI keys and no KDS root keys visible to a plain
+// collector, revision and msDS-RevealedUsers not collected) and one
+// grade-4 point not evaluated, which cannot change the level.
+func provisionalForest() *adtest.Forest {
+	f := adtest.NewForest("lab.test", now)
+	f.Remove(f.Get("CN=BCKUPKEY_P Secret,CN=System," + f.DomainDN))
+	f.Remove(f.Get("CN=11111111-2222-3333-4444-555555555555,CN=Master Root Keys,CN=Group Key Distribution Service,CN=Services," + f.ConfigDN))
+	f.NotCollected("revision")
+	f.NotCollected("msds-assignedauthnpolicysilo")
+	f.RODC("RODC1")
+	f.CollectedBy(f.User("auditeur"))
+	f.Add("OU=Sans PSO,"+f.DomainDN, "organizationalUnit")
+	f.User("svcweb").Set("serviceprincipalname", "HTTP/web.lab.test") // grade 3: AES not declared
+	return f
+}
+
+func TestProvisionalLevel(t *testing.T) {
+	r := analyze(t, provisionalForest(), Options{})
+	if r.Level != 3 {
+		t.Fatalf("level %d, findings %+v", r.Level, r.Findings)
+	}
+	want := []string{"vuln_adupdate_bad", "vuln_permissions_dpapi", "vuln_permissions_gmsa_keys", "vuln_privileged_members_password", "vuln_rodc_priv_revealed"}
+	if !r.LevelProvisional || strings.Join(r.LevelProvisionalPoints, ",") != strings.Join(want, ",") {
+		t.Fatalf("provisional %v %v, not evaluated %+v", r.LevelProvisional, r.LevelProvisionalPoints, r.Coverage.NotEvaluated)
+	}
+	if r.LevelLabel != "niveau 3 (provisoire : 5 points non évalués)" {
+		t.Errorf("label %q", r.LevelLabel)
+	}
+	silo := false
+	for _, n := range r.Coverage.NotEvaluated {
+		silo = silo || n.ID == "vuln_silo_priv"
+	}
+	if !silo {
+		t.Error("grade-4 silo point should be not evaluated (attribute not collected)")
+	}
+	var b bytes.Buffer
+	if err := r.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["level_provisional"] != true || len(m["level_provisional_points"].([]any)) != 5 || m["level_label"] != r.LevelLabel {
+		t.Errorf("JSON: %v %v %v", m["level_provisional"], m["level_provisional_points"], m["level_label"])
+	}
+	if s := r.Summary(); !s.LevelProvisional {
+		t.Error("summary lost the caveat")
+	}
+
+	// Only a point of a grade at or above the level not evaluated: final.
+	f := adtest.NewForest("lab.test", now)
+	f.NotCollected("msds-assignedauthnpolicysilo")
+	f.BySam("krbtgt").SetAge("pwdlastset", adtest.Days(500)) // grade 2
+	r = analyze(t, f, Options{})
+	if r.Level != 2 || r.LevelProvisional || r.LevelLabel != "niveau 2" || len(r.Coverage.NotEvaluated) != 1 {
+		t.Errorf("final level: %d %v %q %+v", r.Level, r.LevelProvisional, r.LevelLabel, r.Coverage.NotEvaluated)
+	}
+}

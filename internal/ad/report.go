@@ -20,12 +20,19 @@ const ReportFormat = "vigie-ad-report/1"
 // ANSSI would compute it, accepted risks ignored); LevelWithAcceptedRisks
 // is the level once the user's accepted risks are set aside.
 type Report struct {
-	Format                 string         `json:"format"`
-	Forest                 string         `json:"forest"`
-	CollectedAt            time.Time      `json:"collected_at"`
-	Source                 string         `json:"source,omitempty"`
-	Server                 string         `json:"server,omitempty"`
-	Level                  int            `json:"level"`
+	Format      string    `json:"format"`
+	Forest      string    `json:"forest"`
+	CollectedAt time.Time `json:"collected_at"`
+	Source      string    `json:"source,omitempty"`
+	Server      string    `json:"server,omitempty"`
+	Level       int       `json:"level"`
+	// LevelProvisional is true when control points that could lower the
+	// level (a grade below it) were not evaluated; LevelProvisionalPoints
+	// lists them. LevelLabel is the level as people read it:
+	// « niveau 3 (provisoire : 4 points non évalués) ».
+	LevelProvisional       bool           `json:"level_provisional"`
+	LevelProvisionalPoints []string       `json:"level_provisional_points"`
+	LevelLabel             string         `json:"level_label"`
 	LevelWithAcceptedRisks int            `json:"level_with_accepted_risks"`
 	Coverage               Coverage       `json:"coverage"`
 	Findings               []Finding      `json:"findings"`
@@ -111,6 +118,7 @@ type Summary struct {
 	CollectedAt            time.Time `json:"collected_at"`
 	Source                 string    `json:"source,omitempty"`
 	Level                  int       `json:"level"`
+	LevelProvisional       bool      `json:"level_provisional"`
 	LevelWithAcceptedRisks int       `json:"level_with_accepted_risks"`
 	FailedIDs              []string  `json:"failed_ids"`
 	NotEvaluated           int       `json:"not_evaluated"`
@@ -118,7 +126,7 @@ type Summary struct {
 
 // Summary returns the report's summary.
 func (r *Report) Summary() Summary {
-	s := Summary{Forest: r.Forest, CollectedAt: r.CollectedAt, Source: r.Source, Level: r.Level,
+	s := Summary{Forest: r.Forest, CollectedAt: r.CollectedAt, Source: r.Source, Level: r.Level, LevelProvisional: r.LevelProvisional,
 		LevelWithAcceptedRisks: r.LevelWithAcceptedRisks, NotEvaluated: len(r.Coverage.NotEvaluated), FailedIDs: []string{}}
 	seen := map[string]bool{}
 	for _, f := range r.Findings {
@@ -129,6 +137,22 @@ func (r *Report) Summary() Summary {
 	}
 	sort.Strings(s.FailedIDs)
 	return s
+}
+
+// LevelText is the level for people, with its caveat when provisional:
+// « niveau 3 (provisoire : 4 points non évalués) ».
+func LevelText(level int, provisional []string) string {
+	if len(provisional) == 0 {
+		return fmt.Sprintf("niveau %d", level)
+	}
+	return fmt.Sprintf("niveau %d (provisoire : %s)", level, pointsNotEvaluated(len(provisional)))
+}
+
+func pointsNotEvaluated(n int) string {
+	if n == 1 {
+		return "1 point non évalué"
+	}
+	return fmt.Sprintf("%d points non évalués", n)
 }
 
 // WriteJSON writes the report as indented JSON.

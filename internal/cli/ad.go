@@ -21,6 +21,7 @@ func adCommands() []adCommand {
 	cs := []adCommand{
 		{"collect", "collecter l'annuaire par LDAP dans un instantané", adCollect},
 		{"import-oradad", "convertir une extraction ORADAD en clair en instantané", adImportORADAD},
+		{"merge", "fusionner les instantanés des domaines d'une même forêt", adMerge},
 		{"audit", "collecter puis analyser (points de contrôle ANSSI)", adAudit},
 	}
 	return append(cs, adEngineCommands()...)

@@ -28,6 +28,9 @@ func TestADDispatcherUsage(t *testing.T) {
 		{[]string{"ad", "audit", "--dc", "h", "--user", "u", "--format", "xml"}, "xml"},
 		{[]string{"ad", "import-oradad", "-o", "x"}, "DOSSIER_ORADAD"},
 		{[]string{"ad", "import-oradad", "/nonexistent", "-o", "x"}, "introuvable"},
+		{[]string{"ad", "merge", "a.gz", "-o", "x"}, "un instantané collecté depuis un DC de chaque domaine"},
+		{[]string{"ad", "merge", "a.gz", "b.gz"}, "-o"},
+		{[]string{"ad", "merge", "/nonexistent/a.gz", "/nonexistent/b.gz", "-o", "x"}, "/nonexistent/a.gz"},
 	} {
 		code, _, errs := run(t, c.args...)
 		if code != 2 || !strings.Contains(errs, c.want) {

@@ -37,7 +37,7 @@ func runExposure(ctx context.Context, env *Env, args []string) error {
 	return usagef("exposure : sous-commande inconnue %q (voir « vigie exposure -h »)", args[0])
 }
 
-const scanUsage = "exposure scan [CIBLES…] [--perimeter FICHIER] [--ports 22,80,443,8000-8100|default|top-1000] [--resolver 127.0.0.1:53] [--format table|json|jsonl|csv|sarif] [-o FICHIER] [--fail-on critical] [--quiet] [--save --entity FINESS[,FINESS…]] [--queue --entity FINESS [--perimeter FICHIER]] [--allow-private-targets]"
+const scanUsage = "exposure scan [CIBLES…] [--perimeter FICHIER] [--ports 22,80,443,8000-8100|default|top-1000] [--syn] [--resolver 127.0.0.1:53] [--format table|json|jsonl|csv|sarif] [-o FICHIER] [--fail-on critical] [--quiet] [--save --entity FINESS[,FINESS…]] [--queue --entity FINESS [--perimeter FICHIER]] [--allow-private-targets]"
 
 // exposureScan runs « vigie exposure scan ».
 func exposureScan(ctx context.Context, env *Env, args []string) error {
@@ -57,6 +57,7 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	hostRate := fs.Float64("host-rate", 0, "tentatives de connexion par seconde et par hôte (0 : sans limite)")
 	timeout := fs.Duration("timeout", 1500*time.Millisecond, "attente maximale d'une réponse TCP (adaptée au temps de réponse mesuré, entre 250 ms et cette valeur)")
 	retries := fs.Int("retries", 1, "nouvelles tentatives après un délai dépassé")
+	syn := fs.Bool("syn", false, "scan SYN par paquets bruts, sans connexion complète (root ou CAP_NET_RAW, Linux ; sinon scan par connexion)")
 	probeTimeout := fs.Duration("probe-timeout", 4*time.Second, "durée maximale d'une connexion d'identification")
 	state := fs.String("state", "", "fichier d'état : reprend un scan interrompu, mis à jour en cours de route")
 	noProbe := fs.Bool("no-probe", false, "scan des ports seul, sans identification ni constats")
@@ -115,16 +116,23 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	set, err := probeSet(*nmapProbes)
-	if err != nil {
-		return err
+	var set *probe.Set
+	if !*noProbe { // the probes (and nmap's file, 25 ms to read) serve identification only
+		if set, err = probeSet(*nmapProbes); err != nil {
+			return err
+		}
 	}
 	cfg := scan.Config{
 		Probes:    set,
 		Perimeter: perim, Resolver: res, Ports: portList, NoProbe: *noProbe,
 		ProbeTimeout: *probeTimeout, MaxAddresses: *maxAddr, Now: env.Now, Judges: judges, AllowPrivateTargets: *allowPrivate,
 		Scan: portscan.Options{Concurrency: *concurrency, HostConcurrency: *hostConcurrency, Rate: *rate, PerHostRate: *hostRate,
-			Timeout: *timeout, Retries: *retries, StatePath: *state},
+			Timeout: *timeout, Retries: *retries, StatePath: *state, SYN: *syn},
+	}
+	if *syn {
+		if err := portscan.CheckSYN(); err != nil {
+			fmt.Fprintf(env.Stderr, "attention : %v\n", err)
+		}
 	}
 	if env.IsTerminal && !*quiet {
 		cfg.Scan.Progress = func(done, total uint64, open int) {

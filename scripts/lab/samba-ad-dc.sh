@@ -13,28 +13,59 @@
 #   bulk N [DIR]     make sure N users vigiebulkNNNNNN exist (OU=VigieBulk*), plus N/10 groups
 #                    with members and nested groups, via local ldbadd in 1,000-entry chunks
 #   destroy [DIR]    stop and delete DIR
+#   zone-update ZONE MODE [DIR]
+#                    set a DNS zone's dynamic updates through the DNS management RPC, as the
+#                    DNS console does (MODE 0 none, 1 unsecure, 2 secure only)
+#   trust add DNS NETBIOS SID DIRECTION ATTRIBUTES [DIR] | trust del DNS [DIR]
+#                    create or delete a trusted domain object through LSA (CreateTrustedDomainEx2,
+#                    what netdom and samba-tool domain trust create use), without contacting the partner
+#   lsa-secret add|del NAME [DIR]
+#                    create or delete an LSA global secret (G$BCKUPKEY_P is stored as
+#                    CN=BCKUPKEY_P Secret,CN=System: a DPAPI domain backup key)
 #
 # DIR defaults to /tmp/vigie-lab-ad. Nothing outside DIR is written except by apt-get.
 # Only one DC per machine: samba always uses /run/samba/winbindd and the 127.0.0.1 ports
 # 53 88 135 139 389 445 464 636 3268 3269.
 #
-# Environment: LAB_AD_REALM (LAB.TEST), LAB_AD_DOMAIN (LAB), LAB_AD_DC_NAME (DC1),
+# Environment: LAB_AD_REALM (LAB.TEST), LAB_AD_DOMAIN (LAB), LAB_AD_DC_NAME (DC1) — used to
+# provision DIR, then remembered in DIR/.vigie-provisioned (a second lab domain lives in its own
+# DIR, e.g. LAB_AD_REALM=CHILD.LAB.TEST LAB_AD_DOMAIN=CHILD LAB_AD_DC_NAME=DC2, started while
+# the first is stopped),
 # LAB_AD_ADMIN_PASSWORD, LAB_AD_STRONG_AUTH (no|yes), LAB_AD_START_TIMEOUT (120),
 # LAB_AD_MAX_RUNTIME (0 = none; samba exits by itself after that many seconds).
 set -euo pipefail
 
-usage() { sed -n '2,20p' "$0" >&2; exit 2; }
+usage() { sed -n '2,35p' "$0" >&2; exit 2; }
 
 CMD=${1:-start}
+ARGS=()
 case "$CMD" in
   install|start|stop|status|env|seed|unseed|destroy) shift || true ;;
   bulk) shift; N=${1:-}; [ -n "$N" ] || usage; shift ;;
+  zone-update) shift; [ $# -ge 2 ] || usage; ARGS=("$1" "$2"); shift 2 ;;
+  trust) shift; [ $# -ge 2 ] || usage
+    case "$1" in
+      add) [ $# -ge 6 ] || usage; ARGS=("$1" "$2" "$3" "$4" "$5" "$6"); shift 6 ;;
+      del) ARGS=("$1" "$2"); shift 2 ;;
+      *) usage ;;
+    esac ;;
+  lsa-secret) shift; [ $# -ge 2 ] || usage; case "$1" in add|del) ;; *) usage ;; esac; ARGS=("$1" "$2"); shift 2 ;;
   -h|--help|help) usage ;;
   *) usage ;;
 esac
 DIR=${1:-/tmp/vigie-lab-ad}
 case "$DIR" in /*) ;; *) DIR="$PWD/$DIR" ;; esac
 
+# A provisioned DIR remembers its realm, NetBIOS and DC names: later commands on it
+# need no environment, and contradicting it is refused (it would rewrite smb.conf).
+if [ -s "$DIR/.vigie-provisioned" ]; then
+  while IFS='=' read -r k v; do
+    case "$k" in LAB_AD_REALM|LAB_AD_DOMAIN|LAB_AD_DC_NAME) ;; *) continue ;; esac
+    if [ -z "${!k:-}" ]; then declare "$k=$v"
+    elif [ "${!k}" != "$v" ]; then echo "samba-ad-dc.sh: $DIR est provisionné avec $k=$v, pas ${!k}" >&2; exit 1
+    fi
+  done <"$DIR/.vigie-provisioned"
+fi
 REALM=${LAB_AD_REALM:-LAB.TEST}
 NETBIOS=${LAB_AD_DOMAIN:-LAB}
 DCNAME=${LAB_AD_DC_NAME:-DC1}
@@ -126,7 +157,7 @@ write_conf() {
     awk '/^\[/{g=($0=="[global]")} g && /=/' "$orig" | grep -Eiv \
       '^\s*(dns forwarder|log file|logging|max log size|panic action|interfaces|bind interfaces only|tls [a-z]+|ldap server require strong auth)\s*=' || true
     cat <<EOF
-	interfaces = lo
+	interfaces = 127.0.0.1 ::1
 	bind interfaces only = yes
 	pid directory = $DIR/run
 	ncalrpc dir = $DIR/run/ncalrpc
@@ -181,10 +212,10 @@ do_provision() {
   samba-tool domain provision --targetdir="$DIR" --realm="$REALM" --domain="$NETBIOS" \
     --host-name="$DCNAME" --server-role=dc --dns-backend=SAMBA_INTERNAL --use-rfc2307 \
     --backend-store=mdb --adminpass="$ADMINPW" --host-ip=127.0.0.1 \
-    --option="interfaces=lo" --option="bind interfaces only=yes" >"$DIR/provision.log" 2>&1 \
+    --option="interfaces=127.0.0.1 ::1" --option="bind interfaces only=yes" >"$DIR/provision.log" 2>&1 \
     || { tail -15 "$DIR/provision.log" >&2; fail "samba-tool domain provision a échoué"; }
   write_conf
-  touch "$DIR/.vigie-provisioned"
+  printf 'LAB_AD_REALM=%s\nLAB_AD_DOMAIN=%s\nLAB_AD_DC_NAME=%s\n' "$REALM" "$NETBIOS" "$DCNAME" >"$DIR/.vigie-provisioned"
   say "provisionné en $(elapsed "$t") s"
 }
 
@@ -339,6 +370,96 @@ do_bulk() {
   say "bulk : $N utilisateurs et $ng groupes présents ($(elapsed "$t") s)"
 }
 
+# The DC's own RPC services, reached the way its administration tools reach
+# them: DNS management over TCP with the administrator's credentials, LSA
+# locally as SYSTEM (ncalrpc, as samba-tool does on a DC).
+rpc_py() {
+  samba_pid >/dev/null || fail "le DC ne tourne pas ; lancer : $0 start $DIR"
+  LAB_CONF=$CONF LAB_PW=$ADMINPW LAB_DOMAIN=$NETBIOS LAB_DNSDOM=$DNSDOM LAB_DC=$DCNAME /usr/bin/python3 - "$@"
+}
+
+do_zone_update() {
+  rpc_py "${ARGS[@]}" <<'PY'
+import os, sys
+from samba.dcerpc import dnsserver
+from samba.param import LoadParm
+from samba.credentials import Credentials
+lp = LoadParm(); lp.load(os.environ["LAB_CONF"])
+creds = Credentials(); creds.guess(lp)
+creds.set_username("Administrator"); creds.set_domain(os.environ["LAB_DOMAIN"]); creds.set_password(os.environ["LAB_PW"])
+conn = dnsserver.dnsserver("ncacn_ip_tcp:127.0.0.1[sign]", lp, creds)
+p = dnsserver.DNS_RPC_NAME_AND_PARAM()
+p.pszNodeName, p.dwParam = "AllowUpdate", int(sys.argv[2])
+conn.DnssrvOperation2(dnsserver.DNS_CLIENT_VERSION_LONGHORN, 0, "127.0.0.1", sys.argv[1], 0,
+                      "ResetDwordProperty", dnsserver.DNSSRV_TYPEID_NAME_AND_PARAM, p)
+PY
+  say "zone ${ARGS[0]} : mises à jour dynamiques = ${ARGS[1]}"
+}
+
+do_trust() {
+  rpc_py "${ARGS[@]}" <<'PY'
+import os, sys
+import samba
+from samba.dcerpc import lsa, drsblobs, security
+from samba.param import LoadParm
+from samba.trust_utils import CreateTrustedDomainRelax
+from samba import NTSTATUSError
+lp = LoadParm(); lp.load(os.environ["LAB_CONF"])
+conn = lsa.lsarpc("ncalrpc:%s[,auth_type=ncalrpc_as_system]" % os.environ["LAB_DC"], lp, None)
+policy = conn.OpenPolicy2("", lsa.ObjectAttribute(), security.SEC_FLAG_MAXIMUM_ALLOWED)
+op, dns = sys.argv[1], sys.argv[2]
+name = lsa.String(); name.string = dns
+try:
+    h = conn.OpenTrustedDomainByName(policy, name, security.SEC_STD_DELETE)
+    if op == "add":
+        sys.exit(0)  # already there
+    conn.DeleteObject(h)
+    sys.exit(0)
+except NTSTATUSError:
+    if op == "del":
+        sys.exit(0)  # already gone
+info = lsa.TrustDomainInfoInfoEx()
+info.domain_name = lsa.StringLarge(); info.domain_name.string = dns
+info.netbios_name = lsa.StringLarge(); info.netbios_name.string = sys.argv[3]
+info.sid = security.dom_sid(sys.argv[4])
+info.trust_direction = int(sys.argv[5])
+info.trust_type = lsa.LSA_TRUST_TYPE_UPLEVEL
+info.trust_attributes = int(sys.argv[6], 0)
+def blob(secret):
+    clear = drsblobs.AuthInfoClear(); clear.size = len(secret); clear.password = secret
+    ai = drsblobs.AuthenticationInformation()
+    ai.LastUpdateTime = samba.unix2nttime(samba.current_unix_time())
+    ai.AuthType = lsa.TRUST_AUTH_TYPE_CLEAR; ai.AuthInfo = clear
+    arr = drsblobs.AuthenticationInformationArray(); arr.count = 1; arr.array = [ai]
+    b = drsblobs.trustAuthInOutBlob(); b.count = 1; b.current = arr
+    return b
+secret = list(os.urandom(64))
+CreateTrustedDomainRelax(conn, policy, info, lsa.LSA_TRUSTED_DOMAIN_ALL_ACCESS, blob(secret), blob(secret))
+PY
+  say "approbation ${ARGS[0]} ${ARGS[1]}"
+}
+
+do_lsa_secret() {
+  rpc_py "${ARGS[@]}" <<'PY'
+import os, sys
+from samba.dcerpc import lsa, security
+from samba.param import LoadParm
+from samba import NTSTATUSError
+lp = LoadParm(); lp.load(os.environ["LAB_CONF"])
+conn = lsa.lsarpc("ncalrpc:%s[,auth_type=ncalrpc_as_system]" % os.environ["LAB_DC"], lp, None)
+policy = conn.OpenPolicy2("", lsa.ObjectAttribute(), security.SEC_FLAG_MAXIMUM_ALLOWED)
+name = lsa.String(); name.string = sys.argv[2]
+try:
+    h = conn.OpenSecret(policy, name, security.SEC_STD_DELETE)
+    if sys.argv[1] == "del":
+        conn.DeleteObject(h)
+except NTSTATUSError:
+    if sys.argv[1] == "add":
+        conn.CreateSecret(policy, name, lsa.LSA_SECRET_ALL_ACCESS)
+PY
+  say "secret LSA ${ARGS[1]} : ${ARGS[0]}"
+}
+
 case "$CMD" in
   install) do_install ;;
   start) do_install; do_provision; do_start; do_env ;;
@@ -349,4 +470,7 @@ case "$CMD" in
   unseed) do_unseed ;;
   bulk) do_bulk ;;
   destroy) do_stop; rm -rf "$DIR"; say "$DIR supprimé" ;;
+  zone-update) do_zone_update ;;
+  trust) do_trust ;;
+  lsa-secret) do_lsa_secret ;;
 esac

@@ -27,7 +27,9 @@ type Lab struct {
 	Dir     string
 	Script  string
 	vars    map[string]string
-	started bool // started by us: Stop stops it
+	started bool     // started by us: Stop stops it
+	stopped bool     // stopped by Switch: Resume restarts it
+	env     []string // LAB_AD_* settings of a second lab domain
 	lock    *os.File
 }
 
@@ -94,12 +96,57 @@ func Start(ctx context.Context, dir string, install bool) (*Lab, error) {
 	return l, nil
 }
 
+// Switch stops this lab's DC and starts, under the same lock, the DC of
+// another lab domain provisioned in dir (provisioning it first if needed)
+// with the given LAB_AD_* settings (e.g. "LAB_AD_REALM=CHILD.LAB.TEST"):
+// Samba runs one DC per machine. Stop the returned Lab, then Resume this
+// one.
+func (l *Lab) Switch(ctx context.Context, dir string, env ...string) (*Lab, error) {
+	if l.lock == nil {
+		return nil, errors.New("adlab : Switch sur un lab sans verrou")
+	}
+	if _, err := l.run(ctx, "stop"); err != nil {
+		return nil, err
+	}
+	l.stopped = true
+	o := &Lab{Dir: dir, Script: l.Script, env: env}
+	out, err := o.run(ctx, "start")
+	if err != nil {
+		o.run(ctx, "stop")
+		return nil, err
+	}
+	o.started = true
+	o.vars = parseEnv(out)
+	if o.vars["LAB_AD_BASE_DN"] == "" {
+		o.run(ctx, "stop")
+		return nil, fmt.Errorf("samba-ad-dc.sh start %s : variables LAB_AD_* absentes de la sortie", dir)
+	}
+	return o, nil
+}
+
+// Resume restarts the DC Switch stopped.
+func (l *Lab) Resume(ctx context.Context) error {
+	if !l.stopped {
+		return nil
+	}
+	out, err := l.run(ctx, "start")
+	if err != nil {
+		return err
+	}
+	l.stopped = false
+	l.vars = parseEnv(out)
+	return nil
+}
+
 // Run runs a script subcommand (seed, unseed, bulk N…) on this lab.
 func (l *Lab) Run(ctx context.Context, args ...string) (string, error) { return l.run(ctx, args...) }
 
 func (l *Lab) run(ctx context.Context, args ...string) (string, error) {
 	args = append(args, l.Dir)
 	cmd := exec.CommandContext(ctx, l.Script, args...)
+	if len(l.env) > 0 {
+		cmd.Env = append(os.Environ(), l.env...)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -127,6 +127,22 @@ func (f *Forest) siloDN() string {
 	return "CN=Tier0,CN=AuthN Silos,CN=AuthN Policy Configuration,CN=Services," + f.ConfigDN
 }
 
+// NotCollected makes the snapshot say an attribute was not collected: it
+// leaves the header's attribute list and every object.
+func (f *Forest) NotCollected(attr string) {
+	attr = lower(attr)
+	var kept []string
+	for _, a := range f.Header.Attributes {
+		if a != attr {
+			kept = append(kept, a)
+		}
+	}
+	f.Header.Attributes = kept
+	for _, o := range f.objs {
+		o.Del(attr)
+	}
+}
+
 // AddGap records a collection gap.
 func (f *Forest) AddGap(dn, attribute, scope, why string) {
 	f.Gaps = append(f.Gaps, snapshot.Gap{DN: dn, Attribute: attribute, Scope: scope, Why: why})

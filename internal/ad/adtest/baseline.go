@@ -2,8 +2,10 @@ package adtest
 
 import (
 	"encoding/binary"
+	"strings"
 
 	"vigie/internal/ad/secdesc"
+	"vigie/internal/ad/snapshot"
 )
 
 // baseline fills a clean forest: default containers, well-known groups and
@@ -35,6 +37,9 @@ func (f *Forest) baseline() {
 	c := f.ConfigDN
 	f.Add(c, "configuration")
 	f.Add("CN=Partitions,"+c, "crossRefContainer").SetInt("msds-behavior-version", 7)
+	netbios := strings.ToUpper(strings.Split(f.DNS, ".")[0])
+	f.Add("CN="+netbios+",CN=Partitions,"+c, "crossRef").Set("ncname", d).Set("dnsroot", f.DNS).
+		Set("netbiosname", netbios).SetInt("systemflags", 3)
 	f.Add("CN=Services,"+c, "container")
 	f.Add("CN=Windows NT,CN=Services,"+c, "container")
 	f.Add("CN=Directory Service,CN=Windows NT,CN=Services,"+c, "nTDSService").Set("dsheuristics", "0000000001000000000200000001130")
@@ -104,6 +109,48 @@ func (f *Forest) baseline() {
 	}
 	admins.SetInt("admincount", 1)
 	f.DC("DC1")
+	f.CollectedBy(adm)
+}
+
+// CollectedBy records in the root DSE the account the snapshot was
+// collected with: its tokenGroups (its groups, recursively) as the DC
+// returns them. nil records an unknown account (no tokenGroups).
+func (f *Forest) CollectedBy(account *Obj) *Obj {
+	root := f.Get(snapshot.RootDSEDN)
+	if root == nil {
+		root = &Obj{Object: &snapshot.Object{DN: snapshot.RootDSEDN}, f: f}
+		f.objs = append([]*Obj{root}, f.objs...)
+		f.byDN[strings.ToLower(snapshot.RootDSEDN)] = root
+	}
+	root.Set("defaultnamingcontext", f.DomainDN).Set("dnshostname", "dc1."+f.DNS)
+	root.Del("tokengroups")
+	if account == nil {
+		return root
+	}
+	var sids [][]byte
+	seen := map[string]bool{}
+	var walk func(dn string)
+	walk = func(dn string) {
+		for _, g := range f.objs {
+			for _, m := range g.All("member") {
+				if strings.EqualFold(m, dn) && !seen[g.DN] {
+					seen[g.DN] = true
+					if b := g.Binary("objectsid"); b != nil {
+						sids = append(sids, b)
+					}
+					walk(g.DN)
+				}
+			}
+		}
+	}
+	walk(account.DN)
+	if pg, ok := account.Int("primarygroupid"); ok {
+		if g := f.ByRID(uint32(pg)); g != nil {
+			sids = append(sids, g.Binary("objectsid"))
+		}
+	}
+	root.SetBin("tokengroups", sids...)
+	return root
 }
 
 // DNSProperty encodes one dNSProperty value (MS-DNSP 2.3.2.1).

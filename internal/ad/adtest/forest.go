@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie/internal/ad/ldapcollect"
 	"vigie/internal/ad/secdesc"
 	"vigie/internal/ad/snapshot"
 )
@@ -34,9 +35,18 @@ type Forest struct {
 // Obj is one object under construction with its security descriptor.
 type Obj struct {
 	*snapshot.Object
-	// SD is written as nTSecurityDescriptor; nil writes none.
+	// SD is the object's explicit descriptor: its class (or provisioned)
+	// default plus what the test granted. Save adds the ACEs inherited
+	// from the parent, as Active Directory does, and for adminCount=1
+	// objects replaces it with AdminSDHolder's (SDProp). nil writes none.
 	SD *secdesc.SecurityDescriptor
 	f  *Forest
+	// grants are the ACEs tests added, kept through SDProp.
+	grants []secdesc.ACE
+	// ownerSet: the test chose the owner, SDProp keeps it.
+	ownerSet bool
+	// noSDProp: keep the explicit descriptor of an adminCount=1 object.
+	noSDProp bool
 }
 
 // Standard read and full-control masks used by default descriptors.
@@ -61,7 +71,8 @@ func NewForest(dns string, now time.Time) *Forest {
 			{DN: f.SchemaDN, Kind: "schema"},
 			{DN: "DC=DomainDnsZones," + dn, Kind: "dns-domain", Domain: dns},
 			{DN: "DC=ForestDnsZones," + dn, Kind: "dns-forest"},
-		}}
+		},
+		Attributes: ldapcollect.CollectedAttributes()}
 	f.baseline()
 	return f
 }
@@ -69,9 +80,10 @@ func NewForest(dns string, now time.Time) *Forest {
 // DomainSID returns the SID of a RID in the forest's domain.
 func (f *Forest) DomainSID(rid uint32) secdesc.SID { return f.SID.WithRID(rid) }
 
-// DefaultSD builds the descriptor every new object gets: owner Domain
-// Admins, full control for SYSTEM and Domain Admins, read for Authenticated
-// Users.
+// DefaultSD builds a minimal descriptor (owner Domain Admins, full control
+// for SYSTEM and Domain Admins, read for Authenticated Users), used by the
+// synthetic bulk generator. Fixture objects get realistic defaults instead
+// (see defaultDescriptor).
 func (f *Forest) DefaultSD() *secdesc.SecurityDescriptor {
 	return &secdesc.SecurityDescriptor{
 		Owner: f.DomainSID(512), Group: f.DomainSID(512),
@@ -91,7 +103,7 @@ func (f *Forest) WithoutSDs() { f.noSDs = true }
 
 // Add creates an object with the given classes (objectClass "top" implied).
 func (f *Forest) Add(dn string, classes ...string) *Obj {
-	o := &Obj{Object: &snapshot.Object{DN: dn}, f: f, SD: f.DefaultSD()}
+	o := &Obj{Object: &snapshot.Object{DN: dn}, f: f, SD: f.defaultDescriptor(dn, classes)}
 	o.SetText("objectclass", append([]string{"top"}, classes...)...)
 	o.SetText("whencreated", f.Now.AddDate(-2, 0, 0).Format("20060102150405.0Z"))
 	if cn, _, ok := strings.Cut(dn, ","); ok {
@@ -223,16 +235,80 @@ func (o *Obj) Grant(trustee secdesc.SID, mask uint32, objectType secdesc.GUID) *
 	if !objectType.IsZero() {
 		a.Type, a.HasObjectType, a.ObjectType = secdesc.AceAccessAllowedObject, true, objectType
 	}
+	return o.AddACE(a)
+}
+
+// GrantInherited adds an allow ACE that children inherit (container
+// inherit), restricted to children of class childClass when not empty, and
+// inherit-only when inheritOnly: what the delegation wizard and dsacl write.
+func (o *Obj) GrantInherited(trustee secdesc.SID, mask uint32, objectType secdesc.GUID, childClass string, inheritOnly bool) *Obj {
+	a := secdesc.ACE{Type: secdesc.AceAccessAllowed, Mask: mask, SID: trustee, Flags: secdesc.FlagContainerInherit}
+	if inheritOnly {
+		a.Flags |= secdesc.FlagInheritOnly
+	}
+	if !objectType.IsZero() {
+		a.Type, a.HasObjectType, a.ObjectType = secdesc.AceAccessAllowedObject, true, objectType
+	}
+	if childClass != "" {
+		a.Type, a.HasInheritedObjectType, a.InheritedObjectType = secdesc.AceAccessAllowedObject, true, ClassGUID(childClass)
+	}
+	return o.AddACE(a)
+}
+
+// AddACE appends an ACE to the explicit DACL (kept through SDProp).
+func (o *Obj) AddACE(a secdesc.ACE) *Obj {
+	if o.SD == nil {
+		o.SD = o.f.defaultDescriptor(o.DN, o.All("objectclass"))
+	}
 	o.SD.DACL.ACEs = append(o.SD.DACL.ACEs, a)
+	o.grants = append(o.grants, a)
+	return o
+}
+
+// Protect sets SE_DACL_PROTECTED and replaces the explicit DACL with
+// AdminSDHolder's (plus what was granted): what Set-ADSyncRestrictedPermissions
+// or SDProp leave on an object.
+func (o *Obj) Protect() *Obj {
+	o.noSDProp = true
+	ash := o.f.Get("CN=AdminSDHolder,CN=System," + o.f.DomainDN)
+	if o.SD == nil || ash == nil || ash.SD == nil {
+		return o
+	}
+	o.SD.Control |= secdesc.ControlDACLProtected
+	o.SD.DACL.ACEs = append(append([]secdesc.ACE(nil), ash.SD.DACL.ACEs...), o.grants...)
+	return o
+}
+
+// RestrictLikeADSync applies what Azure AD Connect's
+// Set-ADSyncRestrictedPermissions writes on its connector account:
+// inheritance off; full control for SYSTEM, Enterprise Admins, Domain
+// Admins and Administrators; read for Enterprise Domain Controllers and
+// Authenticated Users.
+func (o *Obj) RestrictLikeADSync() *Obj {
+	o.noSDProp = true
+	f := o.f
+	full := MaskFull
+	read := MaskRead
+	o.SD = &secdesc.SecurityDescriptor{Owner: f.DomainSID(512), Group: f.DomainSID(512), Control: secdesc.ControlDACLProtected,
+		DACL: &secdesc.ACL{ACEs: []secdesc.ACE{
+			{Type: secdesc.AceAccessAllowed, Mask: full, SID: "S-1-5-18"},
+			{Type: secdesc.AceAccessAllowed, Mask: full, SID: f.DomainSID(519)},
+			{Type: secdesc.AceAccessAllowed, Mask: full, SID: f.DomainSID(512)},
+			{Type: secdesc.AceAccessAllowed, Mask: full, SID: "S-1-5-32-544"},
+			{Type: secdesc.AceAccessAllowed, Mask: read, SID: "S-1-5-9"},
+			{Type: secdesc.AceAccessAllowed, Mask: read, SID: "S-1-5-11"},
+		}}}
+	o.grants = nil
 	return o
 }
 
 // SetOwner changes the descriptor's owner.
 func (o *Obj) SetOwner(s secdesc.SID) *Obj {
 	if o.SD == nil {
-		o.SD = o.f.DefaultSD()
+		o.SD = o.f.defaultDescriptor(o.DN, o.All("objectclass"))
 	}
 	o.SD.Owner = s
+	o.ownerSet = true
 	return o
 }
 

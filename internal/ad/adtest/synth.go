@@ -33,6 +33,7 @@ func WriteSynthetic(path string, now time.Time, opt SyntheticOptions) error {
 	for i := 0; i < 10; i++ {
 		admins.AddMember(f.Privileged(fmt.Sprintf("adm%02d", i)))
 	}
+	f.ensureSchema()
 	w, err := snapshot.Create(path, f.Header)
 	if err != nil {
 		return err

@@ -25,18 +25,35 @@ type aclSpec struct {
 // Publishers and Terminal Server License Servers writing their attribute,
 // read-only DCs replicating (everything but the secrets of a domain
 // partition: Get-Changes-All is default on Configuration and Schema).
-func nativeAccepted(o *model.Object, trustee secdesc.SID, r model.Right) model.Right {
+func nativeAccepted(d *model.Directory, o *model.Object, trustee secdesc.SID, r model.Right) model.Right {
 	rid, _ := trustee.RID()
 	switch {
 	case trustee == "S-1-5-32-561" || (trustee.Domain() != "" && rid == model.RIDCertPublishers):
 		return r & model.RWriteProp
-	case trustee.Domain() != "" && (rid == model.RIDEnterpriseRODCs || rid == model.RIDRODCs):
-		if o.Domain == nil || o.Domain.Head != o {
-			return r & (model.RGetChanges | model.RGetChangesAll)
+	case d.IsRODCPrincipal(trustee):
+		// Read-only DCs are Tier 0, but must never replicate every secret
+		// of a domain partition (ANSSI: RODC group allowed Get-Changes only).
+		if o.Domain != nil && o.Domain.Head == o {
+			return r &^ model.RGetChangesAll
 		}
-		return r & model.RGetChanges
+		return r
 	}
 	return 0
+}
+
+// kb5008383Attrs are read by ownerImplicitRightsBlocked.
+var kb5008383Attrs = []string{"dsheuristics"}
+
+// ownerImplicitRightsBlocked reports whether KB5008383's protection of
+// computer accounts against their owner is in force: dSHeuristics position
+// 29 (BlockOwnerImplicitRights) is not 2. Without the Directory Service
+// object the protection is assumed off.
+func ownerImplicitRightsBlocked(d *model.Directory) bool {
+	ds := byDNInConfig("CN=Directory Service,CN=Windows NT,CN=Services,")(d)
+	if len(ds) == 0 {
+		return false
+	}
+	return heuristicAt(ds[0].Get("dsheuristics"), 29) != '2'
 }
 
 // aclFailures grades the non-Tier-0 control rights on targets.
@@ -45,43 +62,60 @@ func (c *Context) aclFailures(targets []*model.Object, s aclSpec) ([]Failure, er
 		return nil, err
 	}
 	d := c.Dir
+	kb5008383 := ownerImplicitRightsBlocked(d)
+	trusted := func(t secdesc.SID) bool {
+		return (d.IsTier0(t) && !d.IsRODCPrincipal(t)) || d.AcceptedDelegate(t)
+	}
 	var f1, f2 []ObjectRef
 	for _, o := range targets {
 		rights := map[secdesc.SID]model.Right{}
 		via := map[secdesc.SID]string{}
-		if o.Owner != "" && !d.IsTier0(o.Owner) && !d.AcceptedDelegate(o.Owner) {
+		if o.Owner != "" && !trusted(o.Owner) {
 			rights[o.Owner] |= model.ROwner
 		}
 		for _, a := range o.ACEs {
-			if !d.IsTier0(a.Trustee) && !d.AcceptedDelegate(a.Trustee) {
+			if !trusted(a.Trustee) {
 				rights[a.Trustee] |= a.Rights
 			}
 		}
 		if s.parents && !o.Protected {
 			if p := d.Parent(o); p != nil {
 				for _, a := range p.ACEs {
-					if !d.IsTier0(a.Trustee) && !d.AcceptedDelegate(a.Trustee) && a.Rights&(model.RGenericAll|model.RWriteDACL|model.RWriteOwner) != 0 {
+					if !trusted(a.Trustee) && a.Rights&(model.RGenericAll|model.RWriteDACL|model.RWriteOwner) != 0 {
 						rights[a.Trustee] |= a.Rights & (model.RGenericAll | model.RWriteDACL | model.RWriteOwner)
 						via[a.Trustee] = " (via le conteneur parent " + p.DN + ")"
 					}
 				}
-				if p.Owner != "" && !d.IsTier0(p.Owner) && !d.AcceptedDelegate(p.Owner) {
+				if p.Owner != "" && !trusted(p.Owner) {
 					rights[p.Owner] |= model.ROwner
 					via[p.Owner] = " (propriétaire du conteneur parent " + p.DN + ")"
 				}
 			}
 		}
+		computer := o.IsComputer() || o.IsDC() || o.IsRODC()
 		var w1, w2 []string
 		for t, r := range rights {
-			r &^= nativeAccepted(o, t, r)
+			r &^= nativeAccepted(d, o, t, r)
 			if s.accept != nil {
 				r &^= s.accept(o, t, r)
 			}
+			g1, g2 := r&s.g1, r&s.g2
+			note := via[t]
+			// KB5008383: the owner of a computer account no longer gets
+			// implicit control, unless dSHeuristics turns it back off.
+			if mitigated := g1 & (model.ROwner | model.RWriteOwner); computer && kb5008383 && mitigated != 0 && via[t] == "" {
+				g1 &^= mitigated
+				g2 |= mitigated & (s.g1 | s.g2)
+				note += " (OWNER/WRITE_OWNER sur un compte machine : atténué par KB5008383, réactivable)"
+			}
+			if exchangeGroup(d, t) {
+				note += " (groupe Exchange : appliquer les correctifs Exchange de mai 2022 puis /PrepareAllDomains)"
+			}
 			switch {
-			case r&s.g1 != 0:
-				w1 = append(w1, d.Describe(t)+" : "+(r&s.g1).String()+via[t])
-			case r&s.g2 != 0:
-				w2 = append(w2, d.Describe(t)+" : "+(r&s.g2).String()+via[t])
+			case g1 != 0:
+				w1 = append(w1, d.Describe(t)+" : "+g1.String()+note)
+			case g2 != 0:
+				w2 = append(w2, d.Describe(t)+" : "+g2.String()+note)
 			}
 		}
 		if len(w1) > 0 {
@@ -94,4 +128,16 @@ func (c *Context) aclFailures(targets []*model.Object, s aclSpec) ([]Failure, er
 		}
 	}
 	return append(failIf(1, "", f1), failIf(2, "", f2)...), nil
+}
+
+// exchangeGroups are the Exchange groups whose dangerous rights Microsoft
+// fixed (ANSSI's « cas particulier de Microsoft Exchange Server »).
+var exchangeGroups = map[string]bool{
+	"exchange windows permissions": true, "exchange trusted subsystem": true, "organization management": true,
+	"exchange servers": true, "exchange enterprise servers": true, "exchange domain servers": true, "exchange services": true,
+}
+
+func exchangeGroup(d *model.Directory, s secdesc.SID) bool {
+	o := d.BySID(s)
+	return o != nil && o.IsGroup() && exchangeGroups[strings.ToLower(o.Sam())]
 }

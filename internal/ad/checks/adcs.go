@@ -8,24 +8,30 @@ import (
 	"strings"
 
 	"vigie/internal/ad/model"
+	"vigie/internal/ad/secdesc"
 )
 
 func adcsChecks() []Check {
-	cfg := Needs{SD: true, NC: []string{"configuration"}}
+	pki := Target{What: "conteneurs de l'infrastructure de clés (CN=Public Key Services,CN=Services de la configuration)", Find: pkiObjects}
+	tpl := Target{What: "modèles de certificats", Optional: true, Filter: "(objectClass=pKICertificateTemplate)", Find: func(d *model.Directory) []*model.Object { return templates(d) }}
+	pkiAttrs := with("ntsecuritydescriptor", "dnshostname", "certificatetemplates", "cn")
 	return []Check{
-		{ID: "vuln_adcs_control", Needs: cfg, Run: runADCSControl},
-		{ID: "vuln_adcs_template_control", Needs: cfg, Run: runTemplateControl},
-		{ID: "vuln_adcs_template_auth_enroll_with_name", Needs: cfg, Run: runESC1},
-		{ID: "vuln_certificates_vuln", Needs: Needs{NC: []string{"configuration"}}, Run: runWeakCertificates},
+		{ID: "vuln_adcs_control", Needs: Needs{SD: true, NC: []string{"configuration"}, Attrs: pkiAttrs, Optional: kb5008383Attrs,
+			Targets: []Target{pki}}, Run: runADCSControl},
+		{ID: "vuln_adcs_template_control", Needs: Needs{SD: true, NC: []string{"configuration"}, Attrs: pkiAttrs, Optional: kb5008383Attrs,
+			Targets: []Target{pki, tpl}}, Run: runTemplateControl},
+		{ID: "vuln_adcs_template_auth_enroll_with_name", Needs: Needs{SD: true, NC: []string{"configuration"},
+			Attrs:   attrs(pkiAttrs, []string{"mspki-certificate-name-flag", "mspki-enrollment-flag", "mspki-ra-signature", "pkiextendedkeyusage"}),
+			Targets: []Target{pki, tpl}}, Run: runESC1},
+		{ID: "vuln_certificates_vuln", Needs: Needs{NC: []string{"configuration"}, Attrs: []string{"cacertificate"}, Targets: []Target{pki}},
+			Run: runWeakCertificates},
 	}
 }
 
 // pkiRoot returns the normalised DN of CN=Public Key Services, or "".
 func pkiRoot(d *model.Directory) string {
-	for _, nc := range d.Header.NamingContexts {
-		if nc.Kind == "configuration" {
-			return model.NormDN("CN=Public Key Services,CN=Services," + nc.DN)
-		}
+	if c := configDN(d); c != "" {
+		return model.NormDN("CN=Public Key Services,CN=Services," + c)
 	}
 	return ""
 }
@@ -34,17 +40,87 @@ func under(o *model.Object, root string) bool {
 	return root != "" && (o.Key == root || strings.HasSuffix(o.Key, ","+root))
 }
 
-func runADCSControl(c *Context) ([]Failure, error) {
-	d := c.Dir
+// pkiObjects are the PKI containers and their objects, templates and OIDs
+// excepted (vuln_adcs_template_control's scope).
+func pkiObjects(d *model.Directory) []*model.Object {
 	root := pkiRoot(d)
+	if root == "" {
+		return nil
+	}
 	oid := "cn=oid," + root
-	targets := filter(d, func(o *model.Object) bool {
+	return filter(d, func(o *model.Object) bool {
 		return under(o, root) && !o.IsClass("pKICertificateTemplate") && !under(o, oid)
 	})
-	if len(targets) == 0 {
-		return nil, nil
+}
+
+// caPublication lists, per CA host computer account, the PKI objects it
+// writes itself: its AIA entry, its CDP container and CRLs, and its
+// enrollment service object (ANSSI/ADS-Open exception: the CA publishing
+// its own certificate and revocation lists is not a control path).
+func caPublication(d *model.Directory) map[secdesc.SID][]string {
+	root := pkiRoot(d)
+	byHost := map[string]*model.Object{}
+	for _, o := range d.Accounts {
+		if !o.IsComputer() {
+			continue
+		}
+		if h := strings.ToLower(o.Get("dnshostname")); h != "" {
+			byHost[h] = o
+		}
+		byHost[strings.ToLower(strings.TrimSuffix(o.Sam(), "$"))] = o
 	}
-	return c.aclFailures(targets, aclSpec{g1: model.Write})
+	out := map[secdesc.SID][]string{}
+	for _, es := range d.OfClass("pKIEnrollmentService") {
+		host := strings.ToLower(es.Get("dnshostname"))
+		short, _, _ := strings.Cut(host, ".")
+		comp := byHost[host]
+		if comp == nil {
+			comp = byHost[short]
+		}
+		ca := strings.ToLower(es.Get("cn"))
+		if comp == nil || comp.SID == "" || ca == "" {
+			continue
+		}
+		out[comp.SID] = append(out[comp.SID], "cn="+ca+",cn=aia,"+root, "cn="+short+",cn=cdp,"+root, es.Key)
+	}
+	return out
+}
+
+// certPublishersAreCAs reports whether every member of a Cert Publishers
+// group is a CA host computer (or the group is empty): its default rights
+// on the PKI containers then belong to the PKI itself.
+func certPublishersAreCAs(d *model.Directory, g secdesc.SID, cas map[secdesc.SID][]string) bool {
+	o := d.BySID(g)
+	if o == nil {
+		return false
+	}
+	for _, m := range d.MembersRec(d.NodeOf(o)) {
+		s := d.SIDOf(m)
+		if mo := d.ObjectOf(m); mo != nil && mo.IsGroup() {
+			continue
+		}
+		if _, ok := cas[s]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func runADCSControl(c *Context) ([]Failure, error) {
+	d := c.Dir
+	cas := caPublication(d)
+	accept := func(o *model.Object, t secdesc.SID, r model.Right) model.Right {
+		for _, k := range cas[t] {
+			if o.Key == k || strings.HasSuffix(o.Key, ","+k) {
+				return r
+			}
+		}
+		if rid, _ := t.RID(); t.Domain() != "" && rid == model.RIDCertPublishers && certPublishersAreCAs(d, t, cas) {
+			return r
+		}
+		return 0
+	}
+	return c.aclFailures(c.Targets[0], aclSpec{g1: model.Write, accept: accept})
 }
 
 // publishedTemplates returns the template names published by an
@@ -67,7 +143,7 @@ func runTemplateControl(c *Context) ([]Failure, error) {
 	d := c.Dir
 	pub := publishedTemplates(d)
 	var published, other []*model.Object
-	for _, t := range templates(d) {
+	for _, t := range c.Targets[1] {
 		if pub[strings.ToLower(t.Get("cn"))] {
 			published = append(published, t)
 		} else {
@@ -105,7 +181,7 @@ func runESC1(c *Context) ([]Failure, error) {
 	d := c.Dir
 	pub := publishedTemplates(d)
 	var candidates []*model.Object
-	for _, t := range templates(d) {
+	for _, t := range c.Targets[1] {
 		if !pub[strings.ToLower(t.Get("cn"))] {
 			continue
 		}
@@ -146,13 +222,8 @@ func runESC1(c *Context) ([]Failure, error) {
 }
 
 func runWeakCertificates(c *Context) ([]Failure, error) {
-	d := c.Dir
-	root := pkiRoot(d)
 	var g1, g2, g3 []ObjectRef
-	for _, o := range d.Objects {
-		if !under(o, root) {
-			continue
-		}
+	for _, o := range c.Targets[0] {
 		for i, raw := range o.BinaryAll("cacertificate") {
 			cert, err := x509.ParseCertificate(raw)
 			if err != nil {

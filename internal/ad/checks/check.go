@@ -48,15 +48,56 @@ type Result struct {
 }
 
 // Needs declares the data a control point requires. When any is missing
-// from the snapshot the point is reported not evaluated.
+// from the snapshot the point is reported not evaluated, with the reason;
+// a point never passes on data it did not see.
 type Needs struct {
 	// SD: security descriptors must have been collected.
 	SD bool
 	// NC: naming-context kinds ("configuration", "schema", "dns-domain", …).
 	NC []string
-	// Attrs: attributes that must appear in the snapshot at least once
-	// (otherwise they were not collected, or the server never sets them).
+	// Attrs: attributes the point reads. Each must have been collected
+	// (listed in the snapshot header; for older snapshots, present on at
+	// least one object).
 	Attrs []string
+	// Optional: attributes the point reads when present but can do
+	// without: their absence only makes it stricter (a tolerance rule not
+	// applied), never lets a weakness pass. The collector still fetches
+	// them.
+	Optional []string
+	// Targets: the objects the point examines.
+	Targets []Target
+	// Privileged, when set, names data only an administrator can read: the
+	// point is evaluated only when the collecting account is known to be
+	// one, or when the data itself shows it was readable.
+	Privileged *Privileged
+}
+
+// Target is a set of objects a control point examines.
+type Target struct {
+	// What names the objects for people (French).
+	What string
+	// Find selects them.
+	Find func(d *model.Directory) []*model.Object
+	// Optional targets may legitimately not exist (nothing to check then).
+	Optional bool
+	// PerDomain: every collected domain must hold at least one.
+	PerDomain bool
+	// AdminOnly: only administrators can read them, so their absence means
+	// something only when the collecting account is one.
+	AdminOnly bool
+	// Filter is the LDAP filter that finds them on a DC, for targets whose
+	// absence does not stop the evaluation (Optional, AdminOnly): what an
+	// administrator can check by hand, and what the end-to-end tests
+	// compare with the collection.
+	Filter string
+}
+
+// Privileged describes data that only administrators can read.
+type Privileged struct {
+	// What names the data (French).
+	What string
+	// Seen reports evidence in the snapshot that it was readable anyway.
+	Seen func(d *model.Directory) bool
 }
 
 // Check is one control point.
@@ -72,6 +113,8 @@ type Context struct {
 	AsOf time.Time
 	// Entry is the catalogue entry (grades, thresholds).
 	Entry Entry
+	// Targets holds what each Needs.Targets entry found, in order.
+	Targets [][]*model.Object
 }
 
 // Param returns a threshold from the catalogue, or def when absent.
@@ -150,15 +193,19 @@ func runOne(dir *model.Directory, cat *Catalog, ch Check, asOf time.Time) (res R
 	if e.Disabled {
 		return Result{ID: ch.ID, Status: NotEvaluated, Why: "désactivé par le fichier de configuration des points de contrôle"}
 	}
-	if why := missing(dir, ch.Needs); why != "" {
-		return Result{ID: ch.ID, Status: NotEvaluated, Why: why}
-	}
 	defer func() {
 		if r := recover(); r != nil {
 			res = Result{ID: ch.ID, Status: NotEvaluated, Why: fmt.Sprintf("erreur interne du point de contrôle : %v", r)}
 		}
 	}()
-	fails, err := ch.Run(&Context{Dir: dir, AsOf: asOf, Entry: e})
+	if why := missing(dir, ch.Needs); why != "" {
+		return Result{ID: ch.ID, Status: NotEvaluated, Why: why}
+	}
+	found, why := findTargets(dir, ch.Needs.Targets)
+	if why != "" {
+		return Result{ID: ch.ID, Status: NotEvaluated, Why: why}
+	}
+	fails, err := ch.Run(&Context{Dir: dir, AsOf: asOf, Entry: e, Targets: found})
 	var ne *errNotEvaluated
 	if errors.As(err, &ne) {
 		return Result{ID: ch.ID, Status: NotEvaluated, Why: ne.why}
@@ -191,14 +238,14 @@ func missing(dir *model.Directory, n Needs) string {
 			if nc.Kind == kind {
 				found = true
 				for _, g := range dir.Gaps {
-					if g.Scope == "naming-context" && model.NormDN(g.DN) == model.NormDN(nc.DN) {
+					if (g.Scope == "naming-context" || g.Scope == "domain") && model.NormDN(g.DN) == model.NormDN(nc.DN) {
 						return fmt.Sprintf("partition %s non collectée : %s", nc.DN, g.Why)
 					}
 				}
 			}
 		}
 		if !found {
-			return fmt.Sprintf("partition « %s » absente de l'instantané", kind)
+			return fmt.Sprintf("partition « %s » absente de l'instantané", ncLabel(kind))
 		}
 	}
 	for _, a := range n.Attrs {
@@ -208,11 +255,110 @@ func missing(dir *model.Directory, n Needs) string {
 				return fmt.Sprintf("attribut %s non collecté : %s", a, g.Why)
 			}
 		}
-		if !dir.AttrSeen(a) {
-			return fmt.Sprintf("attribut %s absent de tout l'instantané (non collecté, ou jamais renseigné par ce serveur)", a)
+		collected, known := dir.Collected(a)
+		switch {
+		case known && !collected:
+			return fmt.Sprintf("attribut %s non collecté par %s", a, sourceLabel(dir))
+		case !known && !collected:
+			return fmt.Sprintf("attribut %s absent de tout l'instantané, qui ne dit pas quels attributs ont été collectés (instantané d'une version antérieure : refaire la collecte)", a)
+		}
+	}
+	if p := n.Privileged; p != nil {
+		if why := privilegedMissing(dir, p, nil); why != "" {
+			return why
 		}
 	}
 	return ""
+}
+
+// privilegedMissing explains why administrator-only data cannot be
+// trusted for dom (nil: the collector's own domain), or "".
+func privilegedMissing(dir *model.Directory, p *Privileged, dom *model.Domain) string {
+	if p.Seen != nil && p.Seen(dir) {
+		return ""
+	}
+	priv, known := dir.PrivilegedReader(dom)
+	switch {
+	case priv:
+		return ""
+	case !known:
+		return fmt.Sprintf("%s : lisible seulement par un administrateur, et les groupes du compte de collecte sont inconnus (tokenGroups du rootDSE non collecté)", p.What)
+	}
+	return fmt.Sprintf("%s : lisible seulement par un administrateur du domaine, ce que n'est pas le compte de collecte", p.What)
+}
+
+// findTargets runs each target finder and explains a required target
+// that is absent, or returns what was found.
+func findTargets(dir *model.Directory, ts []Target) ([][]*model.Object, string) {
+	out := make([][]*model.Object, len(ts))
+	for i, t := range ts {
+		objs := t.Find(dir)
+		out[i] = objs
+		if t.Optional {
+			continue
+		}
+		if !t.PerDomain {
+			if len(objs) == 0 {
+				if why := absentTarget(dir, t, nil); why != "" {
+					return nil, why
+				}
+			}
+			continue
+		}
+		for _, dom := range dir.Domains {
+			has := false
+			for _, o := range objs {
+				has = has || o.Domain == dom
+			}
+			if !has {
+				if why := absentTarget(dir, t, dom); why != "" {
+					return nil, why
+				}
+			}
+		}
+	}
+	return out, ""
+}
+
+// absentTarget explains why the absence of t (in dom) prevents the
+// evaluation, or "" when the absence is real (admin-only objects read by an
+// administrator).
+func absentTarget(dir *model.Directory, t Target, dom *model.Domain) string {
+	where := ""
+	if dom != nil {
+		where = " dans le domaine " + dom.DNS
+	}
+	if t.AdminOnly {
+		if priv, _ := dir.PrivilegedReader(dom); priv {
+			return ""
+		}
+		return fmt.Sprintf("%s introuvables%s : absents de l'annuaire, ou invisibles pour le compte de collecte (lecture réservée aux administrateurs) ; refaire la collecte avec un compte membre des Admins du domaine", t.What, where)
+	}
+	return fmt.Sprintf("%s introuvables dans l'instantané%s (non collectés, ou illisibles pour le compte de collecte)", t.What, where)
+}
+
+func ncLabel(kind string) string {
+	switch kind {
+	case "configuration":
+		return "Configuration"
+	case "schema":
+		return "Schéma"
+	case "dns-domain":
+		return "DomainDnsZones"
+	case "dns-forest":
+		return "ForestDnsZones"
+	}
+	return kind
+}
+
+func sourceLabel(dir *model.Directory) string {
+	switch dir.Header.Source {
+	case "oradad":
+		return "l'extraction ORADAD (niveau de collecte trop bas ?)"
+	case "ldap":
+		return "le collecteur LDAP de cette version"
+	}
+	return "la source de l'instantané"
 }
 
 // needSD returns a "not evaluated" error when the descriptor of one of the

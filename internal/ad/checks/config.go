@@ -8,29 +8,44 @@ import (
 )
 
 func configChecks() []Check {
-	cfg := Needs{NC: []string{"configuration"}}
+	cfg := []string{"configuration"}
+	heads := []Target{tDomainHeads}
 	return []Check{
-		{ID: "vuln_dsheuristics_bad", Needs: cfg, Run: runDSHeuristics},
-		{ID: "vuln_functional_level", Needs: cfg, Run: runFunctionalLevel},
-		{ID: "vuln_adupdate_bad", Run: runADUpdate},
-		{ID: "vuln_sysvol_ntfrs", Run: runSysvolNTFRS},
-		{ID: "vuln_reversible_password_priv_namingcontext", Run: runDomainHead(3, func(h *model.Object) string {
-			if v, ok := h.Int("pwdproperties"); ok && v&0x10 != 0 {
-				return "DOMAIN_PASSWORD_STORE_CLEARTEXT activé (pwdProperties & 0x10)"
-			}
-			return ""
-		})},
-		{ID: "vuln_user_accounts_machineaccountquota", Run: runDomainHead(4, func(h *model.Object) string {
-			v, ok := h.Int("ms-ds-machineaccountquota")
-			if !ok {
-				return "ms-DS-MachineAccountQuota absent (10 par défaut)"
-			}
-			if v != 0 {
-				return fmt.Sprintf("ms-DS-MachineAccountQuota = %d", v)
-			}
-			return ""
-		})},
-		{ID: "vuln_display_specifier", Needs: cfg, Run: runDisplaySpecifier},
+		{ID: "vuln_dsheuristics_bad", Needs: Needs{NC: cfg, Attrs: []string{"dsheuristics"}, Targets: []Target{tDirectoryService}}, Run: runDSHeuristics},
+		{ID: "vuln_functional_level", Needs: Needs{NC: cfg, Attrs: []string{"msds-behavior-version"},
+			Targets: []Target{tDomainHeads, tPartitions}}, Run: runFunctionalLevel},
+		{ID: "vuln_adupdate_bad", Needs: Needs{Attrs: []string{"revision"}, Targets: []Target{{
+			What: "objets CN=ActiveDirectoryUpdate,CN=DomainUpdates,CN=System (révision adprep)", PerDomain: true,
+			Find: byDNInDomains("CN=ActiveDirectoryUpdate,CN=DomainUpdates,CN=System,")}}}, Run: runADUpdate},
+		{ID: "vuln_sysvol_ntfrs", Needs: Needs{Attrs: []string{"objectclass", "msdfsr-flags"}, Targets: []Target{{
+			What: "paramètres de réplication du SYSVOL (CN=DFSR-GlobalSettings ou CN=File Replication Service, sous CN=System)", PerDomain: true,
+			Find: func(d *model.Directory) []*model.Object {
+				return append(byDNInDomains("CN=DFSR-GlobalSettings,CN=System,")(d), byDNInDomains("CN=File Replication Service,CN=System,")(d)...)
+			}}}}, Run: runSysvolNTFRS},
+		{ID: "vuln_reversible_password_priv_namingcontext", Needs: Needs{Attrs: []string{"pwdproperties"}, Targets: heads},
+			Run: runDomainHead(3, func(h *model.Object) string {
+				if v, ok := h.Int("pwdproperties"); ok && v&0x10 != 0 {
+					return "DOMAIN_PASSWORD_STORE_CLEARTEXT activé (pwdProperties & 0x10)"
+				}
+				return ""
+			})},
+		{ID: "vuln_user_accounts_machineaccountquota", Needs: Needs{Attrs: []string{"ms-ds-machineaccountquota"}, Targets: heads},
+			Run: runDomainHead(4, func(h *model.Object) string {
+				v, ok := h.Int("ms-ds-machineaccountquota")
+				if !ok {
+					return "ms-DS-MachineAccountQuota absent (10 par défaut)"
+				}
+				if v != 0 {
+					return fmt.Sprintf("ms-DS-MachineAccountQuota = %d", v)
+				}
+				return ""
+			})},
+		// adminContextMenu is what ANSSI's own collection (ORADAD, default
+		// level) reads; the other console commands are checked when collected.
+		{ID: "vuln_display_specifier", Needs: Needs{NC: cfg, Attrs: []string{"objectclass", "admincontextmenu"},
+			Optional: attrs([]string{"dnshostname", "netbiosname", "dnsroot"}, displaySpecifierAttrs[1:]),
+			Targets: []Target{{What: "objets displaySpecifier (CN=DisplaySpecifiers de la configuration)",
+				Find: func(d *model.Directory) []*model.Object { return d.OfClass("displaySpecifier") }}}}, Run: runDisplaySpecifier},
 	}
 }
 
@@ -43,16 +58,7 @@ func heuristicAt(v string, p int) byte {
 }
 
 func runDSHeuristics(c *Context) ([]Failure, error) {
-	d := c.Dir
-	var ds *model.Object
-	for _, nc := range d.Header.NamingContexts {
-		if nc.Kind == "configuration" {
-			ds = d.ByDN("CN=Directory Service,CN=Windows NT,CN=Services," + nc.DN)
-		}
-	}
-	if ds == nil {
-		return nil, skip("objet CN=Directory Service absent de la collecte")
-	}
+	ds := c.Targets[0][0]
 	v := ds.Get("dsheuristics")
 	show := v
 	if show == "" {
@@ -96,35 +102,25 @@ func runDSHeuristics(c *Context) ([]Failure, error) {
 }
 
 func runFunctionalLevel(c *Context) ([]Failure, error) {
-	d := c.Dir
 	type lvl struct {
 		o *model.Object
 		v int64
 		w string
 	}
 	var levels []lvl
-	for _, dom := range d.Domains {
-		if dom.Head == nil {
-			return nil, skip("tête du domaine %s absente", dom.DN)
-		}
-		v, ok := dom.Head.Int("msds-behavior-version")
+	for _, h := range c.Targets[0] {
+		v, ok := h.Int("msds-behavior-version")
 		if !ok {
-			return nil, skip("msDS-Behavior-Version illisible sur %s", dom.DN)
+			return nil, skip("msDS-Behavior-Version illisible sur %s", h.DN)
 		}
-		levels = append(levels, lvl{dom.Head, v, "niveau fonctionnel du domaine"})
+		levels = append(levels, lvl{h, v, "niveau fonctionnel du domaine"})
 	}
-	for _, nc := range d.Header.NamingContexts {
-		if nc.Kind == "configuration" {
-			p := d.ByDN("CN=Partitions," + nc.DN)
-			if p == nil {
-				return nil, skip("CN=Partitions absent de la collecte")
-			}
-			v, ok := p.Int("msds-behavior-version")
-			if !ok {
-				return nil, skip("msDS-Behavior-Version illisible sur CN=Partitions")
-			}
-			levels = append(levels, lvl{p, v, "niveau fonctionnel de la forêt"})
+	for _, p := range c.Targets[1] {
+		v, ok := p.Int("msds-behavior-version")
+		if !ok {
+			return nil, skip("msDS-Behavior-Version illisible sur CN=Partitions")
 		}
+		levels = append(levels, lvl{p, v, "niveau fonctionnel de la forêt"})
 	}
 	var out []Failure
 	for _, t := range []struct {
@@ -152,14 +148,13 @@ func flName(v int64) string {
 }
 
 func runADUpdate(c *Context) ([]Failure, error) {
-	d := c.Dir
 	var objs []ObjectRef
-	for _, dom := range d.Domains {
-		o := d.ByDN("CN=ActiveDirectoryUpdate,CN=DomainUpdates,CN=System," + dom.DN)
-		if o == nil {
-			return nil, skip("CN=ActiveDirectoryUpdate absent de la collecte pour %s", dom.DN)
+	for _, o := range c.Targets[0] {
+		v, ok := o.Int("revision")
+		if !ok {
+			return nil, skip("%s sans attribut revision lisible", o.DN)
 		}
-		if v, ok := o.Int("revision"); ok && v == int64(c.Param("bad_revision", 15)) {
+		if v == int64(c.Param("bad_revision", 15)) {
 			objs = append(objs, ref(o, fmt.Sprintf("revision = %d", v)))
 		}
 	}
@@ -186,28 +181,73 @@ func runSysvolNTFRS(c *Context) ([]Failure, error) {
 func runDomainHead(grade int, bad func(*model.Object) string) func(c *Context) ([]Failure, error) {
 	return func(c *Context) ([]Failure, error) {
 		var objs []ObjectRef
-		for _, dom := range c.Dir.Domains {
-			if dom.Head == nil {
-				return nil, skip("tête du domaine %s absente", dom.DN)
-			}
-			if why := bad(dom.Head); why != "" {
-				objs = append(objs, ref(dom.Head, why))
+		for _, h := range c.Targets[0] {
+			if why := bad(h); why != "" {
+				objs = append(objs, ref(h, why))
 			}
 		}
 		return failIf(grade, "", objs), nil
 	}
 }
 
-// displaySpecifierAttrs hold commands run by the admin consoles.
-var displaySpecifierAttrs = []string{"admincontextmenu", "shellcontextmenu", "adminpropertypages",
+// displaySpecifierAttrs hold commands and COM extensions run by the
+// administration consoles.
+var displaySpecifierAttrs = []string{"admincontextmenu", "shellcontextmenu", "contextmenu", "adminpropertypages",
 	"shellpropertypages", "adminmultiselectpropertypages", "createwizardext", "creationwizard"}
 
+// sysvolHosts are the names under which the forest's own SYSVOL shares are
+// reached: domain DNS and NetBIOS names, DC host names.
+func sysvolHosts(d *model.Directory) map[string]bool {
+	h := map[string]bool{}
+	for _, dom := range d.Domains {
+		h[strings.ToLower(dom.DNS)] = true
+	}
+	for _, o := range d.OfClass("crossRef") {
+		if n := o.Get("netbiosname"); n != "" {
+			h[strings.ToLower(n)] = true
+		}
+		if n := o.Get("dnsroot"); n != "" {
+			h[strings.ToLower(n)] = true
+		}
+	}
+	for _, list := range [][]*model.Object{d.DCs, d.RODCs} {
+		for _, o := range list {
+			if n := strings.ToLower(o.Get("dnshostname")); n != "" {
+				h[n] = true
+				short, _, _ := strings.Cut(n, ".")
+				h[short] = true
+			}
+			h[strings.ToLower(strings.TrimSuffix(o.Sam(), "$"))] = true
+		}
+	}
+	return h
+}
+
+// uncOutsideSysvol returns the UNC path of a display-specifier value when
+// it does not lie in one of the forest's own SYSVOL shares, or "".
+func uncOutsideSysvol(v string, hosts map[string]bool) string {
+	i := strings.Index(v, `\\`)
+	if i < 0 {
+		return ""
+	}
+	path := v[i:]
+	rest := strings.TrimLeft(path, `\`)
+	host, rest, _ := strings.Cut(rest, `\`)
+	share, _, _ := strings.Cut(rest, `\`)
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if hosts[host] && strings.EqualFold(share, "SYSVOL") {
+		return ""
+	}
+	return path
+}
+
 func runDisplaySpecifier(c *Context) ([]Failure, error) {
+	hosts := sysvolHosts(c.Dir)
 	var objs []ObjectRef
-	for _, o := range c.Dir.OfClass("displaySpecifier") {
+	for _, o := range c.Targets[0] {
 		for _, a := range displaySpecifierAttrs {
 			for _, v := range o.All(a) {
-				if i := strings.Index(v, `\\`); i >= 0 && !strings.Contains(strings.ToLower(v[i:]), `\sysvol\`) {
+				if p := uncOutsideSysvol(v, hosts); p != "" {
 					objs = append(objs, ref(o, a+" : "+v))
 				}
 			}

@@ -8,48 +8,86 @@ import (
 )
 
 func delegationChecks() []Check {
+	deleg := Needs{Attrs: with("msds-allowedtodelegateto", "serviceprincipalname", "dnshostname"), Targets: []Target{tDCs}}
 	return []Check{
-		{ID: "vuln_delegation_a2d2", Run: runConstrained(false)},
-		{ID: "vuln_delegation_t2a4d", Run: runConstrained(true)},
-		{ID: "vuln_delegation_t4d", Run: runUnconstrained},
-		{ID: "vuln_delegation_sourcedeleg", Run: runRBCDPriv},
+		{ID: "vuln_delegation_a2d2", Needs: deleg, Run: runConstrained(false)},
+		{ID: "vuln_delegation_t2a4d", Needs: deleg, Run: runConstrained(true)},
+		{ID: "vuln_delegation_t4d", Needs: Needs{Attrs: []string{"objectclass", "useraccountcontrol", "primarygroupid"}}, Run: runUnconstrained},
+		{ID: "vuln_delegation_sourcedeleg", Needs: Needs{Attrs: with("msds-allowedtoactonbehalfofotheridentity"),
+			Targets: []Target{tDCs, tKrbtgt}}, Run: runRBCDPriv},
 	}
 }
 
-// dcHosts returns the lower-case host names (short and DNS) of every DC.
-func dcHosts(d *model.Directory) map[string]bool {
-	h := map[string]bool{}
-	for _, list := range [][]*model.Object{d.DCs, d.RODCs} {
-		for _, o := range list {
-			if n := strings.ToLower(o.Get("dnshostname")); n != "" {
-				h[n] = true
-				short, _, _ := strings.Cut(n, ".")
-				h[short] = true
-			}
-			h[strings.ToLower(strings.TrimSuffix(o.Sam(), "$"))] = true
+// privilegedServices indexes the services of Tier 0: every SPN held by a
+// Tier 0 object (privileged accounts, DCs and RODCs, krbtgt), and the host
+// names of Tier 0 computers, whose services are reached through any
+// service class (cifs, ldap… map to HOST).
+type privilegedServices struct {
+	spns  map[string]string // lower-case SPN (without port) → holder
+	hosts map[string]string // lower-case host name → holder
+}
+
+func tier0Services(d *model.Directory) privilegedServices {
+	p := privilegedServices{spns: map[string]string{}, hosts: map[string]string{}}
+	var holders []*model.Object
+	holders = append(holders, d.DCs...)
+	holders = append(holders, d.RODCs...)
+	for _, o := range d.Objects {
+		if o.SID != "" && o.IsAccount() && d.IsTier0(o.SID) {
+			holders = append(holders, o)
 		}
 	}
-	return h
+	for _, o := range holders {
+		name := o.Sam()
+		for _, spn := range o.All("serviceprincipalname") {
+			p.spns[spnKey(spn)] = name
+		}
+		if o.IsComputer() || o.IsDC() || o.IsRODC() {
+			if n := strings.ToLower(o.Get("dnshostname")); n != "" {
+				p.hosts[n] = name
+				short, _, _ := strings.Cut(n, ".")
+				p.hosts[short] = name
+			}
+			p.hosts[strings.ToLower(strings.TrimSuffix(o.Sam(), "$"))] = name
+		}
+	}
+	return p
 }
 
-// privilegedSPN reports whether an SPN ("service/host[:port][/name]")
-// targets a DC or the krbtgt service.
-func privilegedSPN(spn string, dcs map[string]bool) bool {
-	svc, rest, ok := strings.Cut(strings.ToLower(spn), "/")
+// spnKey normalises "Svc/Host:1433/name" to "svc/host/name".
+func spnKey(spn string) string {
+	svc, rest, ok := strings.Cut(strings.ToLower(strings.TrimSpace(spn)), "/")
 	if !ok {
-		return false
+		return svc
+	}
+	host, tail, _ := strings.Cut(rest, "/")
+	host, _, _ = strings.Cut(host, ":")
+	if tail != "" {
+		return svc + "/" + host + "/" + tail
+	}
+	return svc + "/" + host
+}
+
+// holder returns the Tier 0 object offering the service an SPN names, or "".
+func (p privilegedServices) holder(spn string) string {
+	k := spnKey(spn)
+	svc, rest, ok := strings.Cut(k, "/")
+	if !ok {
+		return ""
 	}
 	if svc == "krbtgt" || svc == "kadmin" {
-		return true
+		return "krbtgt"
+	}
+	if h, ok := p.spns[k]; ok {
+		return h
 	}
 	host, _, _ := strings.Cut(rest, "/")
-	host, _, _ = strings.Cut(host, ":")
-	return dcs[host]
+	return p.hosts[host]
 }
 
 func runConstrained(transition bool) func(c *Context) ([]Failure, error) {
 	return func(c *Context) ([]Failure, error) {
-		dcs := dcHosts(c.Dir)
+		priv := tier0Services(c.Dir)
 		var objs []ObjectRef
 		for _, o := range c.Dir.Accounts {
 			if !o.Enabled() || o.IsDC() || o.IsRODC() {
@@ -60,8 +98,8 @@ func runConstrained(transition bool) func(c *Context) ([]Failure, error) {
 			}
 			var bad []string
 			for _, spn := range o.All("msds-allowedtodelegateto") {
-				if privilegedSPN(spn, dcs) {
-					bad = append(bad, spn)
+				if h := priv.holder(spn); h != "" {
+					bad = append(bad, spn+" (service de "+h+")")
 				}
 			}
 			if len(bad) > 0 {
@@ -85,15 +123,8 @@ func runUnconstrained(c *Context) ([]Failure, error) {
 
 func runRBCDPriv(c *Context) ([]Failure, error) {
 	d := c.Dir
-	targets := append(append([]*model.Object(nil), d.DCs...), d.RODCs...)
+	targets := append(append([]*model.Object(nil), c.Targets[0]...), c.Targets[1]...)
 	targets = append(targets, d.PrivilegedAccounts()...)
-	for _, dom := range d.Domains {
-		if dom.SID != "" {
-			if k := d.BySID(dom.SID.WithRID(model.RIDKrbtgt)); k != nil {
-				targets = append(targets, k)
-			}
-		}
-	}
 	var objs []ObjectRef
 	for _, o := range targets {
 		b := o.Binary("msds-allowedtoactonbehalfofotheridentity")

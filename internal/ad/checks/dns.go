@@ -4,10 +4,14 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+
+	"vigie/internal/ad/model"
 )
 
 func dnsChecks() []Check {
-	return []Check{{ID: "vuln_dnszone_bad_prop", Run: runDNSZones}}
+	return []Check{{ID: "vuln_dnszone_bad_prop", Needs: Needs{NC: []string{"dns-domain"}, Attrs: []string{"objectclass", "dc", "dnsproperty"},
+		Targets: []Target{{What: "zones DNS intégrées à l'Active Directory (dnsZone)",
+			Find: func(d *model.Directory) []*model.Object { return d.OfClass("dnsZone") }}}}, Run: runDNSZones}}
 }
 
 // DNS zone property IDs and update modes (MS-DNSP 2.3.2.1.1).
@@ -42,7 +46,10 @@ func runDNSZones(c *Context) ([]Failure, error) {
 		domainZones["_msdcs."+strings.ToLower(dom.DNS)] = true
 	}
 	var g1, g3 []ObjectRef
-	for _, o := range d.OfClass("dnsZone") {
+	for _, o := range c.Targets[0] {
+		if len(o.All("dnsproperty")) > 0 {
+			return nil, skip("zone %s : dNSProperty enregistré comme texte par un collecteur antérieur, les propriétés binaires sont perdues : refaire la collecte", o.DN)
+		}
 		name := strings.ToLower(o.Get("dc"))
 		if name == "" {
 			first, _, _ := strings.Cut(o.Key, ",")

@@ -57,7 +57,7 @@ func failCases(t *testing.T) []failCase {
 	year := 365 * day
 	du := func(f *adtest.Forest) secdesc.SID { return f.DomainSID(513) }
 	au := secdesc.SID("S-1-5-11")
-	otherAttr := secdesc.MustGUID("bf967950-0de6-11d0-a285-00aa003049e2") // description
+	otherAttr := secdesc.MustGUID("0296c120-40da-11d1-a9c0-0000f80367c1") // managedBy: sensitive, not directly exploitable
 	rodc := func(f *adtest.Forest) *adtest.Obj { return f.RODC("RODC1") }
 	return []failCase{
 		{"vuln_adcs_control", 1, func(f *adtest.Forest) {
@@ -179,9 +179,10 @@ func failCases(t *testing.T) []failCase {
 			f.ByRID(512).Grant(f.User("x").SID(), secdesc.RightWriteProperty, otherAttr)
 		}},
 		{"vuln_privileged_members_perm", 1, func(f *adtest.Forest) {
-			// Control of the (inheriting) container of a privileged account.
+			// Control of the container of a privileged account whose DACL
+			// still inherits (adminCount cleared, SDProp not applied).
 			f.Add("OU=Admins,"+f.DomainDN, "organizationalUnit").Grant(du(f), adtest.MaskFull, secdesc.GUID{})
-			f.PrivilegedIn("OU=Admins,"+f.DomainDN, "adm")
+			f.PrivilegedIn("OU=Admins,"+f.DomainDN, "adm").Del("admincount")
 		}},
 		{"vuln_spn_priv", 1, func(f *adtest.Forest) { f.Privileged("svcadm").Set("serviceprincipalname", "MSSQLSvc/sql1.lab.test") }},
 		{"vuln_trusts_domain_notfiltered", 1, func(f *adtest.Forest) {
@@ -329,11 +330,10 @@ func TestMSDNSAcceptsEmptyDnsAdmins(t *testing.T) {
 func TestProtectedDelegationAccepted(t *testing.T) {
 	build := func(protectMember bool) *adtest.Forest {
 		f := adtest.NewForest("lab.test", testNow)
-		g := f.Group("T0-Helpdesk")
-		g.SD.Control |= secdesc.ControlDACLProtected
+		g := f.Group("T0-Helpdesk").Protect()
 		m := f.User("hd1")
 		if protectMember {
-			m.SD.Control |= secdesc.ControlDACLProtected
+			m.Protect()
 		}
 		g.AddMember(m)
 		f.BySam("Administrator").Grant(g.SID(), secdesc.RightControlAccess, secdesc.GUIDUserForceChangePassword)

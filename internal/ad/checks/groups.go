@@ -8,21 +8,37 @@ import (
 )
 
 func groupChecks() []Check {
+	pre := []Target{{What: "groupe « Accès compatible pré-Windows 2000 » (S-1-5-32-554)",
+		Find: func(d *model.Directory) []*model.Object {
+			if g := d.BySID(model.SIDPreWindows2000Compat); g != nil {
+				return []*model.Object{g}
+			}
+			return nil
+		}}}
 	return []Check{
-		{ID: "vuln_compatible_2000_anonymous", Run: runPreWin2000(true)},
-		{ID: "vuln_compatible_2000_not_default", Run: runPreWin2000(false)},
-		{ID: "vuln_group_loop", Run: runGroupLoop},
-		{ID: "vuln_dnsadmins", Needs: Needs{SD: true}, Run: runDNSAdmins},
+		{ID: "vuln_compatible_2000_anonymous", Needs: Needs{Attrs: principalAttrs, Targets: pre}, Run: runPreWin2000(true)},
+		{ID: "vuln_compatible_2000_not_default", Needs: Needs{Attrs: principalAttrs, Targets: pre}, Run: runPreWin2000(false)},
+		{ID: "vuln_group_loop", Needs: Needs{Attrs: []string{"objectclass", "member"}}, Run: runGroupLoop},
+		{ID: "vuln_dnsadmins", Needs: Needs{SD: true, Attrs: principalAttrs, Optional: kb5008383Attrs, Targets: []Target{{What: "groupes DnsAdmins", Filter: "(&(objectClass=group)(sAMAccountName=DnsAdmins))",
+			Optional: true, Find: dnsAdminsGroups}}}, Run: runDNSAdmins},
 	}
+}
+
+// dnsAdminsGroups finds the DnsAdmins groups (no fixed RID: by name).
+func dnsAdminsGroups(d *model.Directory) []*model.Object {
+	var out []*model.Object
+	for _, g := range d.Groups {
+		if strings.EqualFold(g.Sam(), "DnsAdmins") {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 func runPreWin2000(anonymous bool) func(c *Context) ([]Failure, error) {
 	return func(c *Context) ([]Failure, error) {
 		d := c.Dir
-		g := d.BySID(model.SIDPreWindows2000Compat)
-		if g == nil {
-			return nil, skip("groupe « Accès compatible pré-Windows 2000 » (S-1-5-32-554) absent de la collecte")
-		}
+		g := c.Targets[0][0]
 		var bad []string
 		for _, m := range d.DirectMembers(d.NodeOf(g)) {
 			s := d.SIDOf(m)
@@ -66,12 +82,7 @@ func runGroupLoop(c *Context) ([]Failure, error) {
 
 func runDNSAdmins(c *Context) ([]Failure, error) {
 	d := c.Dir
-	var groups []*model.Object
-	for _, g := range d.Groups {
-		if strings.EqualFold(g.Sam(), "DnsAdmins") {
-			groups = append(groups, g)
-		}
-	}
+	groups := c.Targets[0]
 	if len(groups) == 0 {
 		return nil, nil
 	}

@@ -8,13 +8,21 @@ import (
 )
 
 func kerberosChecks() []Check {
+	accounts := []string{"objectclass", "useraccountcontrol"}
+	tolerance := []string{"msds-resultantpso", "msds-supportedencryptiontypes", "pwdlastset",
+		"msds-minimumpasswordlength", "msds-maximumpasswordage", "whenchanged"}
 	return []Check{
-		{ID: "vuln_kerberos_properties_deskey", Run: runAccountsFlag(model.UACUseDESKeyOnly, "DES uniquement")},
-		{ID: "vuln_kerberos_properties_preauth", Run: runPreauth},
-		{ID: "vuln_kerberos_properties_encryption", Run: runServiceEncryption},
-		{ID: "vuln_krbtgt", Needs: Needs{Attrs: []string{"pwdlastset"}}, Run: runKrbtgt},
-		{ID: "vuln_dc_crypto", Run: runDCCrypto},
-		{ID: "vuln_smartcard_expire_passwords", Run: runSmartcardExpire},
+		{ID: "vuln_kerberos_properties_deskey", Needs: Needs{Attrs: accounts}, Run: runAccountsFlag(model.UACUseDESKeyOnly, "DES uniquement")},
+		{ID: "vuln_kerberos_properties_preauth", Needs: Needs{Attrs: accounts, Optional: tolerance}, Run: runPreauth},
+		{ID: "vuln_kerberos_properties_encryption", Needs: Needs{Attrs: attrs(accounts,
+			[]string{"objectsid", "serviceprincipalname", "msds-supportedencryptiontypes"})}, Run: runServiceEncryption},
+		{ID: "vuln_krbtgt", Needs: Needs{Attrs: []string{"objectsid", "pwdlastset"}, Targets: []Target{tKrbtgt}}, Run: runKrbtgt},
+		{ID: "vuln_dc_crypto", Needs: Needs{Attrs: []string{"objectclass", "primarygroupid", "msds-supportedencryptiontypes"},
+			Targets: []Target{tDCs}}, Run: runDCCrypto},
+		// The attribute exists only in a Windows Server 2016 schema: not
+		// collected means not settable, which fails the point.
+		{ID: "vuln_smartcard_expire_passwords", Needs: Needs{Optional: []string{"msds-expirepasswordsonsmartcardonlyaccounts"},
+			Targets: []Target{tDomainHeads}}, Run: runSmartcardExpire},
 	}
 }
 
@@ -62,24 +70,11 @@ func runServiceEncryption(c *Context) ([]Failure, error) {
 }
 
 func runKrbtgt(c *Context) ([]Failure, error) {
-	d := c.Dir
 	var objs []ObjectRef
-	found := false
-	for _, dom := range d.Domains {
-		if dom.SID == "" {
-			continue
-		}
-		k := d.BySID(dom.SID.WithRID(model.RIDKrbtgt))
-		if k == nil {
-			continue
-		}
-		found = true
+	for _, k := range c.Targets[0] {
 		if c.OlderThan(k, "pwdlastset", c.Days("max_days", 365)) {
 			objs = append(objs, ref(k, "mot de passe changé le "+dateOf(k, "pwdlastset")))
 		}
-	}
-	if !found {
-		return nil, skip("compte krbtgt absent de la collecte")
 	}
 	return failIf(2, "", objs), nil
 }
@@ -106,12 +101,9 @@ func runDCCrypto(c *Context) ([]Failure, error) {
 
 func runSmartcardExpire(c *Context) ([]Failure, error) {
 	var objs []ObjectRef
-	for _, dom := range c.Dir.Domains {
-		if dom.Head == nil {
-			return nil, skip("tête du domaine %s absente", dom.DN)
-		}
-		if !strings.EqualFold(dom.Head.Get("msds-expirepasswordsonsmartcardonlyaccounts"), "TRUE") {
-			objs = append(objs, ref(dom.Head, "msDS-ExpirePasswordsOnSmartCardOnlyAccounts non activé"))
+	for _, h := range c.Targets[0] {
+		if !strings.EqualFold(h.Get("msds-expirepasswordsonsmartcardonlyaccounts"), "TRUE") {
+			objs = append(objs, ref(h, "msDS-ExpirePasswordsOnSmartCardOnlyAccounts non activé"))
 		}
 	}
 	return failIf(4, "", objs), nil

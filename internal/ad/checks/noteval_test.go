@@ -38,13 +38,77 @@ func TestGapOnOneDescriptorMakesItsCheckNotEvaluated(t *testing.T) {
 
 func TestMissingAttributeMakesCheckNotEvaluated(t *testing.T) {
 	f := adtest.NewForest("lab.test", testNow)
+	f.NotCollected("lastlogontimestamp")
+	res := evaluate(t, f)
+	for _, id := range []string{"vuln_user_accounts_dormant", "vuln_password_change_inactive_dc", "vuln_password_change_inactive_servers"} {
+		if res[id].Status != NotEvaluated || !strings.Contains(res[id].Why, "lastlogontimestamp non collecté") {
+			t.Errorf("%s: %s %q", id, res[id].Status, res[id].Why)
+		}
+	}
+	// Collected but set on no object: evaluated (never logged on).
+	f = adtest.NewForest("lab.test", testNow)
 	for _, o := range f.Objects() {
 		o.Del("lastlogontimestamp")
 	}
+	if r := evaluate(t, f)["vuln_password_change_inactive_servers"]; r.Status != Passed {
+		t.Errorf("attribute collected, never set: %s %q", r.Status, r.Why)
+	}
+}
+
+// TestOldSnapshotWithoutAttributeList: a snapshot that does not say what was
+// collected cannot tell "never set" from "not collected".
+func TestOldSnapshotWithoutAttributeList(t *testing.T) {
+	f := adtest.NewForest("lab.test", testNow)
+	f.Header.Attributes = nil
 	res := evaluate(t, f)
-	for _, id := range []string{"vuln_user_accounts_dormant", "vuln_password_change_inactive_dc", "vuln_password_change_inactive_servers"} {
-		if res[id].Status != NotEvaluated || !strings.Contains(res[id].Why, "lastlogontimestamp") {
-			t.Errorf("%s: %s %q", id, res[id].Status, res[id].Why)
+	if r := res["vuln_delegation_a2d2"]; r.Status != NotEvaluated || !strings.Contains(r.Why, "msds-allowedtodelegateto") {
+		t.Errorf("rare attribute on an old snapshot: %s %q", r.Status, r.Why)
+	}
+	if r := res["vuln_krbtgt"]; r.Status != Passed {
+		t.Errorf("attribute present on objects: %s %q", r.Status, r.Why)
+	}
+}
+
+// TestAdminOnlyTargets: DPAPI backup keys and KDS root keys are visible to
+// administrators only; their absence counts only for an administrator's
+// collection.
+func TestAdminOnlyTargets(t *testing.T) {
+	remove := func(f *adtest.Forest) {
+		f.Remove(f.Get("CN=BCKUPKEY_P Secret,CN=System," + f.DomainDN))
+		f.Remove(f.Get("CN=11111111-2222-3333-4444-555555555555,CN=Master Root Keys,CN=Group Key Distribution Service,CN=Services," + f.ConfigDN))
+	}
+	f := adtest.NewForest("lab.test", testNow)
+	remove(f)
+	f.CollectedBy(f.User("auditeur"))
+	res := evaluate(t, f)
+	for _, id := range []string{"vuln_permissions_dpapi", "vuln_permissions_gmsa_keys"} {
+		if r := res[id]; r.Status != NotEvaluated || !strings.Contains(r.Why, "administrateurs") {
+			t.Errorf("%s, plain collector: %s %q", id, r.Status, r.Why)
+		}
+	}
+	f = adtest.NewForest("lab.test", testNow)
+	remove(f)
+	f.CollectedBy(nil)
+	if r := evaluate(t, f)["vuln_permissions_dpapi"]; r.Status != NotEvaluated {
+		t.Errorf("unknown collector: %s", r.Status)
+	}
+	f = adtest.NewForest("lab.test", testNow)
+	remove(f)
+	for id, r := range evaluate(t, f) {
+		if (id == "vuln_permissions_dpapi" || id == "vuln_permissions_gmsa_keys") && r.Status != Passed {
+			t.Errorf("%s, administrator's collection: %s %q", id, r.Status, r.Why)
+		}
+	}
+}
+
+func TestRequiredTargetAbsent(t *testing.T) {
+	f := adtest.NewForest("lab.test", testNow)
+	f.Remove(f.Get("CN=MicrosoftDNS,CN=System," + f.DomainDN))
+	f.Remove(f.Get("CN=ActiveDirectoryUpdate,CN=DomainUpdates,CN=System," + f.DomainDN))
+	res := evaluate(t, f)
+	for _, id := range []string{"vuln_permissions_msdns", "vuln_adupdate_bad"} {
+		if r := res[id]; r.Status != NotEvaluated || !strings.Contains(r.Why, "introuvables") {
+			t.Errorf("%s: %s %q", id, r.Status, r.Why)
 		}
 	}
 }
@@ -74,8 +138,14 @@ func TestCleanForestWithRODCPasses(t *testing.T) {
 func TestRODCRevealedNeedsPrivilegedRead(t *testing.T) {
 	f := adtest.NewForest("lab.test", testNow)
 	f.RODC("RODC1")
+	f.CollectedBy(f.User("auditeur"))
 	if r := evaluate(t, f)["vuln_rodc_priv_revealed"]; r.Status != NotEvaluated {
-		t.Fatalf("got %s", r.Status)
+		t.Fatalf("plain collector: got %s", r.Status)
+	}
+	f = adtest.NewForest("lab.test", testNow)
+	f.RODC("RODC1")
+	if r := evaluate(t, f)["vuln_rodc_priv_revealed"]; r.Status != Passed {
+		t.Fatalf("administrator's collection, nothing revealed: got %s %q", r.Status, r.Why)
 	}
 }
 

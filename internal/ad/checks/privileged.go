@@ -8,22 +8,38 @@ import (
 )
 
 func privilegedChecks() []Check {
+	priv := Needs{Attrs: principalAttrs, Targets: []Target{tPrivileged}}
+	tolerance := []string{"msds-resultantpso", "msds-supportedencryptiontypes", "pwdlastset",
+		"msds-minimumpasswordlength", "msds-maximumpasswordage", "whenchanged"}
 	return []Check{
-		{ID: "vuln_privileged_members", Run: runPrivilegedMembers},
-		{ID: "vuln_dont_expire_priv", Run: privFlag(model.UACDontExpirePassword, "mot de passe sans expiration")},
-		{ID: "vuln_kerberos_properties_preauth_priv", Run: privFlagTolerant(model.UACDontReqPreauth, "pré-authentification Kerberos désactivée")},
-		{ID: "vuln_reversible_password_priv_uac", Run: privFlag(model.UACEncryptedTextPwdAllowed, "mot de passe stocké de façon réversible")},
-		{ID: "vuln_password_change_priv", Needs: Needs{Attrs: []string{"pwdlastset"}}, Run: runPasswordChangePriv},
-		{ID: "vuln_spn_priv", Run: runSPNPriv},
-		{ID: "vuln_privileged_members_no_admincount", Run: runNoAdminCount},
-		{ID: "vuln_privileged_members_password", Run: runPrivPassword},
-		{ID: "vuln_protected_users", Run: runProtectedUsers},
-		{ID: "vuln_silo_priv", Needs: Needs{NC: []string{"configuration"}}, Run: runSiloPriv},
-		{ID: "vuln_sd_failed_sd_read_on_priv", Run: runSDFailedPriv},
-		{ID: "vuln_critical_objects", Run: runCriticalObjects},
-		{ID: "vuln_primary_group_id_1000", Run: runPrimaryGroup(true)},
-		{ID: "vuln_primary_group_id_nochange", Run: runPrimaryGroup(false)},
-		{ID: "vuln_dont_expire", Run: runDontExpire},
+		{ID: "vuln_privileged_members", Needs: priv, Run: runPrivilegedMembers},
+		{ID: "vuln_dont_expire_priv", Needs: priv, Run: privFlag(model.UACDontExpirePassword, "mot de passe sans expiration")},
+		{ID: "vuln_kerberos_properties_preauth_priv", Needs: Needs{Attrs: principalAttrs, Optional: tolerance, Targets: priv.Targets},
+			Run: privFlagTolerant(model.UACDontReqPreauth, "pré-authentification Kerberos désactivée")},
+		{ID: "vuln_reversible_password_priv_uac", Needs: priv, Run: privFlag(model.UACEncryptedTextPwdAllowed, "mot de passe stocké de façon réversible")},
+		{ID: "vuln_password_change_priv", Needs: Needs{Attrs: with("pwdlastset", "whencreated"), Targets: priv.Targets}, Run: runPasswordChangePriv},
+		{ID: "vuln_spn_priv", Needs: Needs{Attrs: with("serviceprincipalname"), Optional: tolerance, Targets: priv.Targets}, Run: runSPNPriv},
+		{ID: "vuln_privileged_members_no_admincount", Needs: Needs{Attrs: with("admincount"), Targets: priv.Targets}, Run: runNoAdminCount},
+		{ID: "vuln_privileged_members_password", Needs: Needs{
+			Attrs:    with("minpwdlength", "maxpwdage", "msds-resultantpso", "msds-minimumpasswordlength", "msds-maximumpasswordage"),
+			Optional: []string{"cn"},
+			Targets:  []Target{tPrivileged, tDomainHeads},
+			Privileged: &Privileged{What: "stratégies de mot de passe affinées (PSO) et msDS-ResultantPSO des comptes privilégiés",
+				Seen: func(d *model.Directory) bool {
+					return len(d.OfClass("msDS-PasswordSettings")) > 0 || d.AttrSeen("msds-resultantpso")
+				}},
+		}, Run: runPrivPassword},
+		{ID: "vuln_protected_users", Needs: priv, Run: runProtectedUsers},
+		{ID: "vuln_silo_priv", Needs: Needs{NC: []string{"configuration"},
+			Attrs: with("msds-assignedauthnpolicysilo", "msds-authnpolicysiloenforced"),
+			Targets: []Target{tPrivileged, {What: "silos d'authentification", Optional: true, Filter: "(objectClass=msDS-AuthNPolicySilo)",
+				Find: func(d *model.Directory) []*model.Object { return d.OfClass("msDS-AuthNPolicySilo") }}},
+		}, Run: runSiloPriv},
+		{ID: "vuln_sd_failed_sd_read_on_priv", Needs: priv, Run: runSDFailedPriv},
+		{ID: "vuln_critical_objects", Needs: Needs{Attrs: []string{"objectclass", "objectsid"}}, Run: runCriticalObjects},
+		{ID: "vuln_primary_group_id_1000", Needs: Needs{Attrs: []string{"objectclass", "useraccountcontrol", "primarygroupid"}}, Run: runPrimaryGroup(true)},
+		{ID: "vuln_primary_group_id_nochange", Needs: Needs{Attrs: []string{"objectclass", "useraccountcontrol", "primarygroupid"}}, Run: runPrimaryGroup(false)},
+		{ID: "vuln_dont_expire", Needs: Needs{Attrs: []string{"objectclass", "useraccountcontrol"}}, Run: runDontExpire},
 	}
 }
 
@@ -77,12 +93,31 @@ func privFlag(bit uint32, what string) func(c *Context) ([]Failure, error) {
 	}
 }
 
+// runPasswordChangePriv fails privileged accounts whose password is older
+// than 3 years: enabled ones, and the built-in administrator (RID 500) even
+// when disabled (ANSSI: it is the break-glass account). A pwdLastSet of 0
+// ("must change at next logon") means the password dates from the account's
+// creation.
 func runPasswordChangePriv(c *Context) ([]Failure, error) {
 	max := c.Days("max_days", 1095)
 	var objs []ObjectRef
 	for _, o := range c.Dir.PrivilegedAccounts() {
-		if o.Enabled() && c.OlderThan(o, "pwdlastset", max) {
-			objs = append(objs, ref(o, "mot de passe changé le "+dateOf(o, "pwdlastset")))
+		if !o.Enabled() && o.RID() != model.RIDAdministrator {
+			continue
+		}
+		attr := "pwdlastset"
+		if _, ok := o.Time(attr); !ok {
+			attr = "whencreated"
+		}
+		if c.OlderThan(o, attr, max) {
+			what := "mot de passe changé le " + dateOf(o, attr)
+			if attr == "whencreated" {
+				what = "mot de passe jamais changé depuis la création du compte le " + dateOf(o, attr)
+			}
+			if !o.Enabled() {
+				what += " (compte désactivé)"
+			}
+			objs = append(objs, ref(o, what))
 		}
 	}
 	return failIf(1, "", objs), nil
@@ -306,6 +341,22 @@ func runCriticalObjects(c *Context) ([]Failure, error) {
 	return failIf(1, "", objs), nil
 }
 
+// defaultPrimaryGroups returns the primaryGroupID values ANSSI accepts for
+// an account of this type: users 513 or 514, computers and managed service
+// accounts 515, DCs 516, RODCs 521. The type comes from userAccountControl
+// and the object class, never from primaryGroupID itself.
+func defaultPrimaryGroups(o *model.Object) []uint32 {
+	switch {
+	case o.UAC&model.UACServerTrustAccount != 0:
+		return []uint32{model.RIDDomainControllers}
+	case o.UAC&model.UACPartialSecretsAccount != 0 && o.UAC&model.UACWorkstationTrustAccount != 0:
+		return []uint32{model.RIDRODCs}
+	case o.IsComputer() || o.IsMSA() || o.UAC&model.UACWorkstationTrustAccount != 0:
+		return []uint32{model.RIDDomainComputers}
+	}
+	return []uint32{model.RIDDomainUsers, model.RIDDomainGuests}
+}
+
 func runPrimaryGroup(below1000 bool) func(c *Context) ([]Failure, error) {
 	return func(c *Context) ([]Failure, error) {
 		var objs []ObjectRef
@@ -314,35 +365,26 @@ func runPrimaryGroup(below1000 bool) func(c *Context) ([]Failure, error) {
 			if p == 0 || o.UAC&model.UACInterdomainTrustAccount != 0 {
 				continue
 			}
-			if below1000 {
-				switch p {
-				case 513, 514, 515, 516, 521:
-					continue
-				}
-				if p < 1000 {
-					objs = append(objs, ref(o, fmt.Sprintf("primaryGroupID = %d", p)))
-				}
-				continue
-			}
-			want := []uint32{513, 514}
-			switch {
-			case o.UAC&model.UACServerTrustAccount != 0:
-				want = []uint32{516}
-			case o.UAC&model.UACPartialSecretsAccount != 0:
-				want = []uint32{521}
-			case o.IsComputer() || o.IsMSA():
-				want = []uint32{515}
-			}
+			want := defaultPrimaryGroups(o)
 			ok := false
 			for _, w := range want {
 				ok = ok || p == w
 			}
-			if !ok {
-				objs = append(objs, ref(o, fmt.Sprintf("primaryGroupID = %d", p)))
+			if ok || (below1000 && p >= 1000) {
+				continue
 			}
+			objs = append(objs, ref(o, fmt.Sprintf("primaryGroupID = %d (attendu %s pour ce type de compte)", p, joinRIDs(want))))
 		}
 		return failIf(c.Entry.Grades[0], "", objs), nil
 	}
+}
+
+func joinRIDs(r []uint32) string {
+	s := make([]string, len(r))
+	for i, v := range r {
+		s[i] = fmt.Sprint(v)
+	}
+	return strings.Join(s, " ou ")
 }
 
 func runDontExpire(c *Context) ([]Failure, error) {

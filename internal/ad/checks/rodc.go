@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"vigie/internal/ad/model"
@@ -9,15 +10,25 @@ import (
 )
 
 func rodcChecks() []Check {
+	rodc := []string{"objectclass", "useraccountcontrol", "primarygroupid", "objectsid"}
 	return []Check{
-		{ID: "vuln_rodc_priv_revealed", Run: runRODCRevealed},
-		{ID: "vuln_rodc_never_reveal", Run: runRODCNeverReveal},
-		{ID: "vuln_rodc_reveal", Run: runRODCReveal},
-		{ID: "vuln_rodc_allowed_group", Run: runRODCAllowed},
-		{ID: "vuln_rodc_denied_group", Run: runRODCDenied},
-		{ID: "vuln_rodc_orphan_krbtgt", Run: runOrphanKrbtgt},
+		{ID: "vuln_rodc_priv_revealed", Needs: Needs{Attrs: with("msds-revealedusers")}, Run: runRODCRevealed},
+		{ID: "vuln_rodc_never_reveal", Needs: Needs{Attrs: attrs(rodc, []string{"msds-neverrevealgroup"})}, Run: runRODCNeverReveal},
+		{ID: "vuln_rodc_reveal", Needs: Needs{Attrs: attrs(rodc, []string{"msds-revealondemandgroup"})}, Run: runRODCReveal},
+		{ID: "vuln_rodc_allowed_group", Needs: Needs{Attrs: principalAttrs, Targets: []Target{{
+			What: "groupes « Allowed RODC Password Replication Group » (RID 571)", PerDomain: true,
+			Find: wellKnownIn(model.RIDAllowedRODCPwdRepl)}}}, Run: runRODCAllowed},
+		{ID: "vuln_rodc_denied_group", Needs: Needs{Attrs: principalAttrs, Targets: []Target{{
+			What: "groupes « Denied RODC Password Replication Group » (RID 572)", PerDomain: true,
+			Find: wellKnownIn(model.RIDDeniedRODCPwdRepl)}}}, Run: runRODCDenied},
+		{ID: "vuln_rodc_orphan_krbtgt", Needs: Needs{Attrs: attrs(rodc, []string{"samaccountname", "msds-secondarykrbtgtnumber", "msds-krbtgtlink"})},
+			Run: runOrphanKrbtgt},
 	}
 }
+
+// revealedRead describes msDS-RevealedUsers, readable only by administrators.
+var revealedRead = &Privileged{What: "secrets mis en cache sur les RODC (msDS-RevealedUsers)",
+	Seen: func(d *model.Directory) bool { return d.AttrSeen("msds-revealedusers") }}
 
 // dnBinaryDN returns the DN of a DN-Binary value ("B:8:0102…:CN=x,…").
 func dnBinaryDN(v string) string {
@@ -35,8 +46,10 @@ func runRODCRevealed(c *Context) ([]Failure, error) {
 	if len(d.RODCs) == 0 {
 		return nil, nil
 	}
-	if !d.AttrSeen("msds-revealedusers") {
-		return nil, skip("msDS-RevealedUsers non collecté (lecture privilégiée nécessaire)")
+	for _, r := range d.RODCs {
+		if why := privilegedMissing(d, revealedRead, r.Domain); why != "" {
+			return nil, skip("%s", why)
+		}
 	}
 	priv := map[*model.Object]bool{}
 	for _, o := range d.PrivilegedAccounts() {
@@ -110,11 +123,7 @@ func runRODCReveal(c *Context) ([]Failure, error) {
 func runRODCAllowed(c *Context) ([]Failure, error) {
 	d := c.Dir
 	var objs []ObjectRef
-	for _, dom := range d.Domains {
-		g := d.WellKnownGroup(dom, model.RIDAllowedRODCPwdRepl)
-		if g == nil {
-			continue
-		}
+	for _, g := range c.Targets[0] {
 		if n := len(d.DirectMembers(d.NodeOf(g))); n > 0 {
 			objs = append(objs, ref(g, fmt.Sprintf("%d membre(s)", n)))
 		}
@@ -125,20 +134,17 @@ func runRODCAllowed(c *Context) ([]Failure, error) {
 func runRODCDenied(c *Context) ([]Failure, error) {
 	d := c.Dir
 	var objs []ObjectRef
-	for _, dom := range d.Domains {
-		g := d.WellKnownGroup(dom, model.RIDDeniedRODCPwdRepl)
-		if g == nil {
-			if dom.SID != "" {
-				objs = append(objs, ObjectRef{DN: dom.DN, Detail: "groupe Denied RODC Password Replication Group absent"})
-			}
-			continue
-		}
+	for _, g := range c.Targets[0] {
+		dom := g.Domain
 		have := map[secdesc.SID]bool{}
 		for _, m := range d.DirectMembers(d.NodeOf(g)) {
 			have[d.SIDOf(m)] = true
 		}
 		var missing []string
 		for _, rid := range []uint32{516, 521, 520, 512, 517, 519, 518, 502} {
+			if dom == nil || dom.SID == "" {
+				break
+			}
 			s := dom.SID.WithRID(rid)
 			if d.BySID(s) != nil && !have[s] {
 				missing = append(missing, d.Describe(s))
@@ -151,6 +157,9 @@ func runRODCDenied(c *Context) ([]Failure, error) {
 	return failIf(3, "", objs), nil
 }
 
+// krbtgtRODCName matches the sAMAccountName of an RODC's krbtgt account.
+var krbtgtRODCName = regexp.MustCompile(`(?i)^krbtgt_\d+$`)
+
 func runOrphanKrbtgt(c *Context) ([]Failure, error) {
 	d := c.Dir
 	linked := map[string]bool{}
@@ -161,7 +170,7 @@ func runOrphanKrbtgt(c *Context) ([]Failure, error) {
 	}
 	var objs []ObjectRef
 	for _, o := range d.Accounts {
-		if o.Get("msds-secondarykrbtgtnumber") != "" && !linked[o.Key] {
+		if (o.Get("msds-secondarykrbtgtnumber") != "" || krbtgtRODCName.MatchString(o.Sam())) && !linked[o.Key] {
 			objs = append(objs, ref(o, "aucun RODC ne le référence (msDS-KrbTgtLink)"))
 		}
 	}

@@ -8,16 +8,21 @@ import (
 )
 
 func staleChecks() []Check {
-	pwd := Needs{Attrs: []string{"pwdlastset"}}
+	acc := []string{"objectclass", "useraccountcontrol", "primarygroupid", "whencreated"}
+	server := attrs(acc, []string{"operatingsystem"})
 	return []Check{
-		{ID: "vuln_user_accounts_dormant", Needs: Needs{Attrs: []string{"pwdlastset", "lastlogontimestamp"}}, Run: runDormant},
-		{ID: "vuln_password_change_server_no_change_90", Needs: pwd, Run: runServerAge("pwdlastset", "mot de passe machine changé le ")},
-		{ID: "vuln_password_change_server_no_change_45", Needs: pwd, Run: runServerAge("pwdlastset", "mot de passe machine changé le ")},
-		{ID: "vuln_password_change_inactive_servers", Needs: Needs{Attrs: []string{"lastlogontimestamp"}}, Run: runServerAge("lastlogontimestamp", "dernière authentification le ")},
-		{ID: "vuln_password_change_cluster_no_change_3years", Needs: pwd, Run: runCluster},
-		{ID: "vuln_password_change_msa_no_change_90", Needs: pwd, Run: runMSAAge},
-		{ID: "vuln_trusts_accounts", Needs: pwd, Run: runTrustAccounts},
-		{ID: "vuln_guest", Run: runGuest},
+		{ID: "vuln_user_accounts_dormant", Needs: Needs{Attrs: attrs(acc, []string{"pwdlastset", "lastlogontimestamp"})}, Run: runDormant},
+		{ID: "vuln_password_change_server_no_change_90", Needs: Needs{Attrs: attrs(server, []string{"pwdlastset"})},
+			Run: runServerAge("pwdlastset", "mot de passe machine changé le ")},
+		{ID: "vuln_password_change_server_no_change_45", Needs: Needs{Attrs: attrs(server, []string{"pwdlastset"})},
+			Run: runServerAge("pwdlastset", "mot de passe machine changé le ")},
+		{ID: "vuln_password_change_inactive_servers", Needs: Needs{Attrs: attrs(server, []string{"lastlogontimestamp"})},
+			Run: runServerAge("lastlogontimestamp", "dernière authentification le ")},
+		{ID: "vuln_password_change_cluster_no_change_3years", Needs: Needs{Attrs: attrs(acc, []string{"serviceprincipalname", "pwdlastset"})}, Run: runCluster},
+		{ID: "vuln_password_change_msa_no_change_90", Needs: Needs{Attrs: attrs(acc, []string{"pwdlastset"})}, Run: runMSAAge},
+		{ID: "vuln_trusts_accounts", Needs: Needs{Attrs: attrs(acc, []string{"pwdlastset"})}, Run: runTrustAccounts},
+		{ID: "vuln_guest", Needs: Needs{Attrs: []string{"objectclass", "objectsid", "useraccountcontrol"},
+			Targets: []Target{{What: "comptes Invité (RID 501)", PerDomain: true, Find: wellKnownIn(model.RIDGuest)}}}, Run: runGuest},
 	}
 }
 
@@ -105,13 +110,9 @@ func runTrustAccounts(c *Context) ([]Failure, error) {
 }
 
 func runGuest(c *Context) ([]Failure, error) {
-	d := c.Dir
 	var objs []ObjectRef
-	for _, dom := range d.Domains {
-		if dom.SID == "" {
-			continue
-		}
-		if g := d.BySID(dom.SID.WithRID(model.RIDGuest)); g != nil && g.HasUAC && g.Enabled() {
+	for _, g := range c.Targets[0] {
+		if g.HasUAC && g.Enabled() {
 			objs = append(objs, ref(g, "compte Invité activé"))
 		}
 	}

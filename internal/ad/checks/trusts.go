@@ -9,25 +9,29 @@ import (
 )
 
 func trustChecks() []Check {
+	trust := Needs{Attrs: []string{"objectclass", "trustdirection", "trustattributes", "trustpartner"},
+		Targets: []Target{{What: "relations d'approbation (trustedDomain)", Optional: true, Filter: "(objectClass=trustedDomain)",
+			Find: func(d *model.Directory) []*model.Object { return d.OfClass("trustedDomain") }}}}
+	sidh := Needs{Attrs: []string{"objectclass", "sidhistory"}}
 	return []Check{
-		{ID: "vuln_trusts_domain_notfiltered", Run: runTrust(1, func(dir, attr int64) bool {
+		{ID: "vuln_trusts_domain_notfiltered", Needs: trust, Run: runTrust(1, func(dir, attr int64) bool {
 			return dir&model.TrustDirectionOutbound != 0 && attr&(model.TrustWithinForest|model.TrustQuarantinedDomain|model.TrustForestTransitive) == 0
 		}, "approbation externe sortante sans filtrage des SID")},
-		{ID: "vuln_trusts_forest_sidhistory", Run: runTrust(1, func(dir, attr int64) bool {
+		{ID: "vuln_trusts_forest_sidhistory", Needs: trust, Run: runTrust(1, func(dir, attr int64) bool {
 			return dir&model.TrustDirectionOutbound != 0 && attr&model.TrustForestTransitive != 0 && attr&model.TrustTreatAsExternal != 0
 		}, "approbation de forêt avec historique des SID autorisé")},
-		{ID: "vuln_trusts_tgt_deleg", Run: runTrust(3, func(dir, attr int64) bool {
+		{ID: "vuln_trusts_tgt_deleg", Needs: trust, Run: runTrust(3, func(dir, attr int64) bool {
 			return dir&model.TrustDirectionInbound != 0 && attr&model.TrustCrossOrgEnableTGTDel != 0
 		}, "délégation de TGT autorisée")},
-		{ID: "vuln_sidhistory_dangerous", Run: runSIDHistory(true)},
-		{ID: "vuln_sidhistory_present", Run: runSIDHistory(false)},
+		{ID: "vuln_sidhistory_dangerous", Needs: sidh, Run: runSIDHistory(true)},
+		{ID: "vuln_sidhistory_present", Needs: sidh, Run: runSIDHistory(false)},
 	}
 }
 
 func runTrust(grade int, bad func(dir, attr int64) bool, what string) func(c *Context) ([]Failure, error) {
 	return func(c *Context) ([]Failure, error) {
 		var objs []ObjectRef
-		for _, o := range c.Dir.OfClass("trustedDomain") {
+		for _, o := range c.Targets[0] {
 			dir, ok1 := o.Int("trustdirection")
 			attr, ok2 := o.Int("trustattributes")
 			if !ok1 || !ok2 {

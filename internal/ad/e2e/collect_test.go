@@ -38,6 +38,12 @@ func collect(t *testing.T, cfg ldapcollect.Config, opts ldapcollect.Options) (*s
 	if _, err := ldapcollect.Collect(context.Background(), cfg, opts, out); err != nil {
 		t.Fatalf("collect: %v", err)
 	}
+	return readSnap(t, out), out
+}
+
+// readSnap reads a snapshot file back whole.
+func readSnap(t *testing.T, out string) *snap {
+	t.Helper()
 	r, c, err := snapshot.Open(out)
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +53,7 @@ func collect(t *testing.T, cfg ldapcollect.Config, opts ldapcollect.Options) (*s
 	for {
 		o, g, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			return s, out
+			return s
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -29,7 +29,10 @@ var Attributes = []string{
 	"scriptPath", "homeDirectory", "profilePath", "altSecurityIdentities", "userCertificate",
 	"msDS-SupportedEncryptionTypes", "mS-DS-CreatorSID", "msDS-LastSuccessfulInteractiveLogonTime",
 	"msDS-ManagedBy", "msLAPS-PasswordExpirationTime", "ms-Mcs-AdmPwdExpirationTime",
-	"msLAPS-EncryptedPassword", "msDS-parentdistname",
+	"msLAPS-EncryptedPassword", "msDS-parentdistname", "msDS-SecondaryKrbTgtNumber",
+	"msDS-AssignedAuthNPolicySilo", "msDS-AssignedAuthNPolicy", "msDS-AuthNPolicySiloEnforced",
+	"msDS-AuthNPolicySiloMembers", "msDS-AuthNPolicyEnforced", "msDS-UserAuthNPolicy",
+	"msDS-ComputerAuthNPolicy", "msDS-ServiceAuthNPolicy",
 	// computers
 	"operatingSystem", "operatingSystemVersion", "operatingSystemServicePack", "dNSHostName",
 	"serverReferenceBL", "rIDSetReferences", "msDS-ComputerSID",
@@ -44,6 +47,8 @@ var Attributes = []string{
 	"wellKnownObjects", "otherWellKnownObjects", "subRefs", "masteredBy", "msDS-hasMasterNCs",
 	"hasMasterNCs", "msDS-EnabledFeature", "msDS-OptionalFeatureFlags", "msDS-RequiredForestBehaviorVersion",
 	"msDS-RequiredDomainBehaviorVersion", "msDS-OptionalFeatureGUID",
+	// adprep revisions (CN=ActiveDirectoryUpdate in DomainUpdates / ForestUpdates), DFSR migration
+	"revision", "msDFSR-Flags", "msDFSR-Options",
 	// password settings objects
 	"msDS-PasswordSettingsPrecedence", "msDS-PasswordReversibleEncryptionEnabled",
 	"msDS-PasswordHistoryLength", "msDS-PasswordComplexityEnabled", "msDS-MinimumPasswordLength",
@@ -66,6 +71,9 @@ var Attributes = []string{
 	"siteObject", "siteList", "cost", "replInterval", "location", "siteObjectBL", "fromServer",
 	"enabledConnection", "serviceBindingInformation", "keywords", "serviceDNSName", "serviceClassName",
 	"msDS-SPNSuffixes", "uPNSuffixes", "msDS-Other-Settings",
+	// display specifiers: commands and COM extensions run by the consoles
+	"adminContextMenu", "shellContextMenu", "contextMenu", "adminPropertyPages", "shellPropertyPages",
+	"adminMultiselectPropertyPages", "createWizardExt", "creationWizard",
 	// PKI
 	"cACertificate", "certificateTemplates", "dNSHostName", "pKIExtendedKeyUsage",
 	"msPKI-Certificate-Name-Flag", "msPKI-Enrollment-Flag", "msPKI-Private-Key-Flag",
@@ -89,6 +97,23 @@ func requestAttributes() []string {
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// CollectedAttributes is the lower-case list written in the snapshot
+// header: what every search and the root DSE read asked for, so that an
+// attribute no object carries reads as "never set", not as "not
+// collected".
+func CollectedAttributes() []string {
+	attrs := append(requestAttributes(), rootDSEAttributes...)
+	out := make([]string, 0, len(attrs))
+	seen := map[string]bool{}
+	for _, a := range attrs {
+		if l := strings.ToLower(a); !seen[l] {
+			seen[l] = true
+			out = append(out, l)
 		}
 	}
 	return out

@@ -115,6 +115,7 @@ func Collect(ctx context.Context, cfg Config, opts Options, out string) (Summary
 		Server:         firstNonEmpty(root.Get("dnsHostName"), cfg.Host),
 		CollectedAt:    start.UTC(),
 		NamingContexts: plan.contexts(),
+		Attributes:     CollectedAttributes(),
 	}
 	w, err := snapshot.Create(out, h)
 	if err != nil {

@@ -18,6 +18,8 @@ var rootDSEAttributes = []string{
 	"supportedControl", "supportedCapabilities", "supportedLDAPVersion", "supportedSASLMechanisms",
 	"isGlobalCatalogReady", "isSynchronized", "highestCommittedUSN", "currentTime", "vendorName",
 	"vendorVersion", "supportedLDAPPolicies",
+	// who the collection ran as: tells "absent" from "not readable by this account"
+	"tokenGroups", "msDS-PrincipalName",
 }
 
 // readRootDSE reads the root DSE into an object named snapshot.RootDSEDN.

@@ -93,17 +93,47 @@ func sortedNodes(set map[Node]bool) []Node {
 	return out
 }
 
-// ParseGPLink extracts the GPO DNs of a gPLink value
+// GPLink is one link of a gPLink value.
+type GPLink struct {
+	DN string
+	// Options: 1 link disabled, 2 enforced.
+	Options int
+}
+
+// Disabled reports a link that does not apply.
+func (l GPLink) Disabled() bool { return l.Options&1 != 0 }
+
+// ParseGPLinks reads a gPLink value
 // ("[LDAP://cn={…},cn=policies,cn=system,DC=…;0][…]").
-func ParseGPLink(v string) []string {
-	var out []string
+func ParseGPLinks(v string) []GPLink {
+	var out []GPLink
 	for _, part := range strings.Split(v, "[") {
 		part = strings.TrimSuffix(strings.TrimSpace(part), "]")
 		if len(part) < 7 || !strings.EqualFold(part[:7], "LDAP://") {
 			continue
 		}
-		dn, _, _ := strings.Cut(part[7:], ";")
-		out = append(out, dn)
+		dn, opt, _ := strings.Cut(part[7:], ";")
+		n := 0
+		for _, c := range opt {
+			if c < '0' || c > '9' {
+				break
+			}
+			n = n*10 + int(c-'0')
+			if n > 1<<16 {
+				break
+			}
+		}
+		out = append(out, GPLink{DN: dn, Options: n})
+	}
+	return out
+}
+
+// ParseGPLink extracts the GPO DNs of a gPLink value, disabled links
+// included.
+func ParseGPLink(v string) []string {
+	var out []string
+	for _, l := range ParseGPLinks(v) {
+		out = append(out, l.DN)
 	}
 	return out
 }
@@ -174,6 +204,9 @@ func (d *Directory) ControlPaths(maxDepth int) []ControlPath {
 		}
 		if o := d.ObjectOf(n); o != nil && !(o.IsAccount() || o.IsGroup() || o.IsClass("foreignSecurityPrincipal")) {
 			continue // a domain or builtinDomain head carries a SID but is not a principal
+		}
+		if o := d.ObjectOf(n); o != nil && o.IsGroup() && len(d.groups.members[n]) == 0 {
+			continue // an empty group (DnsAdmins by default) gives its rights to nobody
 		}
 		p := ControlPath{Principal: s}
 		for cur := n; ; {

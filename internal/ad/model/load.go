@@ -279,25 +279,76 @@ func dnsFromDN(key string) string {
 	return strings.Join(parts, ".")
 }
 
-// schemaRights extends the built-in GUID table with the schema's own
-// schemaIDGUIDs for the attributes that matter (custom forests, Samba).
+// schemaRights extends the built-in GUID table with the schema: every
+// attribute the snapshot's schema names gets the control right writing it
+// gives (exploitableAttrs, sensitiveAttrs) or none (a harmless attribute:
+// mail, proxyAddresses, telephone…), and every property set the union of
+// its members' rights. A GUID the schema does not name stays "write of an
+// unknown property" (potentially dangerous).
 func (d *Directory) schemaRights() attrRight {
 	m := defaultAttrRights()
-	byName := map[string]Right{
-		"member": RWriteMember, "serviceprincipalname": RWriteSPN, "gplink": RWriteGPLink,
-		"msds-keycredentiallink": RWriteKeyCred, "msds-allowedtoactonbehalfofotheridentity": RWriteRBCD,
-		"scriptpath": RWriteScript, "gpcfilesyspath": RWriteScript, "altsecurityidentities": RWriteKeyCred,
-	}
+	builtin := defaultAttrRights()
+	sets := map[secdesc.GUID]Right{}
 	for _, o := range d.OfClass("attributeSchema") {
-		r, ok := byName[strings.ToLower(o.Get("ldapdisplayname"))]
-		if !ok {
-			continue
+		name := strings.ToLower(o.Get("ldapdisplayname"))
+		r := exploitableAttrs[name]
+		if r == 0 && (sensitiveAttrs[name] || hasSensitivePrefix(name)) {
+			r = RWriteProp
 		}
 		if g, err := secdesc.GUIDFromBytes(o.Binary("schemaidguid")); err == nil {
-			m[g] = r
+			if _, ok := builtin[g]; !ok {
+				m[g] = r
+			}
+		}
+		if ps, err := secdesc.GUIDFromBytes(o.Binary("attributesecurityguid")); err == nil {
+			sets[ps] |= r
 		}
 	}
+	for ps, r := range sets {
+		m[ps] |= r
+	}
 	return m
+}
+
+// exploitableAttrs are attributes whose write gives control of the object
+// (ANSSI's directly exploitable control paths).
+var exploitableAttrs = map[string]Right{
+	"member": RWriteMember, "serviceprincipalname": RWriteSPN, "gplink": RWriteGPLink,
+	"msds-keycredentiallink": RWriteKeyCred, "msds-allowedtoactonbehalfofotheridentity": RWriteRBCD,
+	"scriptpath": RWriteScript, "profilepath": RWriteScript, "gpcfilesyspath": RWriteScript,
+	"altsecurityidentities": RWriteKeyCred, "useraccountcontrol": RWriteScript, "msds-allowedtodelegateto": RWriteRBCD,
+	"sidhistory": RWriteScript, "defaultsecuritydescriptor": RWriteScript, "mspki-certificate-name-flag": RWriteScript,
+	"mspki-enrollment-flag": RWriteScript, "pkiextendedkeyusage": RWriteScript, "mspki-ra-signature": RWriteScript,
+	"mspki-certificate-application-policy": RWriteScript, "cacertificate": RWriteScript, "certificatetemplates": RWriteScript,
+}
+
+// sensitiveAttrs are attributes whose write is potentially dangerous
+// (grade 2): identity spoofing (sAMAccountName, UPN, DNS host name),
+// delegation and managed accounts, domain and password policies,
+// replication and RODC settings, GPO settings, dSHeuristics, DNS data,
+// console commands.
+var sensitiveAttrs = map[string]bool{
+	"samaccountname": true, "userprincipalname": true, "dnshostname": true, "msds-additionaldnshostname": true,
+	"managedby": true, "msds-hostserviceaccount": true, "msds-groupmsamembership": true, "primarygroupid": true,
+	"msds-supportedencryptiontypes": true, "userpassword": true, "unicodepwd": true, "dsheuristics": true,
+	"ms-ds-machineaccountquota": true, "pwdproperties": true, "minpwdlength": true, "minpwdage": true, "maxpwdage": true,
+	"pwdhistorylength": true, "lockoutthreshold": true, "msds-behavior-version": true, "fsmoroleowner": true,
+	"gpoptions": true, "gpcmachineextensionnames": true, "gpcuserextensionnames": true, "versionnumber": true,
+	"flags": true, "gpcwqlfilter": true, "admincount": true, "msds-revealondemandgroup": true,
+	"msds-neverrevealgroup": true, "msds-krbtgtlink": true, "serverreference": true, "dnsrecord": true,
+	"dnsproperty": true, "msds-expirepasswordsonsmartcardonlyaccounts": true, "msds-psoappliesto": true,
+	"msds-passwordsettingsprecedence": true, "objectclass": true, "admincontextmenu": true, "shellcontextmenu": true,
+	"contextmenu": true, "adminpropertypages": true, "shellpropertypages": true, "msds-assignedauthnpolicysilo": true,
+	"msds-authnpolicysiloenforced": true, "msds-authnpolicysilomembers": true,
+}
+
+func hasSensitivePrefix(name string) bool {
+	for _, p := range []string{"msdfsr-", "mskds-", "msds-minimum", "msds-maximum", "msds-lockout", "msds-password"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Stats summarises the model for progress messages and tests.

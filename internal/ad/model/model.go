@@ -74,6 +74,8 @@ type Directory struct {
 
 	// seen records every attribute name present on at least one object.
 	seen map[string]bool
+	// collected indexes Header.Attributes (built on first use).
+	collected map[string]bool
 	// SDCount is the number of objects with a parsed security descriptor.
 	SDCount int
 

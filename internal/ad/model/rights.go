@@ -71,6 +71,7 @@ func defaultAttrRights() attrRight {
 	return attrRight{
 		secdesc.GUIDMember:                  RWriteMember,
 		secdesc.GUIDMembershipPropertySet:   RWriteMember,
+		secdesc.GUIDPublicInformation:       RWriteSPN | RWriteKeyCred,
 		secdesc.GUIDServicePrincipalName:    RWriteSPN,
 		secdesc.GUIDGPLink:                  RWriteGPLink,
 		secdesc.GUIDKeyCredentialLink:       RWriteKeyCred,

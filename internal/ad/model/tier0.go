@@ -117,6 +117,24 @@ func buildPrivileged(d *Directory) *privileged {
 		if o.IsDC() {
 			p.tier0[d.NodeOf(o)] = true
 		}
+		// Read-only DCs, their krbtgt_NNNNN accounts and the RODC groups are
+		// Tier 0 assets too (ANSSI: DC/RODC objects, RODC PRP points).
+		if o.IsRODC() {
+			p.tier0[d.NodeOf(o)] = true
+			if k := d.ByDN(o.Get("msds-krbtgtlink")); k != nil {
+				p.tier0[d.NodeOf(k)] = true
+			}
+		}
+	}
+	for _, dom := range d.Domains {
+		if dom.SID == "" {
+			continue
+		}
+		for _, rid := range []uint32{RIDRODCs, RIDEnterpriseRODCs} {
+			if n, ok := d.lookupSIDNode(dom.SID.WithRID(rid)); ok {
+				p.tier0[n] = true
+			}
+		}
 	}
 	sort.Slice(p.accounts, func(i, j int) bool { return p.accounts[i].Key < p.accounts[j].Key })
 	return p
@@ -158,6 +176,17 @@ func (d *Directory) IsTier0(s secdesc.SID) bool {
 	}
 	n, ok := d.lookupSIDNode(s)
 	return ok && d.priv.tier0[n]
+}
+
+// IsRODCPrincipal reports a read-only DC account or one of the RODC groups
+// (Read-only Domain Controllers, Enterprise Read-only Domain Controllers):
+// Tier 0 assets whose replication rights stay limited.
+func (d *Directory) IsRODCPrincipal(s secdesc.SID) bool {
+	if rid, ok := s.RID(); ok && s.Domain() != "" && (rid == RIDRODCs || rid == RIDEnterpriseRODCs) {
+		return true
+	}
+	o := d.bySID[s]
+	return o != nil && o.IsRODC()
 }
 
 // IsTier0Node is IsTier0 for a node.

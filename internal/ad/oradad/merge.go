@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"vigie/internal/ad/snapshot"
@@ -20,13 +21,77 @@ type merger struct {
 	gaps   []snapshot.Gap
 	ncs    []snapshot.NamingContext
 	seenNC map[string]bool
+	attrs  map[string]bool // every attribute column of the extraction
+	joined map[string]bool // text attributes kept whole, to split by the schema
 }
 
 func newMerger(forest string) *merger {
-	return &merger{forest: forest, objs: map[string]*snapshot.Object{}, seenNC: map[string]bool{}}
+	return &merger{forest: forest, objs: map[string]*snapshot.Object{}, seenNC: map[string]bool{}, attrs: map[string]bool{}, joined: map[string]bool{}}
 }
 
 func (m *merger) contexts() []snapshot.NamingContext { return m.ncs }
+
+// attributes lists the attributes the extraction holds a column for — what
+// ORADAD asked the DC for, so what a control point may rely on.
+func (m *merger) attributes() []string {
+	out := make([]string, 0, len(m.attrs))
+	for a := range m.attrs {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// splitJoined splits the ';'-joined values ORADAD wrote for the text
+// attributes the extraction's own schema (its "attribute" table) declares
+// multi-valued, beyond the fixed list of multiValued. description is kept
+// whole: its values are prose that may hold a ';'.
+func (m *merger) splitJoined() {
+	if len(m.joined) == 0 {
+		return
+	}
+	multi := map[string]bool{}
+	for _, o := range m.order {
+		if o.IsClass("attributeSchema") && strings.EqualFold(o.Get("issinglevalued"), "FALSE") {
+			multi[strings.ToLower(o.Get("ldapdisplayname"))] = true
+		}
+	}
+	for a := range m.joined {
+		if !multi[a] || a == "description" {
+			continue
+		}
+		for _, o := range m.order {
+			vs := o.All(a)
+			if len(vs) == 0 {
+				continue
+			}
+			var out []string
+			for _, v := range vs {
+				for _, p := range strings.Split(v, ";") {
+					if p != "" {
+						out = append(out, p)
+					}
+				}
+			}
+			o.SetText(a, out...)
+		}
+	}
+}
+
+// live returns the objects in order, without the deleted and recycled
+// objects ORADAD's "top" request also returns (it sends the show-deleted
+// and show-recycled controls): the LDAP collector does not see them and
+// no control point is about them.
+func (m *merger) live() []*snapshot.Object {
+	out := make([]*snapshot.Object, 0, len(m.order))
+	for _, o := range m.order {
+		if strings.EqualFold(o.Get("isdeleted"), "TRUE") || strings.EqualFold(o.Get("isrecycled"), "TRUE") {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
 
 // dnsToDN turns lab.test into DC=lab,DC=test.
 func dnsToDN(dns string) string {
@@ -115,6 +180,11 @@ func (m *merger) readTable(ctx context.Context, base string, t table) error {
 	defer f.Close()
 	rootDSE := strings.EqualFold(t.Columns[0].Name, "server")
 	plan := planColumns(t.Columns)
+	for _, cp := range plan {
+		if cp.attr != "" {
+			m.attrs[strings.ToLower(cp.attr)] = true
+		}
+	}
 	rr := newRowReader(f, p)
 	for n := 0; ; n++ {
 		if n%1000 == 0 && ctx.Err() != nil {
@@ -191,6 +261,28 @@ func (m *merger) addValue(o *snapshot.Object, cp colPlan, v string) error {
 	if o.Has(low) {
 		return nil
 	}
+	if !snapshot.IsBinary(low) && strings.HasPrefix(cp.sqlType, "varchar") && !isSDDL(v) {
+		// A SID, SD or BIN column of an attribute the snapshot keeps as
+		// text (DN-binary such as msDS-RevealedUsers or
+		// msDS-KeyCredentialLink): ORADAD wrote the raw LDAP value in
+		// hex, which is decoded back to the LDAP string. A SID string
+		// stays as it is: text values cannot hold raw bytes.
+		for _, part := range strings.Split(v, ";") {
+			if part == "" {
+				continue
+			}
+			if strings.HasPrefix(part, "S-1-") || strings.HasPrefix(part, "s-1-") {
+				o.Add(cp.attr, []byte(part))
+				continue
+			}
+			b, err := binaryValue(part, cp.sqlType)
+			if err != nil {
+				return err
+			}
+			o.Add(cp.attr, b)
+		}
+		return nil
+	}
 	if snapshot.IsBinary(low) {
 		var vals [][]byte
 		for _, part := range strings.Split(v, ";") {
@@ -210,6 +302,9 @@ func (m *merger) addValue(o *snapshot.Object, cp colPlan, v string) error {
 		return nil
 	}
 	var parts []string
+	if !multiValued[low] && strings.HasPrefix(cp.sqlType, "nvarchar") && strings.Contains(v, ";") {
+		m.joined[low] = true // split at the end if the schema says multi-valued
+	}
 	if multiValued[low] {
 		for _, p := range strings.Split(v, ";") {
 			if p != "" {
@@ -246,4 +341,10 @@ func textValue(low, sqlType, v string) (string, error) {
 		}
 	}
 	return v, nil
+}
+
+// isSDDL reports whether a varchar field is ORADAD's SDDL form of a DACL
+// (its ACEs hold ';', which must not split it).
+func isSDDL(v string) bool {
+	return strings.HasPrefix(v, "D:") || strings.HasPrefix(v, "O:") || strings.HasPrefix(v, "G:")
 }

@@ -3,7 +3,12 @@
 // collector, converting ORADAD's text forms back to the LDAP value forms
 // the checks expect: SIDs and GUIDs to binary, security descriptors from
 // hex, dates to FILETIME integers or GeneralizedTime, booleans to
-// TRUE/FALSE, ';'-joined multi-values to separate values.
+// TRUE/FALSE, ';'-joined multi-values to separate values (by the
+// extraction's own schema), hex-written DN-binary values back to text. The
+// snapshot lists the attributes the extraction has columns for, so that a
+// control point reading an attribute ORADAD did not collect is "non
+// évalué"; deleted objects (ORADAD's "top" request shows them) are left
+// out.
 package oradad
 
 import (
@@ -106,13 +111,14 @@ func Convert(ctx context.Context, dir, out string) (Summary, error) {
 	}
 	h := snapshot.Header{
 		Forest: m.forest, Source: "oradad", Server: m.server, CollectedAt: when,
-		NamingContexts: m.contexts(),
+		NamingContexts: m.contexts(), Attributes: m.attributes(),
 	}
+	objs := m.live()
 	w, err := snapshot.Create(out, h)
 	if err != nil {
 		return Summary{}, err
 	}
-	for _, o := range m.order {
+	for _, o := range objs {
 		if err := w.WriteObject(o); err != nil {
 			w.Abort()
 			return Summary{}, fmt.Errorf("écriture de l'instantané : %w", err)
@@ -127,7 +133,7 @@ func Convert(ctx context.Context, dir, out string) (Summary, error) {
 	if err := w.Close(); err != nil {
 		return Summary{}, err
 	}
-	sum.Forest, sum.Objects, sum.Gaps = m.forest, len(m.order), len(m.gaps)
+	sum.Forest, sum.Objects, sum.Gaps = m.forest, len(objs), len(m.gaps)
 	return sum, nil
 }
 
@@ -170,6 +176,7 @@ func load(ctx context.Context, dir string) (*merger, Summary, time.Time, error) 
 		}
 		sum.Tables++
 	}
+	m.splitJoined()
 	return m, sum, when, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -231,4 +232,75 @@ func TestIndexErrors(t *testing.T) {
 			t.Errorf("%q: err = %v", in, err)
 		}
 	}
+}
+
+// TestReaderKeepsWhatPointsRead covers what a real ORADAD extraction holds
+// beyond the basic forms: the attribute list (the columns, filtered
+// integers under their own name), DN-binary values written in hex, STRS
+// columns the fixed list does not know split by the extraction's own
+// schema, and the deleted objects the "top" request returns dropped.
+func TestReaderKeepsWhatPointsRead(t *testing.T) {
+	ts := labDump()
+	ts = append(ts,
+		dumpTable{path: `domain\lab.test\computer.tsv`, cols: [][2]string{{"dn", "nvarchar(255)"}, {"msDS-RevealedUsers", "varchar(max)"}, {"mS-DS-CreatorSID", "varchar(100)"}},
+			rows: [][]string{{"CN=RODC1,OU=Domain Controllers,DC=lab,DC=test",
+				hexOf("B:96:0100:CN=svc_sql,CN=Users,DC=lab,DC=test") + ";" + hexOf("B:96:0200:CN=Administrator,CN=Users,DC=lab,DC=test"),
+				"S-1-5-21-1-2-3-1000"}}},
+		dumpTable{path: `configuration\displaySpecifier.tsv`, cols: [][2]string{{"dn", "nvarchar(255)"}, {"adminContextMenu", "nvarchar(max)"}},
+			rows: [][]string{{"CN=user-Display,CN=409,CN=DisplaySpecifiers,CN=Configuration,DC=lab,DC=test", `2,&Audit,\\fs\share\a.exe;1,{08eb4fa6-6ffd-11d1-b0e0-00c04fd8dca6}`}}},
+		dumpTable{path: `schema\attribute2.tsv`, cols: [][2]string{{"dn", "nvarchar(255)"}, {"objectClass", "nvarchar(255)"}, {"lDAPDisplayName", "nvarchar(255)"}, {"isSingleValued", "tinyint"}},
+			rows: [][]string{
+				{"CN=Admin-Context-Menu,CN=Schema,CN=Configuration,DC=lab,DC=test", "top;attributeSchema", "adminContextMenu", "0"},
+				{"CN=Description,CN=Schema,CN=Configuration,DC=lab,DC=test", "top;attributeSchema", "description", "0"},
+			}},
+	)
+	ts[1].cols = append(ts[1].cols, [2]string{"isDeleted", "tinyint"})
+	for i := range ts[1].rows {
+		ts[1].rows[i] = append(ts[1].rows[i], "")
+	}
+	ts[1].rows = append(ts[1].rows, []string{"CN=old\\0ADEL:1234,CN=Deleted Objects,DC=lab,DC=test", "old", "", "top;person;organizationalPerson;user", "0100", "1"})
+	dir := writeDump(t, t.TempDir(), "lab.test", "20261129-101500", ts, nil)
+	out := filepath.Join(t.TempDir(), "s.gz")
+	if _, err := Convert(context.Background(), dir, out); err != nil {
+		t.Fatal(err)
+	}
+	h, objs, _ := readSnap(t, out)
+	for _, a := range []string{"useraccountcontrol", "msds-revealedusers", "admincontextmenu", "objectsid", "defaultnamingcontext"} {
+		if !containsString(h.Attributes, a) {
+			t.Errorf("attribute list %v lacks %s", h.Attributes, a)
+		}
+	}
+	if containsString(h.Attributes, "useraccountcontrol_int") || containsString(h.Attributes, "shortname") {
+		t.Errorf("attribute list holds ORADAD's own columns: %v", h.Attributes)
+	}
+	rodc := objs["CN=RODC1,OU=Domain Controllers,DC=lab,DC=test"]
+	if got := rodc.All("msds-revealedusers"); len(got) != 2 || got[0] != "B:96:0100:CN=svc_sql,CN=Users,DC=lab,DC=test" {
+		t.Errorf("msDS-RevealedUsers = %q", got)
+	}
+	if got := rodc.Get("ms-ds-creatorsid"); got != "S-1-5-21-1-2-3-1000" {
+		t.Errorf("mS-DS-CreatorSID = %q", got)
+	}
+	ds := objs["CN=user-Display,CN=409,CN=DisplaySpecifiers,CN=Configuration,DC=lab,DC=test"]
+	if got := ds.All("admincontextmenu"); len(got) != 2 || got[0] != `2,&Audit,\\fs\share\a.exe` {
+		t.Errorf("adminContextMenu = %q", got)
+	}
+	if got := objs["CN=svc_sql,CN=Users,DC=lab,DC=test"].All("description"); len(got) != 1 {
+		t.Errorf("description split: %q", got)
+	}
+	for dn := range objs {
+		if strings.Contains(dn, "Deleted Objects") {
+			t.Errorf("deleted object kept: %s", dn)
+		}
+	}
+}
+
+func hexOf(s string) string { return fmt.Sprintf("%x", s) }
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -13,6 +13,8 @@ func WriteHTML(w io.Writer, r *ad.Report) error {
 	t, err := template.New("ad").Funcs(template.FuncMap{
 		"meaning": ad.LevelMeaning,
 		"caveat":  func() string { return Caveat(r) },
+		"label":   func() string { return levelLabel(r) },
+		"suffix":  func() string { return provisionalSuffix(r) },
 		"date":    func() string { return r.CollectedAt.UTC().Format("02/01/2006 15:04 UTC") },
 		"grades":  func() []int { return []int{1, 2, 3, 4} },
 	}).Parse(htmlTemplate)
@@ -53,12 +55,13 @@ code{font-family:ui-monospace,monospace;font-size:.85rem}
 <div class="verdict">
   <div class="level l{{.Level}}">{{.Level}}</div>
   <div>
-    <strong>Niveau ANSSI : {{.Level}} / 5</strong><br>{{meaning .Level}}
+    <strong>Niveau ANSSI : {{.Level}} / 5{{suffix}}</strong><br>{{meaning .Level}}
+    <br>Niveau retenu : <strong>{{label}}</strong>
     {{if ne .LevelWithAcceptedRisks .Level}}<br>Niveau avec risques acceptés : <strong>{{.LevelWithAcceptedRisks}} / 5</strong> (le niveau officiel reste {{.Level}}){{end}}
     <br>Couverture : {{.Coverage.Evaluated}} points évalués sur {{.Coverage.Total}}
   </div>
 </div>
-{{if .Coverage.NotEvaluated}}<div class="warn"><strong>Attention :</strong> {{caveat}}</div>{{end}}
+{{if .Coverage.NotEvaluated}}<div class="warn"><strong>Attention :</strong> {{caveat}}{{if .LevelProvisional}}<br>Points non évalués qui pourraient abaisser le niveau : {{range $i, $p := .LevelProvisionalPoints}}{{if $i}}, {{end}}<span class="id">{{$p}}</span>{{end}}.{{end}}</div>{{end}}
 
 {{if not .Findings}}<p><strong>Aucun point de contrôle en échec.</strong></p>{{end}}
 {{$r := .}}

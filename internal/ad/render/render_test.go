@@ -15,10 +15,7 @@ func sample(t *testing.T) *ad.Report {
 	t.Helper()
 	f := adtest.NewForest("lab.test", time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
 	f.Privileged("svc<sql>").Set("serviceprincipalname", "MSSQLSvc/sql").SetInt("msds-supportedencryptiontypes", 0x18)
-	f.BySam("DC1$").Del("lastlogontimestamp")
-	for _, o := range f.Objects() {
-		o.Del("lastlogontimestamp")
-	}
+	f.NotCollected("lastlogontimestamp")
 	r, err := ad.Analyze(f.Reader(t), ad.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -87,5 +84,37 @@ func TestDiffText(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "Toujours en échec (1)") || !strings.Contains(b.String(), "Corrigés (0)") {
 		t.Fatal(b.String())
+	}
+}
+
+// TestProvisionalLevelInEveryOutput: the level's caveat appears in the
+// table, the HTML page and the JSON.
+func TestProvisionalLevelInEveryOutput(t *testing.T) {
+	f := adtest.NewForest("lab.test", time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	f.NotCollected("revision")
+	f.User("svcweb").Set("serviceprincipalname", "HTTP/web.lab.test") // grade 3
+	r, err := ad.Analyze(f.Reader(t), ad.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "niveau 3 (provisoire : 1 point non évalué)"
+	if r.LevelLabel != want {
+		t.Fatalf("label %q", r.LevelLabel)
+	}
+	for _, fm := range []Format{Table, HTML, JSON} {
+		var b bytes.Buffer
+		if err := Report(&b, r, fm); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.Contains(out, want) || !strings.Contains(out, "vuln_adupdate_bad") {
+			t.Errorf("%s output lacks the caveat:\n%s", fm, out)
+		}
+		if fm == Table && !strings.Contains(out, "NIVEAU ANSSI : 3 / 5 (provisoire : 1 point non évalué)") {
+			t.Errorf("table headline:\n%s", out)
+		}
+		if fm == JSON && !strings.Contains(out, `"level_provisional": true`) {
+			t.Errorf("JSON lacks level_provisional")
+		}
 	}
 }

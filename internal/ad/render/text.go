@@ -60,7 +60,8 @@ func WriteText(w io.Writer, r *ad.Report) error {
 	e := &errWriter{w: w}
 	e.printf("Audit Active Directory — forêt %s\n", r.Forest)
 	e.printf("Collecte du %s (source : %s%s)\n\n", r.CollectedAt.UTC().Format("02/01/2006 15:04 UTC"), orDash(r.Source), serverSuffix(r.Server))
-	e.printf("NIVEAU ANSSI : %d / 5 — %s\n", r.Level, ad.LevelMeaning(r.Level))
+	e.printf("NIVEAU ANSSI : %d / 5%s — %s\n", r.Level, provisionalSuffix(r), ad.LevelMeaning(r.Level))
+	e.printf("Niveau retenu : %s\n", levelLabel(r))
 	if r.LevelWithAcceptedRisks != r.Level {
 		e.printf("Niveau avec risques acceptés : %d / 5 (le niveau officiel reste %d)\n", r.LevelWithAcceptedRisks, r.Level)
 	}
@@ -70,6 +71,9 @@ func WriteText(w io.Writer, r *ad.Report) error {
 		e.printf("ATTENTION : %s\n", Caveat(r))
 	} else {
 		e.printf("\n")
+	}
+	if r.LevelProvisional {
+		e.printf("Points non évalués qui pourraient abaisser le niveau : %s\n", strings.Join(r.LevelProvisionalPoints, ", "))
 	}
 	e.printf("Instantané : %d objets, %d domaine(s), %d descripteurs de sécurité lus, %d lacune(s) de collecte\n",
 		r.Stats.Objects, r.Stats.Domains, r.Stats.Descriptors, r.Stats.Gaps)
@@ -150,8 +154,32 @@ func WriteText(w io.Writer, r *ad.Report) error {
 
 // Caveat explains what a partial evaluation means for the level.
 func Caveat(r *ad.Report) string {
-	return fmt.Sprintf("%d point(s) de contrôle n'ont pas pu être évalués faute de données ; le niveau %d est un maximum, "+
-		"il pourrait être plus bas.", len(r.Coverage.NotEvaluated), r.Level)
+	n := len(r.Coverage.NotEvaluated)
+	what := fmt.Sprintf("%d points de contrôle n'ont pas pu être évalués", n)
+	if n == 1 {
+		what = "1 point de contrôle n'a pas pu être évalué"
+	}
+	if !r.LevelProvisional {
+		return what + " faute de données ; aucun ne peut abaisser le niveau " + fmt.Sprint(r.Level) + ", qui est définitif."
+	}
+	return what + fmt.Sprintf(" faute de données ; le niveau %d est provisoire : c'est un maximum, il pourrait être plus bas.", r.Level)
+}
+
+// levelLabel is the report's level label, computed for older reports.
+func levelLabel(r *ad.Report) string {
+	if r.LevelLabel != "" {
+		return r.LevelLabel
+	}
+	return ad.LevelText(r.Level, r.LevelProvisionalPoints)
+}
+
+// provisionalSuffix is « (provisoire : N points non évalués) » or "".
+func provisionalSuffix(r *ad.Report) string {
+	l := levelLabel(r)
+	if i := strings.Index(l, " ("); i >= 0 {
+		return l[i:]
+	}
+	return ""
 }
 
 func orDash(s string) string {

@@ -35,6 +35,9 @@ var (
 	GUIDSendTo                  = MustGUID("ab721a55-1e2f-11d0-9819-00aa0040529b")
 	GUIDMember                  = MustGUID("bf9679c0-0de6-11d0-a285-00aa003049e2")
 	GUIDMembershipPropertySet   = MustGUID("bc0ac240-79a9-11d0-9020-00c04fc2d4cf")
+	// GUIDPublicInformation is the Public-Information property set, which
+	// holds servicePrincipalName and altSecurityIdentities.
+	GUIDPublicInformation       = MustGUID("e48d0154-bcf8-11d1-8702-00c04fb96050")
 	GUIDServicePrincipalName    = MustGUID("f3a64788-5306-11d1-a9c5-0000f80367c1")
 	GUIDGPLink                  = MustGUID("f30e3bbe-9ff0-11d1-b603-0000f80367c1")
 	GUIDGPCFileSysPath          = MustGUID("f30e3bc1-9ff0-11d0-a285-00aa003049e2")

@@ -24,6 +24,8 @@ var binaryAttributes = map[string]bool{
 	"pkikeyusage":                              true,
 	"msds-trustforesttrustinfo":                true,
 	"dnsrecord":                                true,
+	"dnsproperty":                              true, // DNS_RPC_PROPERTY structures (MS-DNSP 2.3.2.1)
+	"tokengroups":                              true, // SIDs of the bound account (root DSE)
 	"msds-managedpasswordid":                   true,
 	"msds-managedpasswordpreviousid":           true,
 	"msds-revealedusers":                       false,

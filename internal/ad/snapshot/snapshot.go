@@ -18,6 +18,12 @@ type Header struct {
 	Server         string          `json:"server,omitempty"` // DC host the data came from
 	CollectedAt    time.Time       `json:"collected_at"`
 	NamingContexts []NamingContext `json:"naming_contexts"`
+	// Attributes lists, in lower case, every attribute the source asked
+	// for (LDAP) or had a column for (ORADAD): an attribute in this list
+	// that no object carries was collected and is simply never set, one
+	// outside it was not collected. Empty in snapshots written before
+	// the list existed: analysis then cannot tell the two apart.
+	Attributes []string `json:"attributes,omitempty"`
 }
 
 // NamingContext is one partition of the forest (domain, Configuration, Schema,

@@ -36,10 +36,20 @@ for name, kind in (("DomainDnsZones", "dns-domain"), ("ForestDnsZones", "dns-for
     except ldb.LdbError:
         pass
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+# "*" returns every stored attribute: the collected list is the schema's,
+# constructed attributes (systemFlags & 4) excepted.
+attrs = sorted({str(m["lDAPDisplayName"][0]).lower() for m in db.search(
+    base=schema, scope=ldb.SCOPE_ONELEVEL, expression="(objectClass=attributeSchema)", attrs=["lDAPDisplayName", "systemFlags"])
+    if not int(str(m["systemFlags"][0]) if "systemFlags" in m else 0) & 4})
 out = gzip.open(sys.argv[2], "wt", encoding="utf-8")
 out.write(json.dumps({"h": {"format": "vigie-ad-snapshot/1", "forest": sys.argv[3], "source": "ldap",
-                             "collected_at": now, "naming_contexts": ncs}}) + "\n")
-count = 0
+                             "collected_at": now, "naming_contexts": ncs, "attributes": attrs}}) + "\n")
+# The root DSE as the Administrator would see it: its token's groups.
+admin = db.search(base=base, scope=ldb.SCOPE_SUBTREE, expression="(objectSid=%s-500)" % db.get_domain_sid(), attrs=["dn"])[0].dn
+tokens = db.search(base=admin, scope=ldb.SCOPE_BASE, attrs=["tokenGroups"])[0]["tokenGroups"]
+out.write(json.dumps({"o": {"dn": "RootDSE", "a": {"defaultnamingcontext": [base]},
+                            "b": {"tokengroups": [base64.b64encode(bytes(t)).decode() for t in tokens]}}}) + "\n")
+count = 1
 for nc in ncs:
     res = db.search(base=nc["dn"], scope=ldb.SCOPE_SUBTREE, attrs=["*", "nTSecurityDescriptor"],
                     controls=["sd_flags:1:7", "search_options:1:2"] if nc["kind"] == "domain" else ["sd_flags:1:7"])

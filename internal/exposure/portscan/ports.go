@@ -1,5 +1,6 @@
-// Package portscan is a TCP connect scanner: bounded concurrency, global and
-// per-host rates, retries, a verification pass, a randomised order and a state
+// Package portscan is a TCP port scanner, by connection or, as root, by SYN
+// on raw sockets: bounded concurrency, global and per-host rates, retries,
+// a recall pass on hosts that lose probes, a randomised order and a state
 // file to resume an interrupted audit.
 package portscan
 

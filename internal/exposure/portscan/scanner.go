@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -38,11 +39,20 @@ type Options struct {
 	// within [MinTimeout, Timeout]. FixedTimeout always waits Timeout.
 	MinTimeout   time.Duration
 	FixedTimeout bool
-	Retries      int    // extra attempts after a time-out (never after a refusal) [0]
-	NoVerify     bool   // skip the verification pass on open ports
-	Seed         uint64 // order of the scan; 0 draws one at random
-	StatePath    string // state file: resumed if present and matching, updated as it goes, removed once complete
-	Dial         DialFunc
+	Retries      int // extra attempts after a time-out (never after a refusal) [0]
+	// NoVerify skips the recall pass. An open port is never connected to
+	// twice (a completed handshake is proof enough); the recall pass tries
+	// once more, gently, the silent ports of hosts that showed they lose
+	// probes (a port that timed out, then answered a retry: rate limiting,
+	// congestion), where a consistent firewall costs nothing more.
+	NoVerify bool
+	// SYN asks for a SYN scan (raw sockets: root or CAP_NET_RAW, Linux) instead
+	// of full connections; without raw sockets, or with Dial set, the
+	// connect scan runs (Result.Method, Result.Fallback).
+	SYN       bool
+	Seed      uint64 // order of the scan; 0 draws one at random
+	StatePath string // state file: resumed if present and matching, updated as it goes, removed once complete
+	Dial      DialFunc
 	// Progress, if set, is called from time to time and at the end.
 	Progress func(done, total uint64, open int)
 }
@@ -54,6 +64,10 @@ type Result struct {
 	Total    uint64
 	Complete bool // every job finished (false when interrupted)
 	Resumed  bool // the scan started from a state file
+	// Method is the scan that ran: "connect" or "syn"; Fallback says (in
+	// French) why a requested SYN scan ran as a connect scan.
+	Method   string
+	Fallback string
 }
 
 type outcome int
@@ -62,7 +76,13 @@ const (
 	isClosed outcome = iota
 	isOpen
 	isFiltered
+	// isLocalError: the attempt failed on this machine (descriptors or
+	// source ports exhausted, buffers full) and says nothing of the target.
+	isLocalError
 )
+
+// localRetries bounds the attempts that fail locally for one probe.
+const localRetries = 8
 
 // Scan tries every (host, port) pair in a random order and returns the open
 // ports, sorted. When ctx ends, it saves the state and returns what it found
@@ -108,13 +128,24 @@ func Scan(ctx context.Context, hosts []netip.Addr, ports []int, opt Options) (*R
 		st.Seed = rand.Uint64() | 1
 	}
 	s := &scanner{opt: opt, fast: fast, hosts: hosts, ports: ports, global: newPacer(opt.Rate), rtt: newRTT(opt.MinTimeout, opt.Timeout),
-		perHost:  &hostPacers{rate: opt.PerHostRate, m: map[string]*pacer{}},
-		inFlight: map[netip.Addr]chan struct{}{}}
-	found, done, err := s.run(ctx, st)
+		perHost: &hostPacers{rate: opt.PerHostRate, m: map[string]*pacer{}},
+		state:   map[netip.Addr]*hostState{}}
+	res.Method = "connect"
+	if opt.SYN {
+		syn, err := s.openSYN(hosts)
+		if err != nil {
+			res.Fallback = err.Error()
+		} else {
+			defer syn.close()
+			s.syn = syn
+			res.Method = "syn"
+		}
+	}
+	found, silent, done, err := s.run(ctx, st)
 	res.Done = done
 	res.Complete = err == nil && done == total
 	if err == nil && !opt.NoVerify {
-		found = s.verify(ctx, found)
+		found = append(found, s.recall(ctx, silent)...)
 	}
 	sort.Slice(found, func(i, j int) bool {
 		if found[i].Addr != found[j].Addr {
@@ -141,28 +172,39 @@ func Scan(ctx context.Context, hosts []netip.Addr, ports []int, opt Options) (*R
 type scanner struct {
 	opt     Options
 	fast    bool // no custom dialer: raw non-blocking connects (Linux)
+	syn     *synScanner
 	hosts   []netip.Addr
 	ports   []int
 	global  *pacer
 	perHost *hostPacers
 	rtt     *rtt
 
-	mu       sync.Mutex
-	inFlight map[netip.Addr]chan struct{} // per-host semaphores
+	mu    sync.Mutex
+	state map[netip.Addr]*hostState
+}
+
+// hostState is what the scan learns of one host.
+type hostState struct {
+	slots chan struct{} // attempts in flight towards the host
+	lossy atomic.Bool   // a port timed out, then answered a retry
+}
+
+func (s *scanner) host(a netip.Addr) *hostState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, ok := s.state[a]
+	if !ok {
+		h = &hostState{slots: make(chan struct{}, s.opt.HostConcurrency)}
+		s.state[a] = h
+	}
+	return h
 }
 
 // hostSlot takes one of the host's in-flight slots; release gives it back.
-func (s *scanner) hostSlot(ctx context.Context, a netip.Addr) (release func(), err error) {
-	s.mu.Lock()
-	sem, ok := s.inFlight[a]
-	if !ok {
-		sem = make(chan struct{}, s.opt.HostConcurrency)
-		s.inFlight[a] = sem
-	}
-	s.mu.Unlock()
+func (s *scanner) hostSlot(ctx context.Context, h *hostState) (release func(), err error) {
 	select {
-	case sem <- struct{}{}:
-		return func() { <-sem }, nil
+	case h.slots <- struct{}{}:
+		return func() { <-h.slots }, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -173,43 +215,58 @@ type job struct {
 	idx uint64
 }
 
-func (s *scanner) run(ctx context.Context, st *State) ([]Open, uint64, error) {
+// run does the main pass; besides the open ports, it returns the silent
+// pairs (timed out on every attempt) as bitsets of port indexes per host index.
+func (s *scanner) run(ctx context.Context, st *State) ([]Open, map[uint64][]uint64, uint64, error) {
 	total := st.Total
+	np := uint64(len(s.ports))
 	perm := newPermutation(total, st.Seed)
 	for i := uint64(0); i < st.Done; i++ {
 		perm.next()
 	}
 	open := append([]Open(nil), st.Open...)
+	silent := map[uint64][]uint64{}
 	jobs := make(chan job)
 	type done struct {
-		seq uint64
-		o   *Open
+		job
+		res outcome
 	}
 	results := make(chan done, s.opt.Concurrency)
 	var wg sync.WaitGroup
-	for w := 0; w < s.opt.Concurrency; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				a := s.hosts[j.idx/uint64(len(s.ports))]
-				p := s.ports[j.idx%uint64(len(s.ports))]
-				var o *Open
-				if s.probe(ctx, a, p) == isOpen {
-					o = &Open{Addr: a, Port: p}
-				}
-				if ctx.Err() != nil {
-					continue // an interrupted attempt is not done
-				}
-				results <- done{seq: j.seq, o: o}
+	worker := func() {
+		defer wg.Done()
+		for j := range jobs {
+			r := s.probe(ctx, s.hosts[j.idx/np], s.ports[j.idx%np], 0)
+			if ctx.Err() != nil {
+				continue // an interrupted attempt is not done
 			}
-		}()
+			results <- done{job: j, res: r}
+		}
 	}
+	wg.Add(1)
 	go func() {
+		defer wg.Done()
 		defer close(jobs)
+		workers := 0
 		for seq := st.Done; seq < total; seq++ {
+			j := job{seq: seq, idx: perm.next()}
+			// A new worker only when none is free: where answers come at
+			// once (loopback, near hosts) a few suffice, where attempts
+			// wait their number grows to Concurrency.
 			select {
-			case jobs <- job{seq: seq, idx: perm.next()}:
+			case jobs <- j:
+				continue
+			case <-ctx.Done():
+				return
+			default:
+			}
+			if workers < s.opt.Concurrency {
+				workers++
+				wg.Add(1)
+				go worker()
+			}
+			select {
+			case jobs <- j:
 			case <-ctx.Done():
 				return
 			}
@@ -221,8 +278,16 @@ func (s *scanner) run(ctx context.Context, st *State) ([]Open, uint64, error) {
 	lastSave := time.Now()
 	lastProgress := time.Time{}
 	for r := range results {
-		if r.o != nil {
-			open = append(open, *r.o)
+		switch r.res {
+		case isOpen:
+			open = append(open, Open{Addr: s.hosts[r.idx/np], Port: s.ports[r.idx%np]})
+		case isFiltered:
+			bits := silent[r.idx/np]
+			if bits == nil {
+				bits = make([]uint64, (np+63)/64)
+				silent[r.idx/np] = bits
+			}
+			bits[r.idx%np/64] |= 1 << (r.idx % np % 64)
 		}
 		finished[r.seq] = true
 		for finished[st.Done] {
@@ -247,9 +312,9 @@ func (s *scanner) run(ctx context.Context, st *State) ([]Open, uint64, error) {
 		s.opt.Progress(st.Done, total, len(open))
 	}
 	if err := ctx.Err(); err != nil {
-		return open, st.Done, fmt.Errorf("scan interrompu après %d tentatives sur %d : %w", st.Done, total, err)
+		return open, nil, st.Done, fmt.Errorf("scan interrompu après %d tentatives sur %d : %w", st.Done, total, err)
 	}
-	return open, st.Done, nil
+	return open, silent, st.Done, nil
 }
 
 func dedup(in []Open) []Open {
@@ -264,34 +329,71 @@ func dedup(in []Open) []Open {
 	return out
 }
 
-// probe connects with retries on time-outs; a refusal is final.
-func (s *scanner) probe(ctx context.Context, a netip.Addr, port int) outcome {
-	addr := net.JoinHostPort(a.String(), strconv.Itoa(port))
-	res := isFiltered
-	release, err := s.hostSlot(ctx, a)
+// probe tries one port, again after a time-out (Retries), never after an
+// answer; first is the index of the first attempt (its wait is doubled for
+// each attempt before it).
+func (s *scanner) probe(ctx context.Context, a netip.Addr, port, first int) outcome {
+	h := s.host(a)
+	release, err := s.hostSlot(ctx, h)
 	if err != nil {
 		return isFiltered
 	}
 	defer release()
-	for attempt := 0; attempt <= s.opt.Retries; attempt++ {
+	res := isFiltered
+	local := 0
+	for attempt := first; attempt <= first+s.opt.Retries; attempt++ {
 		if s.global.wait(ctx) != nil || s.perHost.wait(ctx, a.String()) != nil {
 			return isFiltered
 		}
 		start := time.Now()
 		timeout := func() time.Duration { return s.rtt.timeout(a, attempt) }
-		res = -1
-		if s.fast {
-			res = fastConnect(ctx, a, port, timeout)
+		res = s.attempt(ctx, a, port, timeout)
+		switch res {
+		case isFiltered:
+			continue
+		case isLocalError:
+			// Not the target's doing: wait for resources and try again,
+			// without counting it as an attempt.
+			if local++; local > localRetries || sleep(ctx, time.Duration(local)*10*time.Millisecond) != nil {
+				return isFiltered
+			}
+			attempt--
+			continue
 		}
-		if res < 0 {
-			res = s.connect(ctx, addr, timeout)
+		s.rtt.observe(a, time.Since(start))
+		if attempt > 0 {
+			h.lossy.Store(true)
 		}
-		if res != isFiltered {
-			s.rtt.observe(a, time.Since(start))
+		return res
+	}
+	if res == isLocalError {
+		res = isFiltered
+	}
+	return res
+}
+
+// attempt makes one attempt with the scan's method.
+func (s *scanner) attempt(ctx context.Context, a netip.Addr, port int, timeout func() time.Duration) outcome {
+	if s.syn != nil {
+		return s.syn.probe(ctx, a, port, timeout)
+	}
+	if s.fast {
+		if res := fastConnect(ctx, a, port, timeout); res >= 0 {
 			return res
 		}
 	}
-	return res
+	return s.connect(ctx, net.JoinHostPort(a.String(), strconv.Itoa(port)), timeout)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // connect waits at most timeout(), re-read while waiting: attempts started
@@ -334,27 +436,65 @@ func (s *scanner) connect(ctx context.Context, addr string, timeout func() time.
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		return isClosed
 	}
+	if isLocal(err) {
+		return isLocalError
+	}
 	return isFiltered
 }
 
-// verify connects again to each open port and keeps those that still answer
-// (a port that accepted once but no longer does is dropped).
-func (s *scanner) verify(ctx context.Context, open []Open) []Open {
-	keep := make([]bool, len(open))
+// isLocal tells errors of this machine (no descriptor, no source port, no
+// buffer) from what the network answered.
+func isLocal(err error) bool {
+	for _, e := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.EADDRNOTAVAIL, syscall.ENOBUFS, syscall.ENOMEM, syscall.EAGAIN} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// recall tries once more the silent ports of the hosts that lost probes
+// during the main pass, with a quarter of the per-host concurrency and a
+// longer wait (the attempt continues the main pass's doubling). Hosts whose
+// silent ports never answered a retry (a firewall that drops) are not tried
+// again.
+func (s *scanner) recall(ctx context.Context, silent map[uint64][]uint64) []Open {
+	var pairs []Open
+	for hi, bits := range silent {
+		a := s.hosts[hi]
+		if !s.host(a).lossy.Load() {
+			continue
+		}
+		for w, word := range bits {
+			for b := 0; word != 0; b, word = b+1, word>>1 {
+				if word&1 != 0 {
+					pairs = append(pairs, Open{Addr: a, Port: s.ports[w*64+b]})
+				}
+			}
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	rs := &scanner{opt: s.opt, fast: s.fast, syn: s.syn, hosts: s.hosts, ports: s.ports, global: s.global, perHost: s.perHost, rtt: s.rtt,
+		state: map[netip.Addr]*hostState{}}
+	rs.opt.HostConcurrency = max(1, s.opt.HostConcurrency/4)
+	rs.opt.Retries = 0 // one more attempt, with the doubled wait
+	keep := make([]bool, len(pairs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, s.opt.Concurrency)
-	for i, o := range open {
+	for i, o := range pairs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			keep[i] = s.probe(ctx, o.Addr, o.Port) == isOpen
+			keep[i] = rs.probe(ctx, o.Addr, o.Port, s.opt.Retries+1) == isOpen
 		}()
 	}
 	wg.Wait()
-	out := open[:0]
-	for i, o := range open {
+	var out []Open
+	for i, o := range pairs {
 		if keep[i] {
 			out = append(out, o)
 		}

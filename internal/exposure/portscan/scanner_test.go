@@ -15,9 +15,15 @@ import (
 )
 
 // listeners opens n listeners on 127.0.0.1 and returns their ports; it also
-// returns ports that were opened then closed (refused).
+// returns ports that were opened then closed (refused), all distinct.
 func listeners(t *testing.T, n, closed int) (open, shut []int) {
 	t.Helper()
+	var toClose []net.Listener
+	defer func() {
+		for _, l := range toClose {
+			l.Close()
+		}
+	}()
 	for i := 0; i < n+closed; i++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -37,7 +43,7 @@ func listeners(t *testing.T, n, closed int) (open, shut []int) {
 			}()
 			t.Cleanup(func() { l.Close() })
 		} else {
-			l.Close()
+			toClose = append(toClose, l) // closed once every port is drawn
 			shut = append(shut, p)
 		}
 	}
@@ -45,6 +51,26 @@ func listeners(t *testing.T, n, closed int) (open, shut []int) {
 }
 
 var lo = netip.MustParseAddr("127.0.0.1")
+
+// checkOpen fails when a port of want is missing from the result or one of
+// never is in it.
+func checkOpen(t *testing.T, res *Result, a netip.Addr, want, never []int) {
+	t.Helper()
+	got := map[netip.AddrPort]bool{}
+	for _, o := range res.Open {
+		got[netip.AddrPortFrom(o.Addr, uint16(o.Port))] = true
+	}
+	for _, p := range want {
+		if !got[netip.AddrPortFrom(a, uint16(p))] {
+			t.Errorf("%s : port ouvert %d manqué (%s)", a, p, res.Method)
+		}
+	}
+	for _, p := range never {
+		if got[netip.AddrPortFrom(a, uint16(p))] {
+			t.Errorf("%s : port %d fermé ou filtré signalé ouvert (%s)", a, p, res.Method)
+		}
+	}
+}
 
 func TestScanFindsExactlyOpenPorts(t *testing.T) {
 	open, shut := listeners(t, 5, 5)
@@ -164,33 +190,91 @@ func TestResumeFromStateFile(t *testing.T) {
 	}
 }
 
-func TestVerificationDropsFlappingPort(t *testing.T) {
-	open, _ := listeners(t, 1, 0)
+// TestOpenPortConnectedOnce: a completed handshake is final, the recall
+// pass makes no second connection to an open port (nor to a closed one).
+func TestOpenPortConnectedOnce(t *testing.T) {
+	open, shut := listeners(t, 4, 4)
 	var mu sync.Mutex
 	calls := map[string]int{}
-	fake := "127.0.0.1:1" // answers once, then refuses (like a flapping middlebox)
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		mu.Lock()
 		calls[addr]++
-		k := calls[addr]
 		mu.Unlock()
-		if addr == fake {
-			if k == 1 {
-				a, b := net.Pipe()
-				b.Close()
-				return a, nil
-			}
-			return nil, syscall.ECONNREFUSED
-		}
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}
-	res, err := Scan(context.Background(), []netip.Addr{lo}, []int{1, open[0]}, Options{Dial: dial})
+	ports := append(append([]int(nil), open...), shut...)
+	res, err := Scan(context.Background(), []netip.Addr{lo}, ports, Options{Dial: dial, Retries: 1})
+	if err != nil || len(res.Open) != len(open) {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for _, p := range ports {
+		if n := calls[netip.AddrPortFrom(lo, uint16(p)).String()]; n != 1 {
+			t.Errorf("port %d : %d connexions, attendu 1", p, n)
+		}
+	}
+}
+
+// lossyDial fakes two hosts without touching the network. 127.0.0.1 loses
+// probes (rate limiting): each port ignores its first attempts (one for odd
+// ports, two for even ones), then answers (open below 10 and 26, refused
+// otherwise). 127.0.0.2 answers at once, except behind a firewall that
+// drops ports 20–25 every time.
+type lossyDial struct {
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (l *lossyDial) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	l.mu.Lock()
+	l.calls[addr]++
+	k := l.calls[addr]
+	l.mu.Unlock()
+	ap := netip.MustParseAddrPort(addr)
+	p := int(ap.Port())
+	answer := func() (net.Conn, error) {
+		if p < 10 || p == 26 {
+			a, b := net.Pipe()
+			b.Close()
+			return a, nil
+		}
+		return nil, syscall.ECONNREFUSED
+	}
+	if ap.Addr() == lo {
+		if k <= 1+(1-p%2) {
+			return nil, context.DeadlineExceeded
+		}
+		return answer()
+	}
+	if p >= 20 && p <= 25 {
+		return nil, context.DeadlineExceeded
+	}
+	return answer()
+}
+
+// TestRecallPassOnLossyHost: the silent ports of a host that answered a
+// retry are tried again after the main pass; those of a host that drops
+// consistently are not.
+func TestRecallPassOnLossyHost(t *testing.T) {
+	lossy, firewalled := lo, netip.MustParseAddr("127.0.0.2")
+	ports := []int{1, 2, 3, 4, 5, 6, 11, 12, 13, 14, 20, 21, 22, 23, 24, 25, 26}
+	l := &lossyDial{calls: map[string]int{}}
+	res, err := Scan(context.Background(), []netip.Addr{lossy, firewalled}, ports, Options{Dial: l.dial, Retries: 1, Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Open) != 1 || res.Open[0].Port != open[0] {
-		t.Fatalf("après vérification : %v", res.Open)
+	checkOpen(t, res, lossy, []int{1, 2, 3, 4, 5, 6, 26}, []int{11, 12, 13, 14, 20, 21, 22, 23, 24, 25})
+	checkOpen(t, res, firewalled, []int{1, 2, 3, 4, 5, 6, 26}, []int{11, 12, 13, 14, 20, 21, 22, 23, 24, 25})
+	for _, p := range []int{20, 21, 22, 23, 24, 25} {
+		if n := l.calls[netip.AddrPortFrom(firewalled, uint16(p)).String()]; n != 2 {
+			t.Errorf("hôte filtré, port %d : %d tentatives, attendu 2 (pas de seconde passe)", p, n)
+		}
+	}
+	// Without the recall pass, the even ports of the lossy host are lost.
+	l = &lossyDial{calls: map[string]int{}}
+	res, err = Scan(context.Background(), []netip.Addr{lossy}, ports[:6], Options{Dial: l.dial, Retries: 1, NoVerify: true})
+	if err != nil || len(res.Open) != 3 {
+		t.Fatalf("sans seconde passe : %v %v", res.Open, err)
 	}
 }
 
@@ -320,5 +404,15 @@ func TestHostConcurrencyBound(t *testing.T) {
 	}
 	if peak > 3 || peak == 0 {
 		t.Fatalf("au plus 3 tentatives simultanées vers l'hôte attendues, vu %d", peak)
+	}
+}
+
+// TestSYNFallsBackWithDialer: a SYN scan cannot go through a given dialer;
+// the connect scan runs and says why.
+func TestSYNFallsBackWithDialer(t *testing.T) {
+	cd := &countingDial{}
+	res, err := Scan(context.Background(), []netip.Addr{lo}, []int{5, 6}, Options{SYN: true, Dial: cd.dial})
+	if err != nil || res.Method != "connect" || res.Fallback == "" || cd.n.Load() != 2 || len(res.Open) != 1 {
+		t.Fatalf("%+v %v (%d tentatives)", res, err, cd.n.Load())
 	}
 }
