@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime/quotedprintable"
 	"net/http"
@@ -243,8 +244,18 @@ func TestWebhookSigned(t *testing.T) {
 	if len(TurnedNotMet("ght-x", cur, cur, asOf, time.Now())) != 0 {
 		t.Fatal("un objectif déjà non atteint ne doit pas alerter de nouveau")
 	}
-	n := &Notifier{Store: st}
-	if err := n.Notify(ctx, events); err != nil {
+	// By default a webhook reaches public addresses only: the loopback
+	// receiver is refused, the alerts stay pending.
+	guarded := &Notifier{Store: st}
+	if err := guarded.Notify(ctx, events); !errors.Is(err, ErrDelivery) || !strings.Contains(err.Error(), "pas une adresse publique") {
+		t.Fatalf("webhook vers la boucle locale sans autorisation : %v", err)
+	}
+	if err := CheckURL(srv.URL, false); err == nil || CheckURL(srv.URL, true) != nil || CheckURL("ftp://exemple.fr", true) == nil ||
+		CheckURL("https://user:pw@exemple.fr/", true) == nil || CheckURL("https://exemple.fr/hook", false) != nil {
+		t.Errorf("CheckURL")
+	}
+	n := &Notifier{Store: st, Webhook: &Webhook{AllowPrivate: true}}
+	if err := n.FlushImmediate(ctx); err != nil { // the pending alerts, sent now
 		t.Fatal(err)
 	}
 	if err := n.Notify(ctx, events); err != nil {

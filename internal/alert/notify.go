@@ -16,9 +16,17 @@ import (
 type Notifier struct {
 	Store   *store.Store
 	Mail    *SMTP    // nil: e-mail subscriptions stay pending
-	Webhook *Webhook // nil: a default one
+	Webhook *Webhook // nil: a default one (public destinations only)
 	Now     func() time.Time
+	// Allowed, when set, says whether a subscriber may still see an
+	// event's dossier and subject (accounts change role, scope, or are
+	// disabled): an event it refuses is not recorded for that subscriber.
+	Allowed func(ctx context.Context, login, applicant, subject string) (bool, error)
 }
+
+// ErrDelivery marks the errors of sendings (kept pending, retried by
+// Flush), as opposed to the errors recording the events.
+var ErrDelivery = errors.New("envoi d'alerte")
 
 func (n *Notifier) now() time.Time {
 	if n.Now != nil {
@@ -49,6 +57,15 @@ func (n *Notifier) Notify(ctx context.Context, events []Event) error {
 			if !matches(s, e) {
 				continue
 			}
+			if n.Allowed != nil {
+				ok, err := n.Allowed(ctx, s.Login, e.Applicant, e.Subject)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					continue
+				}
+			}
 			ok, err := n.Store.ClaimAlert(ctx, store.AlertDelivery{Subscription: s.ID, Key: e.Key, Kind: string(e.Kind),
 				Applicant: e.Applicant, Subject: e.Subject, Title: e.Title, Detail: e.Detail, At: e.At})
 			if err != nil {
@@ -77,6 +94,22 @@ func (n *Notifier) Flush(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// FlushImmediate sends again the pending deliveries of the subscriptions
+// not in digest mode (their first sending failed).
+func (n *Notifier) FlushImmediate(ctx context.Context) error {
+	subs, err := n.Store.AlertSubscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, s := range subs {
+		if !s.Digest {
+			errs = append(errs, n.deliver(ctx, s))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // deliver sends a subscription's pending deliveries: one message each, or
 // one digest for all of them.
 func (n *Notifier) deliver(ctx context.Context, s store.AlertSubscription) error {
@@ -93,7 +126,7 @@ func (n *Notifier) deliver(ctx context.Context, s store.AlertSubscription) error
 	}
 	for _, g := range groups {
 		if err := n.send(ctx, s, g); err != nil {
-			return fmt.Errorf("alerte pour %s (%s) : %w", s.Login, s.Target, err)
+			return fmt.Errorf("%w pour %s (%s) : %w", ErrDelivery, s.Login, s.Target, err)
 		}
 		keys := make([]string, len(g))
 		for i, d := range g {

@@ -12,6 +12,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/exposure/scope"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -51,10 +52,7 @@ func (w *exposureWorker) Work(ctx context.Context, job *river.Job[ExposureArgs])
 	progress.set(1, "préparation du périmètre")
 	per, err := e.cfg.Perimeters.Perimeter(ctx, entities, a.Perimeter)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return river.JobCancel(err)
-		}
-		return err
+		return cancelIfRefused(err)
 	}
 	ports, err := e.cfg.Engines.ParsePorts(a.Ports)
 	if err != nil {
@@ -64,7 +62,7 @@ func (w *exposureWorker) Work(ctx context.Context, job *river.Job[ExposureArgs])
 		progress.set(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %d port(s) ouvert(s)", done, total, open))
 	})
 	if err != nil {
-		return fmt.Errorf("audit d'exposition : %w", err)
+		return cancelIfRefused(fmt.Errorf("audit d'exposition : %w", err))
 	}
 	progress.set(95, "enregistrement de l'audit")
 	blob, err := json.Marshal(audit)
@@ -108,10 +106,7 @@ func (w *adWorker) Work(ctx context.Context, job *river.Job[ADArgs]) error {
 	}
 	c, err := e.cfg.Connections.Connection(ctx, a.Applicant, a.Directory)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return river.JobCancel(err)
-		}
-		return err
+		return cancelIfRefused(err)
 	}
 	progress.set(5, "connexion au contrôleur "+c.Host)
 	rep, err := e.cfg.Engines.AD(ctx, c, func(nc string, objects int) {
@@ -135,6 +130,17 @@ func (w *adWorker) Work(ctx context.Context, job *river.Job[ADArgs]) error {
 	}
 	progress.set(100, "terminé")
 	return river.RecordOutput(ctx, output{AuditID: id, Complete: true})
+}
+
+// cancelIfRefused has River give up a job that cannot succeed by being
+// retried: refused by its source (ErrRefused, an unknown reference) or by
+// the scope guard (a non-public destination in a process without
+// --allow-private-targets). Other errors are retried.
+func cancelIfRefused(err error) error {
+	if _, ok := errors.AsType[*scope.NonPublicError](err); ok || errors.Is(err, ErrRefused) || errors.Is(err, store.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	return err
 }
 
 // output is what a finished audit job records in River.
