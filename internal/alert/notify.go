@@ -22,11 +22,21 @@ type Notifier struct {
 	// event's dossier and subject (accounts change role, scope, or are
 	// disabled): an event it refuses is not recorded for that subscriber.
 	Allowed func(ctx context.Context, login, applicant, subject string) (bool, error)
+	// Location is the time zone of the dates in the messages (the
+	// application's, as « vigie serve --timezone »; time.Local when nil).
+	Location *time.Location
 }
 
 // ErrDelivery marks the errors of sendings (kept pending, retried by
 // Flush), as opposed to the errors recording the events.
 var ErrDelivery = errors.New("envoi d'alerte")
+
+func (n *Notifier) loc() *time.Location {
+	if n.Location != nil {
+		return n.Location
+	}
+	return time.Local
+}
 
 func (n *Notifier) now() time.Time {
 	if n.Now != nil {
@@ -175,18 +185,18 @@ func (n *Notifier) send(ctx context.Context, s store.AlertSubscription, ds []sto
 		if n.Mail == nil {
 			return errors.New("aucun serveur SMTP configuré")
 		}
-		subject, body := mailText(ds, s.Digest)
+		subject, body := mailText(ds, s.Digest, n.loc())
 		return n.Mail.Send(ctx, s.Target, subject, body)
 	}
 }
 
 // mailText writes the French subject and body of a message.
-func mailText(ds []store.AlertDelivery, digest bool) (string, string) {
+func mailText(ds []store.AlertDelivery, digest bool, loc *time.Location) (string, string) {
 	var b strings.Builder
 	if !digest && len(ds) == 1 {
 		d := ds[0]
 		fmt.Fprintf(&b, "%s\n\nDossier : %s\nConcerné : %s\nType : %s\nDate : %s\n", d.Title, d.Applicant, d.Subject,
-			Kind(d.Kind).French(), d.At.Local().Format("02/01/2006 15:04"))
+			Kind(d.Kind).French(), d.At.In(loc).Format("02/01/2006 15:04"))
 		if d.Detail != "" {
 			fmt.Fprintf(&b, "\n%s\n", d.Detail)
 		}
@@ -195,7 +205,7 @@ func mailText(ds []store.AlertDelivery, digest bool) (string, string) {
 	}
 	fmt.Fprintf(&b, "%d alerte%s Vigie :\n", len(ds), plural(len(ds)))
 	for _, d := range ds {
-		fmt.Fprintf(&b, "\n- %s (%s, %s)\n", d.Title, d.Subject, d.At.Local().Format("02/01/2006 15:04"))
+		fmt.Fprintf(&b, "\n- %s (%s, %s)\n", d.Title, d.Subject, d.At.In(loc).Format("02/01/2006 15:04"))
 		if d.Detail != "" {
 			fmt.Fprintf(&b, "  %s\n", d.Detail)
 		}

@@ -25,6 +25,9 @@ type Watcher struct {
 	Notifier  *Notifier
 	// DeadlineDays (DefaultDeadlineDays when zero).
 	DeadlineDays int
+	// Location is the time zone of "today" (the application's, as « vigie
+	// serve --timezone »; time.Local when nil).
+	Location *time.Location
 }
 
 // Check evaluates every dossier at now's date and notifies the events;
@@ -48,7 +51,11 @@ func (w *Watcher) Check(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	today := civil.Of(now.Local())
+	loc := w.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	today := civil.Of(now.In(loc))
 	var errs []error
 	seen := 0
 	for _, a := range apps {

@@ -100,7 +100,8 @@ func runAlert(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	n := &alert.Notifier{Store: st, Now: env.Now, Mail: m, Webhook: &alert.Webhook{AllowPrivate: *allowPrivate, Now: env.Now}, Allowed: web.AlertScope(st)}
+	n := &alert.Notifier{Store: st, Now: env.Now, Mail: m, Webhook: &alert.Webhook{AllowPrivate: *allowPrivate, Now: env.Now}, Allowed: web.AlertScope(st),
+		Location: zoneOf(env)}
 	if sub == "flush" {
 		if err := n.Flush(ctx); err != nil {
 			return err
@@ -114,10 +115,10 @@ func runAlert(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return usagef("alert check : --at : %v", err)
 		}
-		now = time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.Local)
+		now = time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, n.Location)
 	}
-	seen, err := (&alert.Watcher{Store: st, Notifier: n, DeadlineDays: *days}).Check(ctx, now)
-	fmt.Fprintf(env.Stdout, "Dossiers évalués au %s : %d événement(s) (chaque abonné ne reçoit qu'une fois le même).\n", civil.Of(now).French(), seen)
+	seen, err := (&alert.Watcher{Store: st, Notifier: n, DeadlineDays: *days, Location: n.Location}).Check(ctx, now)
+	fmt.Fprintf(env.Stdout, "Dossiers évalués au %s : %d événement(s) (chaque abonné ne reçoit qu'une fois le même).\n", civil.Of(now.In(n.Location)).French(), seen)
 	return err
 }
 

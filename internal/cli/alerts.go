@@ -77,8 +77,8 @@ func (f smtpFlags) mailer(env *Env) (*alert.SMTP, error) {
 // alertNotifier returns the notifier of the job engine: e-mail through the
 // configured server (STARTTLS required), webhooks to public addresses
 // only unless --allow-private-targets, to the subscribers whose current
-// scope shows the event (web.AlertScope).
-func alertNotifier(env *Env, st *store.Store, jf *jobFlags) (*alert.Notifier, error) {
+// scope shows the event (web.AlertScope); its dates are in loc.
+func alertNotifier(env *Env, st *store.Store, jf *jobFlags, loc *time.Location) (*alert.Notifier, error) {
 	var sf smtpFlags
 	allowPrivate := false
 	if jf != nil {
@@ -89,7 +89,7 @@ func alertNotifier(env *Env, st *store.Store, jf *jobFlags) (*alert.Notifier, er
 		return nil, err
 	}
 	return &alert.Notifier{Store: st, Now: env.Now, Mail: m, Webhook: &alert.Webhook{AllowPrivate: allowPrivate, Now: env.Now},
-		Allowed: web.AlertScope(st)}, nil
+		Allowed: web.AlertScope(st), Location: loc}, nil
 }
 
 // alertTasks are the leader's periodic alert jobs: evaluate every dossier
@@ -97,7 +97,7 @@ func alertNotifier(env *Env, st *store.Store, jf *jobFlags) (*alert.Notifier, er
 // and send again the immediate alerts whose sending failed; send the
 // digests.
 func alertTasks(st *store.Store, n *alert.Notifier, jf *jobFlags, log *slog.Logger) []jobs.Periodic {
-	w := &alert.Watcher{Store: st, Notifier: n, DeadlineDays: jf.deadlineDays}
+	w := &alert.Watcher{Store: st, Notifier: n, DeadlineDays: jf.deadlineDays, Location: n.Location}
 	return []jobs.Periodic{
 		{Name: "alert-check", Every: jf.alertEvery, Run: func(ctx context.Context, now time.Time) error {
 			seen, err := w.Check(ctx, now)

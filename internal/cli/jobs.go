@@ -115,7 +115,7 @@ func openJobs(ctx context.Context, env *Env, st *store.Store, queues map[string]
 		}
 	}
 	if len(queues) > 0 {
-		n, err := alertNotifier(env, st, jf)
+		n, err := alertNotifier(env, st, jf, cfg.Location)
 		if err != nil {
 			return nil, err
 		}

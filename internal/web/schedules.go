@@ -86,7 +86,9 @@ type schedulesData struct {
 }
 
 // planner returns the planner of the stored schedules.
-func (s *Server) planner() *jobs.Planner { return &jobs.Planner{Store: s.st, Catalogue: s.cat} }
+func (s *Server) planner() *jobs.Planner {
+	return &jobs.Planner{Store: s.st, Catalogue: s.cat, Location: s.loc}
+}
 
 // schedulesPage shows a dossier's schedules, the calendar of its done and
 // planned audits, the reminders of the official audits and the planner's
@@ -101,7 +103,7 @@ func (s *Server) schedulesPage(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return fmt.Errorf("dossier %s : %w", v.Applicant.ID, err)
 	}
-	today := civil.Of(s.now())
+	today := s.today()
 	d := schedulesData{View: v, CanEdit: rightsOf(rq.p, v).schedules(), Today: today, Saved: r.URL.Query().Get("enregistre") == "1"}
 	scs, err := s.st.Schedules(ctx, v.Applicant.ID)
 	if err != nil {
