@@ -84,7 +84,7 @@ func (s *Store) DeleteAlertSubscription(ctx context.Context, id int64, login str
 		if _, err := tx.ExecContext(ctx, `DELETE FROM alert_subscriptions WHERE id = $1`, id); err != nil {
 			return err
 		}
-		return s.trail(ctx, tx, login, "abonnement_alerte", login, fmt.Sprintf("abonnement %d supprimé", id))
+		return s.trail(ctx, tx, login, ActionAlertSubscription, login, fmt.Sprintf("abonnement %d supprimé", id))
 	})
 }
 

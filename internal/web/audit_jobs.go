@@ -15,6 +15,7 @@ import (
 	"vigie/internal/civil"
 	"vigie/internal/jobs"
 	"vigie/internal/org"
+	"vigie/internal/store"
 )
 
 // Close releases what the server holds. The audit jobs belong to the job
@@ -228,7 +229,7 @@ func (s *Server) jobCancel(w http.ResponseWriter, r *http.Request, rq *request) 
 		if _, err := s.jobs.Cancel(r.Context(), j.ID); err != nil {
 			return err
 		}
-		s.trailJob(r.Context(), rq.p.Login, "tache_annulee", v.Applicant.ID, fmt.Sprintf("tâche %d (%s)", j.ID, jobKindFr(j.Kind)))
+		s.trailJob(r.Context(), rq.p.Login, store.ActionJobCancel, v.Applicant.ID, fmt.Sprintf("tâche %d (%s)", j.ID, jobKindFr(j.Kind)))
 	}
 	http.Redirect(w, r, fmt.Sprintf("/dossiers/%s/taches/%d", url.PathEscape(v.Applicant.ID), j.ID), http.StatusSeeOther)
 	return nil
