@@ -111,7 +111,9 @@ func TestMailImmediateOnceAndDigest(t *testing.T) {
 	mail := labSMTP(t)
 	st := newStore(t)
 	now := time.Date(2025, 3, 10, 9, 30, 0, 0, time.UTC)
-	n := &Notifier{Store: st, Mail: mail, Now: func() time.Time { return now }}
+	// Dates in the messages are in the application's zone, not the process's.
+	paris := time.FixedZone("CET", 3600)
+	n := &Notifier{Store: st, Mail: mail, Now: func() time.Time { return now }, Location: paris}
 	to, digestTo := recipient(), recipient()
 	if _, err := st.SaveAlertSubscription(ctx, store.AlertSubscription{Login: "rssi", Applicant: "690001235",
 		Kinds: []string{string(CriticalFinding)}, Channel: "email", Target: to}); err != nil {
@@ -147,7 +149,7 @@ func TestMailImmediateOnceAndDigest(t *testing.T) {
 		t.Fatalf("%d messages pour %s, attendu 2 (un par constat critique, aucun doublon)", len(got), to)
 	}
 	joined := strings.Join(got, "\n")
-	for _, want := range []string{"port 3389", "port 3390", "Retirer l'exposition directe du service.", "Dossier : 690001235"} {
+	for _, want := range []string{"port 3389", "port 3390", "Retirer l'exposition directe du service.", "Dossier : 690001235", "Date : 10/03/2025 10:30"} {
 		if !strings.Contains(joined, want) {
 			t.Fatalf("messages sans %q :\n%s", want, joined)
 		}
@@ -159,7 +161,7 @@ func TestMailImmediateOnceAndDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := mailbox(t, digestTo, 1)
-	if len(d) != 1 || !strings.Contains(d[0], "3 alertes Vigie") || !strings.Contains(d[0], "niveau ANSSI passé de 3 à 2") {
+	if len(d) != 1 || !strings.Contains(d[0], "3 alertes Vigie") || !strings.Contains(d[0], "niveau ANSSI passé de 3 à 2") || !strings.Contains(d[0], "10/03/2025 10:30") {
 		t.Fatalf("résumé : %q", d)
 	}
 	if err := n.Flush(ctx); err != nil {
