@@ -102,7 +102,7 @@ func (d *Directory) OfClass(class string) []*Object { return d.byClass[strings.T
 // NormDN normalises a DN for lookups: lower case, no spaces after commas.
 func NormDN(dn string) string {
 	dn = strings.ToLower(strings.TrimSpace(dn))
-	if strings.Contains(dn, ", ") || strings.Contains(dn, " ,") || strings.Contains(dn, "= ") {
+	if strings.IndexByte(dn, ' ') >= 0 && (strings.Contains(dn, ", ") || strings.Contains(dn, " ,") || strings.Contains(dn, "= ")) {
 		parts := strings.Split(dn, ",")
 		for i, p := range parts {
 			kv := strings.SplitN(p, "=", 2)
