@@ -59,7 +59,7 @@ func Load(r *snapshot.Reader) (*Directory, error) {
 		bySID:   make(map[secdesc.SID]*Object, 1024),
 		attrs:   defaultAttrRights(),
 	}
-	l := &loader{d: d, intern: map[secdesc.SID]secdesc.SID{}, sds: map[string]*reducedSD{}}
+	l := &loader{d: d, intern: map[secdesc.SID]secdesc.SID{}, sds: map[string]*reducedSD{}, classes: map[string]string{}}
 	names := make([]string, 0, len(unusedAttrs))
 	for k := range unusedAttrs {
 		names = append(names, k)
@@ -93,6 +93,7 @@ type loader struct {
 	pending []*reducedSD // descriptors with ACEs to classify once the schema is read
 	sds     map[string]*reducedSD
 	sdBytes int
+	classes map[string]string // objectClass value → lower case
 }
 
 // maxSDCache bounds the bytes of descriptors kept as keys of loader.sds.
@@ -110,7 +111,7 @@ type reducedSD struct {
 
 // load indexes one object and reduces its security descriptor.
 func (l *loader) load(so *snapshot.Object) {
-	o := l.d.add(so)
+	o := l.add(so)
 	b := so.Binary("ntsecuritydescriptor")
 	if b == nil {
 		return
@@ -188,7 +189,8 @@ func internSID(m map[secdesc.SID]secdesc.SID, s secdesc.SID) secdesc.SID {
 }
 
 // add indexes one object.
-func (d *Directory) add(so *snapshot.Object) *Object {
+func (l *loader) add(so *snapshot.Object) *Object {
+	d := l.d
 	o := &Object{Object: so, Index: int32(len(d.Objects)), Key: NormDN(so.DN)}
 	// Object SIDs are mostly unique: only a repeated one is interned
 	// (through bySID, see below).
@@ -209,7 +211,11 @@ func (d *Directory) add(so *snapshot.Object) *Object {
 	}
 	d.Objects = append(d.Objects, o)
 	for _, c := range so.All("objectclass") {
-		lc := strings.ToLower(c)
+		lc, ok := l.classes[c]
+		if !ok {
+			lc = strings.ToLower(c)
+			l.classes[c] = lc
+		}
 		if lc != "top" {
 			d.byClass[lc] = append(d.byClass[lc], o)
 			o.kind |= kindOfClass(lc)
@@ -263,12 +269,12 @@ func (d *Directory) finish(pending []*reducedSD) {
 	for _, o := range d.Objects {
 		var best *Domain
 		for _, dom := range d.Domains {
-			if keyWithin(o.Key, dom.Key) && (best == nil || len(dom.Key) > len(best.Key)) {
+			if KeyWithin(o.Key, dom.Key) && (best == nil || len(dom.Key) > len(best.Key)) {
 				best = dom
 			}
 		}
 		for _, k := range other {
-			if best != nil && len(k) > len(best.Key) && keyWithin(o.Key, k) {
+			if best != nil && len(k) > len(best.Key) && KeyWithin(o.Key, k) {
 				best = nil
 				break
 			}
@@ -292,15 +298,6 @@ func (d *Directory) finish(pending []*reducedSD) {
 	}
 	d.groups = buildGroups(d)
 	d.priv = buildPrivileged(d)
-}
-
-// keyWithin reports whether the normalised DN key equals parent or lies
-// under it.
-func keyWithin(key, parent string) bool {
-	if len(key) == len(parent) {
-		return key == parent
-	}
-	return len(key) > len(parent) && key[len(key)-len(parent)-1] == ',' && strings.HasSuffix(key, parent)
 }
 
 func (d *Directory) addDomain(dn, dns string) {

@@ -129,6 +129,15 @@ func ParentKey(key string) string {
 	return ""
 }
 
+// KeyWithin reports whether the normalised DN key equals the normalised
+// DN parent or lies under it, without allocating.
+func KeyWithin(key, parent string) bool {
+	if len(key) == len(parent) {
+		return key == parent
+	}
+	return len(key) > len(parent) && key[len(key)-len(parent)-1] == ',' && strings.HasSuffix(key, parent)
+}
+
 // ByDN finds an object by DN (any case), or nil.
 func (d *Directory) ByDN(dn string) *Object { return d.byKey[NormDN(dn)] }
 

@@ -195,3 +195,22 @@ func TestDNSPartitionIsNotTheDomain(t *testing.T) {
 		t.Fatal("user without domain")
 	}
 }
+
+func TestKeyWithin(t *testing.T) {
+	for _, c := range []struct {
+		key, parent string
+		want        bool
+	}{
+		{"dc=lab,dc=test", "dc=lab,dc=test", true},
+		{"cn=u,ou=x,dc=lab,dc=test", "dc=lab,dc=test", true},
+		{"cn=u,ou=x,dc=lab,dc=test", "ou=x,dc=lab,dc=test", true},
+		{"cn=u,ou=yx,dc=lab,dc=test", "x,dc=lab,dc=test", false},
+		{"dc=test", "dc=lab,dc=test", false},
+		{"dc=sublab,dc=test", "dc=lab,dc=test", false},
+		{"", "dc=test", false},
+	} {
+		if got := KeyWithin(c.key, c.parent); got != c.want {
+			t.Errorf("KeyWithin(%q, %q) = %v", c.key, c.parent, got)
+		}
+	}
+}

@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
-	"sort"
+	"slices"
+	"strings"
 )
 
 // Version 2 of the snapshot file, inside its gzip stream:
@@ -73,6 +74,7 @@ type encoder struct {
 	seed        maphash.Seed
 	sharedBytes int
 	payload     []byte
+	hdr         []byte
 	keys        []attrKey
 	refs        []uint64 // per binary value of the object: shared number + 1, or 0
 }
@@ -92,10 +94,8 @@ func newEncoder(w *bufio.Writer) *encoder {
 
 // record writes one record.
 func (e *encoder) record(kind byte, payload []byte) error {
-	var hdr [1 + binary.MaxVarintLen64]byte
-	hdr[0] = kind
-	n := binary.PutUvarint(hdr[1:], uint64(len(payload)))
-	if _, err := e.w.Write(hdr[:1+n]); err != nil {
+	e.hdr = binary.AppendUvarint(append(e.hdr[:0], kind), uint64(len(payload)))
+	if _, err := e.w.Write(e.hdr); err != nil {
 		return err
 	}
 	_, err := e.w.Write(payload)
@@ -121,11 +121,17 @@ func (e *encoder) object(o *Object) error {
 	o.each(func(name string, text []string, bin [][]byte, isBin bool) {
 		keys = append(keys, attrKey{name: name, bin: isBin, text: text, vals: bin})
 	})
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].name != keys[j].name {
-			return keys[i].name < keys[j].name
+	slices.SortFunc(keys, func(a, b attrKey) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
 		}
-		return !keys[i].bin && keys[j].bin
+		switch {
+		case a.bin == b.bin:
+			return 0
+		case a.bin:
+			return 1
+		}
+		return -1
 	})
 	refs := e.refs[:0]
 	for _, k := range keys {
