@@ -89,6 +89,12 @@ func buildGroups(d *Directory) *groupIndex {
 		g.members[group] = append(g.members[group], member)
 		g.memberOf[member] = append(g.memberOf[member], group)
 	}
+	// primary groups by domain and RID: a few for the whole directory
+	type primaryKey struct {
+		dom *Domain
+		rid uint32
+	}
+	primary := map[primaryKey]Node{}
 	for _, o := range d.Objects {
 		if o.IsGroup() {
 			gn := d.NodeOf(o)
@@ -105,7 +111,13 @@ func buildGroups(d *Directory) *groupIndex {
 			}
 		}
 		if o.PrimaryGroupID != 0 && o.Domain != nil && o.Domain.SID != "" && o.IsAccount() {
-			link(d.NodeOfSID(o.Domain.SID.WithRID(o.PrimaryGroupID)), d.NodeOf(o))
+			k := primaryKey{o.Domain, o.PrimaryGroupID}
+			n, ok := primary[k]
+			if !ok {
+				n = d.NodeOfSID(o.Domain.SID.WithRID(o.PrimaryGroupID))
+				primary[k] = n
+			}
+			link(n, d.NodeOf(o))
 		}
 	}
 	return g

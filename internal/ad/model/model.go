@@ -139,7 +139,25 @@ func KeyWithin(key, parent string) bool {
 }
 
 // ByDN finds an object by DN (any case), or nil.
-func (d *Directory) ByDN(dn string) *Object { return d.byKey[NormDN(dn)] }
+func (d *Directory) ByDN(dn string) *Object {
+	// Fast path without allocation: a short ASCII DN without spaces is
+	// normalised by lower-casing it in a stack buffer.
+	var buf [256]byte
+	if len(dn) > len(buf) {
+		return d.byKey[NormDN(dn)]
+	}
+	for i := 0; i < len(dn); i++ {
+		c := dn[i]
+		switch {
+		case c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			return d.byKey[NormDN(dn)]
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return d.byKey[string(buf[:len(dn)])]
+}
 
 // BySID finds the object carrying a SID, or nil.
 func (d *Directory) BySID(s secdesc.SID) *Object { return d.bySID[s] }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -212,5 +213,24 @@ func TestKeyWithin(t *testing.T) {
 		if got := KeyWithin(c.key, c.parent); got != c.want {
 			t.Errorf("KeyWithin(%q, %q) = %v", c.key, c.parent, got)
 		}
+	}
+}
+
+func TestByDNMatchesNormDN(t *testing.T) {
+	f := adtest.NewForest("lab.test", now)
+	f.Add("CN=Élodie Martin,OU=Équipe,DC=lab,DC=test", "user")
+	d, err := Load(f.Reader(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dn := range []string{"CN=Administrator,CN=Users,DC=lab,DC=test", "cn=administrator,cn=users,dc=LAB,dc=test",
+		"CN=Administrator, CN=Users, DC=lab, DC=test", " CN=Administrator,CN=Users,DC=lab,DC=test\t",
+		"CN=ÉLODIE MARTIN,OU=équipe,DC=lab,DC=test", "CN=Nobody,DC=lab,DC=test", "", strings.Repeat("CN=x,", 80) + "DC=lab,DC=test"} {
+		if got, want := d.ByDN(dn), d.byKey[NormDN(dn)]; got != want {
+			t.Errorf("ByDN(%q) = %v, want %v", dn, got, want)
+		}
+	}
+	if d.ByDN("cn=administrator,cn=users,dc=lab,dc=test") == nil || d.ByDN("CN=élodie martin,OU=ÉQUIPE,DC=lab,DC=test") == nil {
+		t.Error("ByDN misses existing objects")
 	}
 }
