@@ -114,7 +114,6 @@ type Reader struct {
 	trailer *Trailer
 	objects int
 	gaps    int
-	started bool
 	pending *batch // Next: decoded records not handed out yet
 }
 
@@ -132,10 +131,14 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instantané vide ou illisible : %w", streamError(err))
 	}
+	open := rd.openV2
 	if first[0] == '{' {
-		return rd, rd.openV1()
+		open = rd.openV1
 	}
-	return rd, rd.openV2()
+	if err := open(); err != nil {
+		return nil, err
+	}
+	return rd, nil
 }
 
 // openV2 checks the magic and reads the header record.
