@@ -11,7 +11,7 @@
 #   ldapsearch -E pr=1000/noprompt with the SD_FLAGS control, same attribute list
 #   as the collector, over LDAPS, each of the five naming contexts in turn, output discarded
 #   vigie ad collect --parallel 1 over LDAPS (one connection, as ldapsearch)
-#   vigie ad collect --parallel N over LDAPS (domain subtrees on N connections)
+#   vigie ad collect --parallel N over LDAPS (domain and Configuration subtrees on N connections)
 # and prints entries/s of the three and the ratios vigie/ldapsearch (targets:
 # >= 1.0 kept, >= 1.5 aimed at with N connections), with vigie's client CPU.
 # For people, not for CI. Uses DIR=$VIGIE_BENCH_AD_DIR (default /tmp/vigie-lab-bench);

@@ -44,7 +44,9 @@ func bigFakeDir() *fakeDir {
 	d.entries[dz] = []*ldap.Entry{entry(dz, "objectClass", "domainDNS", "nTSecurityDescriptor", "\x01")}
 	cfg := "CN=Configuration," + base
 	d.entries[cfg] = []*ldap.Entry{entry(cfg, "objectClass", "configuration", "nTSecurityDescriptor", "\x01"),
-		entry("CN=Sites,"+cfg, "objectClass", "sitesContainer", "nTSecurityDescriptor", "\x01")}
+		entry("CN=Sites,"+cfg, "objectClass", "sitesContainer", "nTSecurityDescriptor", "\x01"),
+		entry("CN=Default-First-Site-Name,CN=Sites,"+cfg, "objectClass", "site", "nTSecurityDescriptor", "\x01"),
+		entry("CN=Services,"+cfg, "objectClass", "container", "nTSecurityDescriptor", "\x01")}
 	sch := "CN=Schema," + cfg
 	d.entries[sch] = []*ldap.Entry{entry(sch, "objectClass", "dMD", "nTSecurityDescriptor", "\x01")}
 	d.noNC["DC=ForestDnsZones,"+base] = ldap.NewError(ldap.LDAPResultNoSuchObject, errors.New("no such object"))
@@ -122,7 +124,7 @@ func TestParallelWritesWhatSequentialWrites(t *testing.T) {
 	if len(d.served) != 4 {
 		t.Errorf("subtree searches served by %d connections, want 4: %v", len(d.served), d.served)
 	}
-	want := []string{"DC=corp,DC=test 1509", "CN=Configuration,DC=corp,DC=test 2", "CN=Schema,CN=Configuration,DC=corp,DC=test 1",
+	want := []string{"DC=corp,DC=test 1509", "CN=Configuration,DC=corp,DC=test 4", "CN=Schema,CN=Configuration,DC=corp,DC=test 1",
 		"DC=DomainDnsZones,DC=corp,DC=test 1", "DC=ForestDnsZones,DC=corp,DC=test 0"}
 	if strings.Join(progress, "|") != strings.Join(want, "|") {
 		t.Errorf("progress = %q\nwant %q", progress, want)
@@ -203,7 +205,7 @@ func TestParallelWithoutExtraConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Objects != 1+1509+2+1+1 || len(d.served) != 1 {
+	if s.Objects != 1+1509+4+1+1 || len(d.served) != 1 {
 		t.Errorf("%d objects, %d connections served", s.Objects, len(d.served))
 	}
 	if _, err := Collect(context.Background(), testCfg(), Options{Parallel: MaxParallel + 1}, out); err == nil || !IsInput(err) {

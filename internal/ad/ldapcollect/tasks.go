@@ -12,9 +12,11 @@ import (
 )
 
 // A naming context is read as one or more searches ("tasks"): a domain
-// naming context, which holds nearly every object, is split into a base
-// search of its head and one subtree search per child of the head, so that
-// several connections can read it at once. Tasks are handed to connections
+// naming context, which holds nearly every object, and the Configuration
+// one are split into a base search of their head and one subtree search per
+// child of the head, so that several connections can read them at once
+// (Schema, flat, and the DNS partitions, whose records sit under one
+// container, gain nothing from it). Tasks are handed to connections
 // in plan order and their results are written in that same order, whatever
 // the order they finish in: the snapshot of a directory does not depend on
 // timing. A connection that runs ahead keeps at most taskPages pages.
@@ -44,7 +46,8 @@ type item struct {
 const taskPages = 2
 
 // tasks lists the searches that read the naming contexts ncs through conn.
-// A domain naming context read whole is split at its head's children;
+// A domain or Configuration naming context read whole is split at its
+// head's children;
 // failing to list them leaves the context as one task (its search will
 // say what is wrong).
 func (c *collector) tasks(conn Conn, ncs []snapshot.NamingContext) []*task {
@@ -55,7 +58,7 @@ func (c *collector) tasks(conn Conn, ncs []snapshot.NamingContext) []*task {
 			continue
 		}
 		var split []*task
-		if nc.Kind == "domain" && base == nc.DN && c.opts.Parallel > 1 {
+		if (nc.Kind == "domain" || nc.Kind == "configuration") && base == nc.DN && c.opts.Parallel > 1 {
 			split = c.splitNC(conn, nc)
 		}
 		if split == nil {
@@ -69,8 +72,9 @@ func (c *collector) tasks(conn Conn, ncs []snapshot.NamingContext) []*task {
 
 // splitNC lists the children of a naming context's head (DNs only) and
 // returns a base search of the head followed by a subtree search of each
-// child; nil when the listing fails. Children that are themselves planned
-// naming contexts are left to their own tasks.
+// child; nil when the listing fails or finds fewer than two children.
+// Children that are themselves planned naming contexts are left to their
+// own tasks.
 func (c *collector) splitNC(conn Conn, nc snapshot.NamingContext) []*task {
 	req := ldap.NewSearchRequest(nc.DN, ldap.ScopeSingleLevel, ldap.NeverDerefAliases, 0, 0, false,
 		"(objectClass=*)", []string{"1.1"}, nil)
@@ -84,6 +88,9 @@ func (c *collector) splitNC(conn Conn, nc snapshot.NamingContext) []*task {
 			continue
 		}
 		out = append(out, &task{nc: nc, base: e.DN, scope: ldap.ScopeWholeSubtree})
+	}
+	if len(out) < 3 {
+		return nil // fewer than two children: one search does as well
 	}
 	return out
 }
