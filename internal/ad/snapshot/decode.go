@@ -132,18 +132,38 @@ type objectShape struct {
 	smallBytes int // inline binary values shorter than sharedMin, stored together
 }
 
-// decodeObjectV2 decodes an object record. names and values are the
-// dictionaries as they stood after the record was read; seen is called
-// with the number of every attribute present, dropped or not; scratch is
-// a buffer the caller reuses. All text of the object (DN included) shares
-// one string, all its short binary values one byte slice; longer binary
-// values (security descriptors) are copied one by one, or shared with
-// other objects when the file shares them.
-func decodeObjectV2(p []byte, names []nameEntry, values [][]byte, seen func(uint64), scratch *[]byte) (*Object, error) {
+// objectDecoder decodes object records on one goroutine. It keeps a
+// scratch buffer and a cache of short value lists: objectClass,
+// userAccountControl, primaryGroupID… repeat from object to object, and
+// objects share one copy of each (values are never modified in place).
+type objectDecoder struct {
+	text   []byte
+	lists  map[string][]string // encoded values → decoded list
+	cached [][]string          // per kept text attribute of the object: its cached list, or nil
+}
+
+// Bounds of the list cache: short lists only, and a fresh cache when full
+// (unique values fill it; the lists that repeat come back at once).
+const (
+	listMaxBytes = 64
+	listEntries  = 4096
+)
+
+// decode decodes an object record. names and values are the dictionaries
+// as they stood after the record was read; seen is called with the number
+// of every attribute present, dropped or not. All text of the object (DN
+// included) shares one string, all its short binary values one byte
+// slice; longer binary values (security descriptors) are copied one by
+// one, or shared with other objects when the file shares them.
+func (d *objectDecoder) decode(p []byte, names []nameEntry, values [][]byte, seen func(uint64)) (*Object, error) {
+	if d.lists == nil || len(d.lists) >= listEntries {
+		d.lists = map[string][]string{}
+	}
 	var sh objectShape
 	c := cursor{b: p}
-	text := append((*scratch)[:0], c.str("DN")...)
+	text := append(d.text[:0], c.str("DN")...)
 	sh.dnLen = len(text)
+	d.cached = d.cached[:0]
 	nattr := c.uvarint("nombre d'attributs")
 	for i := uint64(0); i < nattr && c.err == nil; i++ {
 		id := c.uvarint("nom d'attribut")
@@ -151,6 +171,7 @@ func decodeObjectV2(p []byte, names []nameEntry, values [][]byte, seen func(uint
 			return nil, fmt.Errorf("attribut n° %d non déclaré", id)
 		}
 		syntax := c.byte("syntaxe")
+		start := c.off
 		count := c.uvarint("nombre de valeurs")
 		if c.err != nil {
 			break
@@ -167,16 +188,31 @@ func decodeObjectV2(p []byte, names []nameEntry, values [][]byte, seen func(uint
 				sh.binAttrs++
 			}
 		}
-		for j := uint64(0); j < count && c.err == nil; j++ {
-			v := c.uvarint("valeur")
-			if syntax == syntaxText {
-				b := c.bytes(v, "valeur")
+		if syntax == syntaxText {
+			textLen := len(text)
+			for j := uint64(0); j < count && c.err == nil; j++ {
+				b := c.str("valeur")
 				if keep {
-					sh.textVals++
 					text = append(text, b...)
 				}
+			}
+			if !keep || c.err != nil {
 				continue
 			}
+			var list []string
+			if c.off-start <= listMaxBytes {
+				list = d.lists[string(p[start:c.off])]
+			}
+			if list != nil {
+				text = text[:textLen] // the cached list is used instead
+			} else {
+				sh.textVals += int(count)
+			}
+			d.cached = append(d.cached, list)
+			continue
+		}
+		for j := uint64(0); j < count && c.err == nil; j++ {
+			v := c.uvarint("valeur")
 			if v&1 == 1 {
 				if c.err == nil && v>>1 >= uint64(len(values)) {
 					return nil, fmt.Errorf("valeur partagée n° %d non déclarée (attribut %s)", v>>1, names[id].name)
@@ -192,19 +228,20 @@ func decodeObjectV2(p []byte, names []nameEntry, values [][]byte, seen func(uint
 			}
 		}
 	}
-	*scratch = text
+	d.text = text
 	if err := c.end(); err != nil {
 		return nil, err
 	}
 	if sh.dnLen == 0 {
 		return nil, errors.New("objet sans DN")
 	}
-	return buildObjectV2(p, names, values, sh, string(text)), nil
+	return d.build(p, names, values, sh, string(text)), nil
 }
 
-// buildObjectV2 is the second pass over a record decodeObjectV2 checked;
-// all holds the DN followed by every kept text value, in record order.
-func buildObjectV2(p []byte, names []nameEntry, values [][]byte, sh objectShape, all string) *Object {
+// build is the second pass over a record decode checked; all holds the DN
+// followed by every kept text value not found in the list cache, in
+// record order.
+func (d *objectDecoder) build(p []byte, names []nameEntry, values [][]byte, sh objectShape, all string) *Object {
 	c := cursor{b: p}
 	c.str("")
 	o := &Object{DN: all[:sh.dnLen], packed: true}
@@ -226,26 +263,39 @@ func buildObjectV2(p []byte, names []nameEntry, values [][]byte, sh objectShape,
 		}
 	}
 	nattr := c.uvarint("")
-	ti, bi := 0, 0
+	ti, bi, ci := 0, 0, 0
 	for i := uint64(0); i < nattr; i++ {
 		ne := names[c.uvarint("")]
 		syntax := c.byte("")
+		begin := c.off
 		count := c.uvarint("")
 		keep := !ne.drop
 		if syntax == syntaxText {
+			var list []string
+			if keep {
+				list = d.cached[ci]
+				ci++
+			}
 			start := ti
 			for j := uint64(0); j < count; j++ {
 				n := int(c.uvarint(""))
 				c.off += n
-				if keep {
+				if keep && list == nil {
 					textVals[ti] = all[off : off+n]
 					off += n
 					ti++
 				}
 			}
-			if keep {
-				o.text = append(o.text, textAttr{ne.name, textVals[start:ti:ti]})
+			if !keep {
+				continue
 			}
+			if list == nil {
+				list = textVals[start:ti:ti]
+				if c.off-begin <= listMaxBytes {
+					d.lists[string(p[begin:c.off])] = list
+				}
+			}
+			o.text = append(o.text, textAttr{ne.name, list})
 			continue
 		}
 		start := bi

@@ -114,7 +114,8 @@ type Reader struct {
 	trailer *Trailer
 	objects int
 	gaps    int
-	pending *batch // Next: decoded records not handed out yet
+	pending *batch        // Next: decoded records not handed out yet
+	od      objectDecoder // Next: its decoder
 }
 
 // ErrTruncated means the snapshot ended before its trailer.
@@ -223,7 +224,7 @@ func (r *Reader) Next() (*Object, *Gap, error) {
 		}
 		b := &batch{}
 		r.split(b, 1)
-		r.decode(b, nil)
+		r.decode(b, &r.od)
 		r.mergeSeen(b)
 		r.pending = b
 	}

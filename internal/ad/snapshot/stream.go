@@ -49,10 +49,10 @@ func (r *Reader) Stream(workers int, fn func(*Object, *Gap) error) error {
 	for i := 0; i < workers; i++ {
 		go func() {
 			defer func() { finished <- struct{}{} }()
-			var scratch []byte
+			var od objectDecoder
 			for b := range jobs {
 				buf := b.buf
-				r.decode(b, &scratch)
+				r.decode(b, &od)
 				select {
 				case free <- buf[:0]:
 				default:
@@ -169,13 +169,10 @@ func (r *Reader) split(b *batch, max int) {
 
 // decode turns the raw records of b into records. It runs on a worker and
 // reads nothing the reading goroutine changes.
-func (r *Reader) decode(b *batch, scratch *[]byte) {
+func (r *Reader) decode(b *batch, od *objectDecoder) {
 	if r.version == 1 {
 		r.decodeV1(b)
 		return
-	}
-	if scratch == nil {
-		scratch = new([]byte)
 	}
 	n := len(b.kinds)
 	b.recs = make([]record, n)
@@ -188,7 +185,7 @@ func (r *Reader) decode(b *batch, scratch *[]byte) {
 		start = b.ends[i]
 		switch k {
 		case kindObject:
-			b.recs[i].Object, b.errs[i] = decodeObjectV2(p, b.names, b.values, mark, scratch)
+			b.recs[i].Object, b.errs[i] = od.decode(p, b.names, b.values, mark)
 		case kindGap:
 			b.recs[i].Gap, b.errs[i] = decodeGapV2(p)
 		case kindTrailer:
