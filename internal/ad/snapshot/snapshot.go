@@ -47,7 +47,8 @@ type NamingContext struct {
 // a fraction of the memory of two maps), with Attrs and Bin nil: read
 // attributes through the methods (Get, All, Binary, BinaryAll, Has, Names),
 // which work on both forms. Add and SetText move a compact object back to
-// the maps first.
+// the maps first. Values read from a file may be shared between objects:
+// replace them, never modify them in place.
 type Object struct {
 	DN    string              `json:"dn"`
 	Attrs map[string][]string `json:"a,omitempty"`
