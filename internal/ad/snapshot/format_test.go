@@ -405,3 +405,26 @@ func TestVersion2Errors(t *testing.T) {
 		t.Errorf("fichier non compressé : %v", err)
 	}
 }
+
+// TestSharedListsStayApart: objects read with the same short value list
+// share it, and changing one object leaves the others as they were.
+func TestSharedListsStayApart(t *testing.T) {
+	var objs []*Object
+	for i := 0; i < 3; i++ {
+		o := &Object{DN: fmt.Sprintf("CN=u%d,DC=x", i)}
+		o.SetText("objectClass", "top", "person", "user")
+		o.SetText("userAccountControl", "512")
+		objs = append(objs, o)
+	}
+	got, _, _ := readEvery(t, writeObjects(t, Header{Forest: "x"}, objs, nil))
+	got[0].Add("objectClass", []byte("computer"))
+	got[1].SetText("userAccountControl", "514")
+	for i, want := range []string{"top person user computer", "top person user", "top person user"} {
+		if c := strings.Join(got[i].All("objectclass"), " "); c != want {
+			t.Errorf("object %d: objectClass %q, want %q", i, c, want)
+		}
+	}
+	if got[0].Get("useraccountcontrol") != "512" || got[1].Get("useraccountcontrol") != "514" || got[2].Get("useraccountcontrol") != "512" {
+		t.Errorf("userAccountControl: %q %q %q", got[0].Get("useraccountcontrol"), got[1].Get("useraccountcontrol"), got[2].Get("useraccountcontrol"))
+	}
+}
