@@ -71,12 +71,15 @@ measure() { # measure LABEL BINARY
     sample "$pid" "$WORK/peak" &
     local spid=$! t0 t1
     t0=$(date +%s.%N)
-    for k in $(seq "$n"); do curl -s -b "$jar" -o "$WORK/bundle-$k.zip" "$url/dossiers/CVL-99/bundle.zip" & done
+    # ?at= today: the demo opens at its own date, and a bundle leaves out
+    # the evidence uploaded after its date.
+    for k in $(seq "$n"); do curl -s -b "$jar" -o "$WORK/bundle-$k.zip" "$url/dossiers/CVL-99/bundle.zip?at=$(TZ=Europe/Paris date +%F)" & done
     wait $(jobs -p | grep -v "^$spid$" | grep -v "^$pid$") 2>/dev/null || true
     t1=$(date +%s.%N)
     touch "$WORK/peak.stop"; wait "$spid"
     local size peak
     size=$(stat -c %s "$WORK/bundle-1.zip" 2>/dev/null || echo 0)
+    [ "$size" -ge $((FILES * 20 * 1024 * 1024 - FILES * 4096)) ] || echo "attention : archive de $size octets, les pièces n'y sont pas toutes" >&2
     peak=$(cat "$WORK/peak")
     printf '%-8s %d téléchargement(s) : archive %d Mio, RSS avant %d Mo, pic %d Mo, écart +%d Mo, %.1f s\n' \
       "$label" "$n" $((size >> 20)) $((base / 1024)) $((peak / 1024)) $(((peak - base) / 1024)) "$(echo "$t1 - $t0" | bc -l)"

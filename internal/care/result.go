@@ -62,6 +62,15 @@ type Next struct {
 	Action string     `json:"action"`
 	From   civil.Date `json:"from,omitzero"` // earliest date, for windows (45–60 days)
 	Due    civil.Date `json:"due,omitzero"`
+	// LateSince, when set, is the date the obligation lapsed: the action is
+	// already late, and Due is the date to catch up by (never past).
+	LateSince civil.Date `json:"late_since,omitzero"`
+}
+
+// Overdue reports whether the action is late at asOf: its obligation
+// lapsed, or its due date is past.
+func (n *Next) Overdue(asOf civil.Date) bool {
+	return n != nil && (!n.LateSince.IsZero() || !n.Due.IsZero() && n.Due.Before(asOf))
 }
 
 // Result is one objective for one entity (an EJ or EG FINESS, a directory
@@ -156,7 +165,11 @@ type ExposurePosture struct {
 	Name     string     `json:"name"`
 	Date     civil.Date `json:"date,omitzero"`
 	Critical *int       `json:"critical,omitempty"`
-	Source   string     `json:"source,omitempty"`
+	// NoCritical, when Critical is not given, says whether the audit found
+	// no critical vulnerability (a view that hides a shared audit's
+	// figures keeps only that).
+	NoCritical *bool  `json:"no_critical,omitempty"`
+	Source     string `json:"source,omitempty"`
 }
 
 // Evaluation is the programme's state for one applicant at a date.

@@ -132,6 +132,9 @@ func ruleExercise(e *evaluator, o *Objective) []Result {
 			r.Status = NotMet
 			r.Reason = fmt.Sprintf("dernier exercice de crise le %s%s, il y a plus de %d mois", last.Date.French(), e.onSiteNote(last.Entity, t), o.Params.WindowMonths)
 			r.Next = e.exerciseNext(fmt.Sprintf("exercice de crise cyber à réaliser au plus tard le %s (le précédent est échu depuis le %s)", e.deadline.French(), due.French()))
+			if r.Next != nil {
+				r.Next.LateSince = due
+			}
 		default:
 			r.Status, r.Reason = e.pending(), "aucun exercice de crise cyber retenu"
 			r.Next = e.exerciseNext(fmt.Sprintf("exercice de crise cyber au plus tard le %s", e.deadline.French()))

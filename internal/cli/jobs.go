@@ -71,6 +71,9 @@ type jobFlags struct {
 	// allowPrivate lets exposure jobs reach non-public addresses (lab only);
 	// serve sets it from its own --allow-private-targets.
 	allowPrivate bool
+	// loc is the time zone of the saved audits' dates: serve sets it from
+	// its --timezone; else $VIGIE_TIMEZONE or Europe/Paris (zoneOf).
+	loc *time.Location
 }
 
 func (j *jobFlags) register(fs interface {
@@ -90,11 +93,14 @@ func (j *jobFlags) register(fs interface {
 // only enqueues and reads jobs.
 func openJobs(ctx context.Context, env *Env, st *store.Store, queues map[string]int, jf *jobFlags, log *slog.Logger) (*jobs.Engine, error) {
 	allowPrivate := jf != nil && jf.allowPrivate
-	cfg := jobs.Config{Store: st, Queues: queues, Engines: jobEngines(env, allowPrivate), Logger: log, Now: env.Now}
+	cfg := jobs.Config{Store: st, Queues: queues, Engines: jobEngines(env, allowPrivate), Logger: log, Now: env.Now, Location: zoneOf(env)}
+	if jf != nil && jf.loc != nil {
+		cfg.Location = jf.loc
+	}
 	if jf != nil {
 		cfg.ID, cfg.JobTimeout, cfg.RescueAfter, cfg.PollInterval = jf.id, jf.jobTimeout, jf.rescueAfter, jf.pollInterval
 		if jf.schedule {
-			cfg.Scheduler = newScheduler(st, jf.tick)
+			cfg.Scheduler = newScheduler(st, jf.tick, cfg.Location)
 		}
 	}
 	if len(queues) > 0 {

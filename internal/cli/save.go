@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"vigie/internal/ad"
 	"vigie/internal/care"
@@ -14,6 +15,7 @@ import (
 	"vigie/internal/exposure"
 	"vigie/internal/org"
 	"vigie/internal/store"
+	"vigie/internal/web"
 )
 
 // saveFlags are --save and where to store an audit.
@@ -52,7 +54,7 @@ func (s *saveFlags) saveExposure(ctx context.Context, env *Env, entities []org.F
 	if err != nil {
 		return "", err
 	}
-	sum := care.ExposureAudit{Entities: entities, Date: civil.Of(a.FinishedAt.Local()), CompletePerimeter: a.Complete,
+	sum := care.ExposureAudit{Entities: entities, Date: civil.Of(a.FinishedAt.In(zoneOf(env))), CompletePerimeter: a.Complete,
 		Counts: &care.Counts{Critical: a.Summary.Critical, High: a.Summary.High, Medium: a.Summary.Medium, Low: a.Summary.Low, Info: a.Summary.Info},
 		Source: care.SourceVigie}
 	st, err := s.sf.open(ctx, env)
@@ -75,7 +77,7 @@ func (s *saveFlags) saveAD(ctx context.Context, env *Env, directory string, r *a
 		return "", err
 	}
 	sum := r.Summary()
-	a := care.ADAudit{Directory: directory, Date: civil.Of(sum.CollectedAt.Local()), Level: sum.Level,
+	a := care.ADAudit{Directory: directory, Date: civil.Of(sum.CollectedAt.In(zoneOf(env))), Level: sum.Level,
 		Source: care.SourceVigie, FailedChecks: sum.FailedIDs}
 	st, err := s.sf.open(ctx, env)
 	if err != nil {
@@ -87,4 +89,14 @@ func (s *saveFlags) saveAD(ctx context.Context, env *Env, directory string, r *a
 		return "", inputErr(fmt.Errorf("%w : déclarez l'annuaire dans le dossier (« directories ») puis importez-le (vigie import)", err))
 	}
 	return id, err
+}
+
+// zoneOf is the time zone of the dates Vigie records and shows: the
+// application's ($VIGIE_TIMEZONE, else Europe/Paris), as « vigie serve ».
+func zoneOf(env *Env) *time.Location {
+	if l, err := web.LoadTimeZone(env.Getenv("VIGIE_TIMEZONE")); err == nil {
+		return l
+	}
+	l, _ := web.LoadTimeZone("")
+	return l
 }

@@ -11,12 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"vigie/internal/demo"
 	"vigie/internal/store"
 	"vigie/internal/web"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--tls-cert FICHIER --tls-key FICHIER] [--idle-timeout 30m] [--evidence-quota 2048] [--max-audits 4] [--trusted-proxy CIDR,…] [--allow-private-targets] [--workers exposure=2,ad=1|0]"
+	const usage = "serve [--listen 127.0.0.1:8080] [--data DOSSIER | --database postgres://…] [--demo] [--timezone Europe/Paris] [--tls-cert FICHIER --tls-key FICHIER] [--idle-timeout 30m] [--evidence-quota 2048] [--max-audits 4] [--trusted-proxy CIDR,…] [--allow-private-targets] [--workers exposure=2,ad=1|0]"
 	fs := newFlags(env, "serve", usage)
 	var sf storeFlags
 	sf.register(fs)
@@ -32,6 +33,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	quota := fs.Int64("evidence-quota", store.DefaultEvidenceQuota>>20, "pièces justificatives par dossier, en Mio au plus")
 	idle := fs.Duration("idle-timeout", web.DefaultIdleTimeout, "fin d'une session après cette durée sans requête (dans la limite absolue de 12 h)")
 	maxAudits := fs.Int("max-audits", web.DefaultMaxRunningAudits, "audits en cours au plus sur le serveur (un seul audit d'exposition à la fois par établissement)")
+	zone := fs.String("timezone", "", "fuseau horaire des dates et heures affichées (défaut : $VIGIE_TIMEZONE, sinon "+web.DefaultTimeZone+")")
 	pos, err := parse(env, fs, usage, args)
 	if err != nil {
 		return err
@@ -68,6 +70,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		trusted = append(trusted, pf.Masked())
 	}
+	if *zone == "" {
+		*zone = env.Getenv("VIGIE_TIMEZONE")
+	}
+	loc, err := web.LoadTimeZone(*zone)
+	if err != nil {
+		return usagef("serve : --timezone : %v", err)
+	}
 	if *demoMode && sf.data == "" && sf.database == "" {
 		dir, err := os.MkdirTemp("", "vigie-demo-")
 		if err != nil {
@@ -91,9 +100,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		for _, a := range accounts {
 			fmt.Fprintf(env.Stdout, "  %-15s %s  — %s\n", a.Login, a.Password, a.Note)
 		}
-		fmt.Fprintln(env.Stdout, "Astuce : les données de démonstration sont datées ; ajoutez ?at=2025-06-15 à l'adresse d'un dossier.")
+		fmt.Fprintf(env.Stdout, "Les pages s'ouvrent à la date des données de démonstration (%s) ; un lien mène à la date du jour.\n", demo.AsOf().French())
 	}
-	jf.allowPrivate = *allowPrivate
+	jf.allowPrivate, jf.loc = *allowPrivate, loc
 	eng, err := openJobs(ctx, env, st, queues, &jf, log)
 	if err != nil {
 		return err
@@ -112,8 +121,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if *allowPrivate {
 		fmt.Fprintln(env.Stderr, "attention : --allow-private-targets : les audits d'exposition peuvent viser des adresses non publiques (usage de laboratoire)")
 	}
-	srv, err := web.New(web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env),
-		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits, TrustedProxies: trusted, IdleTimeout: *idle})
+	cfg := web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env), Location: loc,
+		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits, TrustedProxies: trusted, IdleTimeout: *idle}
+	if *demoMode {
+		cfg.DemoDate = demo.AsOf()
+	}
+	srv, err := web.New(cfg)
 	if err != nil {
 		return err
 	}

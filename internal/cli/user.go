@@ -102,7 +102,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return inputErr(err)
 		}
-		fmt.Fprintf(env.Stderr, "Jeton d'API de %s, valable jusqu'au %s (affiché une seule fois, conservez-le en lieu sûr) :\n", *login, exp.Local().Format("02/01/2006 15:04"))
+		fmt.Fprintf(env.Stderr, "Jeton d'API de %s, valable jusqu'au %s (affiché une seule fois, conservez-le en lieu sûr) :\n", *login, exp.In(zoneOf(env)).Format("02/01/2006 15:04"))
 		fmt.Fprintln(env.Stdout, tok)
 	case "disable", "enable":
 		if err := st.SetWebUserDisabled(ctx, *login, sub == "disable", who); err != nil {

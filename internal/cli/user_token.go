@@ -69,9 +69,9 @@ func runUserToken(ctx context.Context, env *Env, sub string, args []string) erro
 			}
 			used := "jamais"
 			if !t.LastUsedAt.IsZero() {
-				used = t.LastUsedAt.Local().Format("02/01/2006 15:04")
+				used = t.LastUsedAt.In(zoneOf(env)).Format("02/01/2006 15:04")
 			}
-			fmt.Fprintf(env.Stdout, "%-6d %-20s %-12s %-17s %-17s %s\n", t.ID, t.Login, state, t.ExpiresAt.Local().Format("02/01/2006 15:04"), used, t.Label)
+			fmt.Fprintf(env.Stdout, "%-6d %-20s %-12s %-17s %-17s %s\n", t.ID, t.Login, state, t.ExpiresAt.In(zoneOf(env)).Format("02/01/2006 15:04"), used, t.Label)
 		}
 	case *all:
 		n, err := st.RevokeAPITokens(ctx, *login, who)

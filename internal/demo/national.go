@@ -11,10 +11,11 @@ import (
 
 // National generates a fictional national-scale set of applicants: GHTs of
 // public EJ (a third of the establishments) and private EJ outside a GHT,
-// with one AD per EJ, ADS audits about every 55 days and monthly exposure
-// audits over two years ending at end, exercises (general management and
-// business directions present nine times out of ten), dated oSIS and budget
-// records, the ARS validation of the candidature in May 2024.
+// spread over the regions (the FINESS numbers carry a département of the
+// region), with one AD per EJ, ADS audits about every 55 days and monthly
+// exposure audits over two years ending at end, exercises (general management
+// and business directions present nine times out of ten), dated oSIS and
+// budget records, the ARS validation of the candidature in May 2024.
 // The same seed gives the same set.
 func National(seed uint64, establishments int, end civil.Date) []care.Facts {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -36,29 +37,58 @@ type generator struct {
 	r          *rand.Rand
 	start, end civil.Date
 	serial     int
+	region     string // region of the applicant being generated
+	dep        string // its département
 }
 
-// finess returns the next fictional number (département 01, valid key).
+// regions are the metropolitan regions with some of their départements.
+var regions = []struct {
+	name string
+	deps []string
+}{
+	{"Auvergne-Rhône-Alpes", []string{"01", "38", "42", "63", "69", "73", "74"}},
+	{"Bourgogne-Franche-Comté", []string{"21", "25", "39", "71", "89"}},
+	{"Bretagne", []string{"22", "29", "35", "56"}},
+	{"Centre-Val de Loire", []string{"18", "28", "36", "37", "41", "45"}},
+	{"Grand Est", []string{"08", "10", "51", "54", "57", "67", "68"}},
+	{"Hauts-de-France", []string{"02", "59", "60", "62", "80"}},
+	{"Île-de-France", []string{"75", "77", "78", "91", "92", "93", "94", "95"}},
+	{"Normandie", []string{"14", "27", "50", "61", "76"}},
+	{"Nouvelle-Aquitaine", []string{"16", "17", "24", "33", "40", "64", "86", "87"}},
+	{"Occitanie", []string{"09", "11", "30", "31", "34", "66", "81", "82"}},
+	{"Pays de la Loire", []string{"44", "49", "53", "72", "85"}},
+	{"Provence-Alpes-Côte d'Azur", []string{"04", "05", "06", "13", "83", "84"}},
+}
+
+// place picks the region and département of the next applicant.
+func (g *generator) place() {
+	r := regions[g.r.IntN(len(regions))]
+	g.region, g.dep = r.name, r.deps[g.r.IntN(len(r.deps))]
+}
+
+// finess returns the next fictional number (the applicant's département,
+// valid key).
 func (g *generator) finess() org.FINESS {
 	g.serial++
-	body := fmt.Sprintf("01%06d", g.serial)
+	body := fmt.Sprintf("%s%06d", g.dep, g.serial)
 	k, _ := org.LuhnKey(body)
 	return org.FINESS(body + string(k))
 }
 
 func (g *generator) ght(i, n int) care.Facts {
+	g.place()
 	f := care.Facts{Wave: "D1-2024"}
 	var ejs []org.FINESS
 	for j := 0; j < n; j++ {
 		ej := g.finess()
 		ejs = append(ejs, ej)
-		f.Entities = append(f.Entities, org.Entity{FINESS: ej, Kind: org.EJ, Name: fmt.Sprintf("CH fictif %d", g.serial), LegalStatus: "13", Category: org.Public})
+		f.Entities = append(f.Entities, org.Entity{FINESS: ej, Kind: org.EJ, Name: fmt.Sprintf("CH fictif %d", g.serial), LegalStatus: "13", Category: org.Public, Region: g.region})
 		for k := 0; k < 1+g.r.IntN(3); k++ {
-			f.Entities = append(f.Entities, org.Entity{FINESS: g.finess(), Kind: org.EG, Name: fmt.Sprintf("Site %d", g.serial), Parent: ej})
+			f.Entities = append(f.Entities, org.Entity{FINESS: g.finess(), Kind: org.EG, Name: fmt.Sprintf("Site %d", g.serial), Parent: ej, Region: g.region})
 		}
 		g.records(&f, ej, ej)
 	}
-	f.GHT = &org.GHT{Code: fmt.Sprintf("GEN-%03d", i), Name: fmt.Sprintf("GHT fictif %d", i), Support: ejs[0]}
+	f.GHT = &org.GHT{Code: fmt.Sprintf("GEN-%03d", i), Name: fmt.Sprintf("GHT fictif %d", i), Support: ejs[0], Region: g.region}
 	f.ExposureAudits = g.exposure(ejs)
 	yes := true
 	f.Governance = &care.Governance{Referent: "Référent fictif", SingleADTeam: &yes, Governance: &yes, ConvergenceValidatedOn: g.day()}
@@ -66,10 +96,11 @@ func (g *generator) ght(i, n int) care.Facts {
 }
 
 func (g *generator) private() care.Facts {
+	g.place()
 	ej := g.finess()
-	f := care.Facts{Wave: "D1-2024", Entities: []org.Entity{{FINESS: ej, Kind: org.EJ, Name: fmt.Sprintf("Clinique fictive %d", g.serial), LegalStatus: "72", Category: org.ForProfit}}}
+	f := care.Facts{Wave: "D1-2024", Entities: []org.Entity{{FINESS: ej, Kind: org.EJ, Name: fmt.Sprintf("Clinique fictive %d", g.serial), LegalStatus: "72", Category: org.ForProfit, Region: g.region}}}
 	eg := g.finess()
-	f.Entities = append(f.Entities, org.Entity{FINESS: eg, Kind: org.EG, Name: "Site principal", Parent: ej})
+	f.Entities = append(f.Entities, org.Entity{FINESS: eg, Kind: org.EG, Name: "Site principal", Parent: ej, Region: g.region})
 	g.records(&f, ej, eg)
 	f.ExposureAudits = g.exposure([]org.FINESS{ej})
 	return f

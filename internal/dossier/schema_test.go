@@ -59,8 +59,15 @@ func TestSchemaMatchesReader(t *testing.T) {
 	if err := Write(&writtenDated, datedFacts); err != nil {
 		t.Fatal(err)
 	}
+	docExample, err := os.ReadFile(filepath.Join("..", "..", "docs", "exemple-dossier.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(docExample); err != nil {
+		t.Errorf("docs/exemple-dossier.json refused by the reader: %v", err)
+	}
 	for name, b := range map[string][]byte{"issue example": []byte(issueExample), "demo": demo.GHTDossier(), "written": written.Bytes(),
-		"dated records": dated, "dated records written": writtenDated.Bytes()} {
+		"dated records": dated, "dated records written": writtenDated.Bytes(), "docs/exemple-dossier.json": docExample} {
 		if err := validate(b); err != nil {
 			t.Errorf("%s rejected by the schema: %v", name, err)
 		}

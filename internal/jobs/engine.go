@@ -77,6 +77,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Location is the time zone of the dates audits are saved with (the
+	// application's, as « vigie serve --timezone »; time.Local when nil).
+	Location *time.Location
 }
 
 // client is what the engine uses of a *river.Client, whatever its driver's
@@ -109,6 +112,9 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
 	}
 	if cfg.ID == "" {
 		host, _ := os.Hostname()

@@ -28,6 +28,8 @@ const (
 type Planner struct {
 	Store     *store.Store
 	Catalogue *care.Catalogue
+	// Location is the time zone of "today" (time.Local when nil).
+	Location *time.Location
 }
 
 // SchedulerConfig returns the scheduler settings that enqueue the due
@@ -78,7 +80,11 @@ func (p *Planner) Due(ctx context.Context, now time.Time) ([]Planned, error) {
 	if err != nil {
 		return nil, err
 	}
-	today := civil.Of(now.Local())
+	loc := p.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	today := civil.Of(now.In(loc))
 	facts := map[string]*care.Facts{}
 	var out []Planned
 	for _, sc := range scs {

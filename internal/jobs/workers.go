@@ -71,7 +71,7 @@ func (w *exposureWorker) Work(ctx context.Context, job *river.Job[ExposureArgs])
 	if err != nil {
 		return err
 	}
-	sum := care.ExposureAudit{ID: id, Entities: entities, Date: civil.Of(audit.FinishedAt.Local()), CompletePerimeter: audit.Complete,
+	sum := care.ExposureAudit{ID: id, Entities: entities, Date: civil.Of(audit.FinishedAt.In(e.cfg.Location)), CompletePerimeter: audit.Complete,
 		Counts: &care.Counts{Critical: audit.Summary.Critical, High: audit.Summary.High, Medium: audit.Summary.Medium, Low: audit.Summary.Low, Info: audit.Summary.Info},
 		Source: care.SourceVigie}
 	if _, err := e.cfg.Store.SaveExposureAudit(store.WithActor(ctx, a.By), sum, blob); err != nil && !errors.Is(err, store.ErrExists) {
@@ -126,7 +126,7 @@ func (w *adWorker) Work(ctx context.Context, job *river.Job[ADArgs]) error {
 		return err
 	}
 	s := rep.Summary()
-	sum := care.ADAudit{ID: id, Directory: a.Directory, Date: civil.Of(s.CollectedAt.Local()), Level: s.Level,
+	sum := care.ADAudit{ID: id, Directory: a.Directory, Date: civil.Of(s.CollectedAt.In(e.cfg.Location)), Level: s.Level,
 		Source: care.SourceVigie, FailedChecks: s.FailedIDs}
 	if _, err := e.cfg.Store.SaveADAudit(store.WithActor(ctx, a.By), sum, blob); err != nil && !errors.Is(err, store.ErrExists) {
 		return fmt.Errorf("enregistrement du rapport : %w", err)

@@ -143,6 +143,10 @@ func writePosture(b *strings.Builder, p *care.Posture) {
 		switch {
 		case x.Date.IsZero():
 			fmt.Fprintf(b, "  exposition de %s : aucun audit de tout le périmètre\n", x.Name)
+		case x.Critical == nil && x.NoCritical != nil && *x.NoCritical:
+			fmt.Fprintf(b, "  exposition de %s : aucune vulnérabilité critique au dernier audit (%s, %s)\n", x.Name, x.Source, x.Date.French())
+		case x.Critical == nil && x.NoCritical != nil:
+			fmt.Fprintf(b, "  exposition de %s : au moins une vulnérabilité critique au dernier audit (%s, %s)\n", x.Name, x.Source, x.Date.French())
 		case x.Critical == nil:
 			fmt.Fprintf(b, "  exposition de %s : dernier audit le %s (%s), nombre de vulnérabilités critiques inconnu\n", x.Name, x.Date.French(), x.Source)
 		case *x.Critical == 0:

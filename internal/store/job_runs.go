@@ -39,7 +39,7 @@ func (s *Store) SavePerimeterSnapshot(ctx context.Context, text, by string) (str
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return s.trail(ctx, tx, by, "perimetre_tache", id, fmt.Sprintf("%d octets", len(text)))
+		return s.trail(ctx, tx, by, ActionJobPerimeter, id, fmt.Sprintf("%d octets", len(text)))
 	})
 	if err != nil {
 		return "", fmt.Errorf("enregistrement du périmètre : %w", err)

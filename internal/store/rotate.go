@@ -86,7 +86,7 @@ func (s *Store) RotateKey(ctx context.Context, newKey []byte) (RotationStats, er
 				*t.count++
 			}
 		}
-		return s.trail(ctx, tx, actorOf(ctx), "rotation_cle", "base",
+		return s.trail(ctx, tx, actorOf(ctx), ActionKeyRotation, "base",
 			fmt.Sprintf("%d rapports, %d connexions, %d pièces entières, %d parties de pièces rechiffrés", st.Reports, st.Connections, st.EvidenceFiles, st.EvidenceChunks))
 	})
 	if err != nil {

@@ -68,7 +68,7 @@ func (s *Store) SaveSchedule(ctx context.Context, sc Schedule, by string) error 
 		if !sc.Enabled {
 			state = "suspendue"
 		}
-		return s.trail(ctx, tx, by, "planification", sc.ID, fmt.Sprintf("tous les %d jours, %s", sc.EveryDays, state))
+		return s.trail(WithDossier(ctx, sc.Applicant), tx, by, ActionSchedule, sc.ID, fmt.Sprintf("tous les %d jours, %s", sc.EveryDays, state))
 	})
 }
 

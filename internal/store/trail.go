@@ -15,6 +15,8 @@ type TrailEntry struct {
 	Action string    `json:"action"`
 	Object string    `json:"object"`
 	Detail string    `json:"detail,omitempty"`
+	// Dossier is the applicant the entry concerns, when known.
+	Dossier string `json:"dossier,omitempty"`
 }
 
 // Actions recorded in the audit trail.
@@ -53,11 +55,17 @@ func (s *Store) trail(ctx context.Context, tx *sql.Tx, by, action, object, detai
 	if by == "" {
 		by = actorUnknown
 	}
-	if err := bumpVersion(ctx, tx); err != nil {
+	version, err := bumpVersion(ctx, tx)
+	if err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_trail (at, actor, action, object, detail) VALUES ($1, $2, $3, $4, $5)`,
-		s.now().UTC().Format(trailTimeLayout), by, action, object, detail)
+	dossier, err := trailDossier(ctx, tx, action, object)
+	if err != nil {
+		return fmt.Errorf("journal d'audit : %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_trail (at, actor, action, object, detail, dossier, data_version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		s.now().UTC().Format(trailTimeLayout), by, action, object, detail, dossier, version)
 	if err != nil {
 		return fmt.Errorf("journal d'audit : %w", err)
 	}
@@ -69,16 +77,23 @@ func (s *Store) AuditTrail(ctx context.Context, limit int) ([]TrailEntry, error)
 	if limit <= 0 {
 		limit = defaultTrailPageSize
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, actor, action, object, detail FROM audit_trail ORDER BY seq DESC LIMIT $1`, limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, actor, action, object, detail, dossier FROM audit_trail ORDER BY seq DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("lecture du journal d'audit : %w", err)
 	}
+	return scanTrail(rows)
+}
+
+// scanTrail reads trail rows (seq, at, actor, action, object, detail,
+// dossier) and closes them.
+func scanTrail(rows *sql.Rows) ([]TrailEntry, error) {
 	defer rows.Close()
 	var out []TrailEntry
 	for rows.Next() {
 		var e TrailEntry
 		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.By, &e.Action, &e.Object, &e.Detail); err != nil {
+		var err error
+		if err = rows.Scan(&e.Seq, &at, &e.By, &e.Action, &e.Object, &e.Detail, &e.Dossier); err != nil {
 			return nil, fmt.Errorf("lecture du journal d'audit : %w", err)
 		}
 		if e.At, err = time.Parse(trailTimeLayout, at); err != nil {

@@ -44,10 +44,15 @@ func (s *Store) LoadFactsVersion(ctx context.Context, applicantID string) (care.
 }
 
 // bumpVersion increments the data version inside the caller's write
-// transaction (trail calls it, so every audited write does).
-func bumpVersion(ctx context.Context, tx *sql.Tx) error {
+// transaction (trail calls it, so every audited write does) and returns
+// the new version.
+func bumpVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
 	if _, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`); err != nil {
-		return fmt.Errorf("version des données : %w", err)
+		return 0, fmt.Errorf("version des données : %w", err)
 	}
-	return nil
+	var v int64
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM data_version WHERE id = 1`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("version des données : %w", err)
+	}
+	return v, nil
 }

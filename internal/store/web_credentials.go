@@ -54,7 +54,7 @@ func (s *Store) SaveADConnection(ctx context.Context, applicant, directory strin
 			VALUES ($1, $2, $3, $4, $5)`, applicant, directory, sealed, by, webTime(s.now())); err != nil {
 			return fmt.Errorf("connexion à l'annuaire %s : %w", directory, err)
 		}
-		return s.trail(ctx, tx, by, "connexion_annuaire", applicant+"/"+directory, "connexion enregistrée (chiffrée)")
+		return s.trail(ctx, tx, by, ActionADConnection, applicant+"/"+directory, "connexion enregistrée (chiffrée)")
 	})
 }
 

@@ -29,6 +29,6 @@ func (s *Store) RecordGovernance(ctx context.Context, applicant string, g care.G
 			g.AlreadyConverged, g.ConvergedDescription); err != nil {
 			return fmt.Errorf("gouvernance : %w", err)
 		}
-		return s.trail(ctx, tx, by, "gouvernance", applicant, "gouvernance du GHT (D1.O6)")
+		return s.trail(ctx, tx, by, ActionGovernance, applicant, "gouvernance du GHT (D1.O6)")
 	})
 }

@@ -91,7 +91,7 @@ func (s *Store) CreateWebJobLimited(ctx context.Context, j WebJob, lim JobLimits
 			j.Entity, j.Directory).Scan(&id); err != nil {
 			return fmt.Errorf("création de la tâche : %w", err)
 		}
-		return s.trail(ctx, tx, j.CreatedBy, "tache_"+j.Kind, j.Applicant, j.Target)
+		return s.trail(ctx, tx, j.CreatedBy, ActionJobPrefix+j.Kind, j.Applicant, j.Target)
 	})
 	return id, err
 }

@@ -40,6 +40,6 @@ func (s *Store) RecordDossierStep(ctx context.Context, applicant string, st care
 			}
 			detail += fmt.Sprintf(", paiement de %.2f €", pay.AmountEUR)
 		}
-		return s.trail(ctx, tx, by, "étape du dossier", applicant, detail)
+		return s.trail(ctx, tx, by, ActionStep, applicant, detail)
 	})
 }

@@ -162,8 +162,9 @@ func (s *Server) visibleApplicants(ctx context.Context, sc *scope) ([]*view, err
 
 // filterEvaluation keeps, for a partial view, the results of the visible
 // entities (and of the directories they use), without the figures of
-// audits shared with others, recomputes the summaries and cuts the facts
-// down as partialFacts does. A whole view is returned unchanged. ev and f
+// audits shared with others, recomputes the summaries, cuts the current
+// posture of a closed wave down (partialPosture) and the facts as
+// partialFacts does. A whole view is returned unchanged. ev and f
 // may share their slices with the cache: they are replaced, never written.
 func filterEvaluation(ev *care.Evaluation, f *care.Facts, v *view) {
 	if !v.Partial() {
@@ -212,6 +213,9 @@ func filterEvaluation(ev *care.Evaluation, f *care.Facts, v *view) {
 		}
 	}
 	ev.Objectives = sums
+	if ev.Current != nil {
+		ev.Current = partialPosture(ev.Current, f, &pf, v)
+	}
 	*f = pf
 }
 

@@ -225,7 +225,7 @@ func (s *Server) runAD(ctx context.Context, app, dir, by string, progress jobPro
 		return "", err
 	}
 	sum := rep.Summary()
-	a := care.ADAudit{Directory: dir, Date: civil.Of(sum.CollectedAt.Local()), Level: sum.Level,
+	a := care.ADAudit{Directory: dir, Date: civil.Of(sum.CollectedAt.In(s.loc)), Level: sum.Level,
 		Source: care.SourceVigie, FailedChecks: sum.FailedIDs}
 	id, err := s.st.SaveADAudit(store.WithActor(ctx, by), a, blob)
 	if err != nil {

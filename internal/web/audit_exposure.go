@@ -166,7 +166,7 @@ func (s *Server) saveExposure(ctx context.Context, entities []org.FINESS, a *exp
 	if err != nil {
 		return "", err
 	}
-	sum := care.ExposureAudit{Entities: entities, Date: civil.Of(a.FinishedAt.Local()), CompletePerimeter: a.Complete,
+	sum := care.ExposureAudit{Entities: entities, Date: civil.Of(a.FinishedAt.In(s.loc)), CompletePerimeter: a.Complete,
 		Counts: &care.Counts{Critical: a.Summary.Critical, High: a.Summary.High, Medium: a.Summary.Medium, Low: a.Summary.Low, Info: a.Summary.Info},
 		Source: care.SourceVigie}
 	id, err := s.st.SaveExposureAudit(store.WithActor(ctx, by), sum, blob)

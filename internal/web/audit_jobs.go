@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -106,6 +107,20 @@ type jobData struct {
 	Job  store.WebJob
 	// Refresh is the number of seconds before the page reloads (0: finished).
 	Refresh int
+}
+
+// ResultHref is the address of the finished job's audit page.
+func (d jobData) ResultHref() string { return jobResultHref(d.View.Applicant.ID, d.Job) }
+
+// jobResultHref is the address of a finished job's audit page ("" before).
+func jobResultHref(app string, j store.WebJob) string {
+	if j.AuditID == "" {
+		return ""
+	}
+	if j.Kind == store.JobAD {
+		return "/dossiers/" + url.PathEscape(app) + "/rapports/ad/" + url.PathEscape(j.AuditID)
+	}
+	return "/dossiers/" + url.PathEscape(app) + "/rapports/exposition/" + url.PathEscape(j.AuditID)
 }
 
 // KindFr names the job's audit in French.

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"vigie/internal/org"
 
 	"vigie/internal/care"
+	"vigie/internal/civil"
+	"vigie/internal/org"
 	"vigie/internal/store"
 )
 
@@ -19,9 +20,9 @@ var auditPageNames = []string{"auditform", "job", "audits"}
 func (s *Server) initAudits() error {
 	s.jobs = newJobRunner()
 	for _, name := range auditPageNames {
-		t, err := template.New("layout.html").Funcs(templateFuncs()).Funcs(template.FuncMap{
+		t, err := template.New("layout.html").Funcs(templateFuncs(s.loc)).Funcs(template.FuncMap{
 			"tlsModes": func() []struct{ Value, Label string } { return tlsModes },
-			"jobState": jobStateFr, "jobKind": jobKindFr,
+			"jobState": jobStateFr, "jobKind": jobKindFr, "jobResult": jobResultHref,
 		}).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("gabarit %s : %w", name, err)
@@ -70,6 +71,8 @@ type auditsData struct {
 	Perimeters  []perimeterRow
 	// Controllers: the user may declare the directories' controllers.
 	Controllers bool
+	// AD and Exposure list every audit of the view, newest first.
+	AD, Exposure []auditLink
 }
 
 // auditsPage lists a dossier's directories, launch buttons and latest jobs.
@@ -107,6 +110,15 @@ func (s *Server) auditsPage(w http.ResponseWriter, r *http.Request, rq *request)
 		}
 		d.Perimeters = append(d.Perimeters, row)
 	}
+	_, at, err := s.asOf(r)
+	if err != nil {
+		return err
+	}
+	_, shown, err := s.evaluate(ctx, v, s.defaultDate())
+	if err != nil {
+		return err
+	}
+	d.AD, d.Exposure = auditLinks(v, shown, civil.Date{Year: 9999, Month: 12, Day: 31}, maxAuditList, at)
 	for _, dir := range f.Directories {
 		visible := !v.Partial()
 		for _, e := range dir.Entities {
@@ -126,9 +138,12 @@ func (s *Server) auditsPage(w http.ResponseWriter, r *http.Request, rq *request)
 		}
 		d.Directories = append(d.Directories, row)
 	}
-	s.render(w, r, http.StatusOK, "audits", pageData{Title: "Audits Vigie — " + v.Applicant.Name, User: rq.p, CSRF: rq.csrf, Data: d})
+	s.render(w, r, http.StatusOK, "audits", pageData{Title: "Audits — " + v.Applicant.Name, User: rq.p, CSRF: rq.csrf, Data: d})
 	return nil
 }
+
+// maxAuditList bounds the audits listed on a dossier's audits page.
+const maxAuditList = 500
 
 // includeVigie reads the dashboard's « inclure les audits Vigie » option (?vigie=1).
 func includeVigie(r *http.Request) bool {

@@ -58,6 +58,7 @@ func newKeyedEnv(t *testing.T, eng Engines) (*env, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	e.server = s
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e, path
@@ -248,11 +249,20 @@ func TestExposureAuditJob(t *testing.T) {
 	}
 	// The dashboard counts it only with « inclure les audits Vigie ».
 	id := st["audit_id"].(string)
-	if _, page := c.get("/dossiers/CVL-99"); strings.Contains(page, id) {
-		t.Errorf("Vigie audit %s shown without the option", id)
+	if _, page := c.get("/dossiers/CVL-99"); strings.Contains(evidenceLists(page), id) {
+		t.Errorf("Vigie audit %s used without the option", id)
 	}
-	if _, page := c.get("/dossiers/CVL-99?vigie=1"); !strings.Contains(page, id) || !strings.Contains(page, `id="vigie" name="vigie" type="checkbox" value="1" checked`) {
+	if _, page := c.get("/dossiers/CVL-99?vigie=1"); !strings.Contains(evidenceLists(page), id) || !strings.Contains(page, `id="vigie" name="vigie" type="checkbox" value="1" checked`) {
 		t.Errorf("Vigie audit %s absent with the option", id)
+	}
+	// The finished job's page links to the audit's report.
+	_, jp := c.get(jobPath)
+	report := "/dossiers/CVL-99/rapports/exposition/" + id
+	if !strings.Contains(jp, `href="`+report+`"`) {
+		t.Errorf("finished job page does not link to %s", report)
+	}
+	if resp, rp := c.get(report); resp.StatusCode != http.StatusOK || !strings.Contains(rp, "Constats par gravité") || !strings.Contains(rp, "critique (1)") {
+		t.Errorf("audit report page: %d\n%.2000s", resp.StatusCode, between(rp, "<main", "</main>"))
 	}
 	if _, page := c.get("/dossiers/CVL-99/audits"); !strings.Contains(page, jobPath) || !strings.Contains(page, "terminé") {
 		t.Errorf("audits page lacks the job:\n%s", page)
@@ -537,4 +547,15 @@ func TestJobsStopWithServer(t *testing.T) {
 	if j, _ := st.WebJobByID(ctx, id2); j.State != store.JobFailed {
 		t.Errorf("left-over job: %+v", j)
 	}
+}
+
+// evidenceLists returns the evidence lists of a dashboard's results (the
+// records the evaluation used), concatenated.
+func evidenceLists(page string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(page, `<ul class="preuves"`)[1:] {
+		end, _, _ := strings.Cut(part, "</ul>")
+		b.WriteString(end)
+	}
+	return b.String()
 }

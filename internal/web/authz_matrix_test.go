@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"vigie/internal/care"
+	"vigie/internal/civil"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -54,7 +56,10 @@ var routePolicies = map[string]routePolicy{
 	"POST /deconnexion":         everyone,
 	"POST /deconnexion-partout": everyone,
 	"GET /{$}":                  everyone,
-	"GET /journal":              only(mAdmin),
+	"GET /pilotage.csv":         only(mAdmin, mARS, mARSOther), // regional and national accounts
+	"GET /pilotage.xlsx":        only(mAdmin, mARS, mARSOther),
+	"GET /journal":              only(mAdmin, mAuditor), // the auditor reads its scope's entries
+	"GET /journal.csv":          only(mAdmin, mAuditor),
 	"GET /import":               only(writers...),
 	"POST /import":              only(writers...),
 	"GET /finess/import":        only(mAdmin),
@@ -65,12 +70,29 @@ var routePolicies = map[string]routePolicy{
 	"GET /api/v1/applicants/{id}/facts":      everyone,
 	"GET /api/v1/entities/{finess}":          everyone,
 
-	"GET /dossiers/{id}":                   everyone,
-	"GET /dossiers/{id}/audits":            everyone,
-	"GET /dossiers/{id}/bundle.zip":        everyone,
-	"GET /dossiers/{id}/fiche.pdf":         everyone,
-	"GET /dossiers/{id}/donnees.csv":       everyone,
-	"GET /dossiers/{id}/donnees.xlsx":      everyone,
+	"GET /dossiers/{id}":                 everyone,
+	"GET /dossiers/{id}/audits":          everyone,
+	"GET /dossiers/{id}/bundle.zip":      everyone,
+	"GET /dossiers/{id}/fiche.pdf":       everyone,
+	"GET /dossiers/{id}/donnees/{table}": everyone,
+	"GET /dossiers/{id}/donnees.xlsx":    everyone,
+	"GET /dossiers/{id}/grille":          everyone,
+
+	"GET /dossiers/{id}/rapports/ad/{ref}":         everyone,
+	"GET /dossiers/{id}/rapports/exposition/{ref}": everyone,
+
+	// Every user's own account; the token is one of the administrator's,
+	// which no one else sees.
+	"GET /compte":                          everyone,
+	"POST /compte/mot-de-passe":            everyone,
+	"POST /compte/jetons":                  everyone,
+	"POST /compte/jetons/{token}/revoquer": everyone,
+	// Account management.
+	"GET /comptes":                         only(mAdmin),
+	"POST /comptes":                        only(mAdmin),
+	"POST /comptes/{login}/desactiver":     only(mAdmin),
+	"POST /comptes/{login}/reactiver":      only(mAdmin),
+	"POST /comptes/{login}/reinitialiser":  only(mAdmin),
 	"GET /dossiers/{id}/preuves":           everyone,
 	"POST /dossiers/{id}/preuves":          only(writers...),
 	"GET /dossiers/{id}/preuves/{file}":    everyone,
@@ -113,10 +135,14 @@ var routePolicies = map[string]routePolicy{
 }
 
 // subject is one set of path values: a dossier and, inside it, an entity,
-// a directory, a job and an evidence file.
+// a directory, a job, an evidence file, an AD audit and an exposure audit;
+// and path values that are no record of a dossier: a table of the data
+// export, an account and an API token (of the administrator).
 type subject struct {
 	name                       string
 	id, finess, dir, job, file string
+	adRef, expRef              string
+	table, login, token        string
 }
 
 // TestAuthorizationMatrix walks every route of the router × every role ×
@@ -147,15 +173,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	subjects := matrixSubjects(t, e)
 	// sees[role][subject] lists the path values the role may see.
-	all := "id finess dir job file"
+	all := "id finess dir job file adref expref login"
 	sees := map[string]map[string]string{
-		mAdmin:    {"ght": all, "gh2": all, "alone": all},
-		mGHT:      {"ght": all, "gh2": all},
-		mARS:      {"ght": all, "gh2": all},
-		mAuditor:  {"ght": all, "gh2": all},
-		mPartial:  {"ght": all, "gh2": "id"},
-		mEstab:    {"alone": all},
-		mARSOther: {"alone": all},
+		mAdmin:    {"ght": all + " token", "gh2": all + " token", "alone": all + " token"},
+		mGHT:      {"ght": all, "gh2": all, "alone": "login"},
+		mARS:      {"ght": all, "gh2": all, "alone": "login"},
+		mAuditor:  {"ght": all, "gh2": all, "alone": "login"},
+		mPartial:  {"ght": all, "gh2": "id login", "alone": "login"},
+		mEstab:    {"ght": "login", "gh2": "login", "alone": all},
+		mARSOther: {"ght": "login", "gh2": "login", "alone": all},
 	}
 	sessions := map[string]*client{}
 	session := func(role string) *client {
@@ -220,19 +246,37 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 }
 
-// pathKinds lists the path values a route pattern takes.
+// pathKinds lists the scoped path values a route pattern takes ({ref} is
+// an AD or an exposure audit, by the route; {table} is in scope with its
+// dossier).
 func pathKinds(path string) []string {
 	var out []string
-	for _, k := range []string{"id", "finess", "dir", "job", "file"} {
+	for _, k := range []string{"id", "finess", "dir", "job", "file", "login", "token"} {
 		if strings.Contains(path, "{"+k+"}") {
 			out = append(out, k)
 		}
 	}
+	if strings.Contains(path, "{ref}") {
+		out = append(out, refKind(path))
+	}
 	return out
 }
 
+// refKind is the kind of audit a {ref} path value names.
+func refKind(path string) string {
+	if strings.Contains(path, "/rapports/ad/") {
+		return "adref"
+	}
+	return "expref"
+}
+
 func fillPath(path string, s subject) string {
-	r := strings.NewReplacer("{id}", s.id, "{finess}", s.finess, "{dir}", s.dir, "{job}", s.job, "{file}", s.file, "{$}", "")
+	ref := s.expRef
+	if refKind(path) == "adref" {
+		ref = s.adRef
+	}
+	r := strings.NewReplacer("{id}", s.id, "{finess}", s.finess, "{dir}", s.dir, "{job}", s.job, "{file}", s.file, "{ref}", ref,
+		"{table}", s.table, "{login}", s.login, "{token}", s.token, "{$}", "")
 	return r.Replace(path)
 }
 
@@ -264,7 +308,34 @@ func matrixSubjects(t *testing.T, e *env) []subject {
 		Entities: []org.FINESS{"750000010"}}, "test"); err != nil {
 		t.Fatal(err)
 	}
-	mk := func(name, id, finess, dir string) subject {
+	// An account the administrator disables, enables and resets, and a
+	// token of the administrator's.
+	if err := CreateUser(ctx, e.st, "compte-matrice", RoleEstablishment, "010000065", "compte-matrice-mot-de-passe", "test", cheapArgon2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := IssueAPIToken(ctx, e.st, mAdmin, "matrice", "test"); err != nil {
+		t.Fatal(err)
+	}
+	toks, err := e.st.APITokens(ctx, mAdmin)
+	if err != nil || len(toks) == 0 {
+		t.Fatalf("tokens: %v", err)
+	}
+	token := strconv.FormatInt(toks[0].ID, 10)
+	// Audits of Rivebelle alone and of the clinic (the demo has Valmont's).
+	actx := store.WithActor(ctx, "test")
+	if _, err := e.st.SaveExposureAudit(actx, care.ExposureAudit{ID: "matrice-exp-rivebelle", Entities: []org.FINESS{"010000040"},
+		Date: civil.Date{Year: 2025, Month: 5, Day: 2}, CompletePerimeter: true, Source: care.SourceSILENE, Counts: &care.Counts{}}, []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.SaveExposureAudit(actx, care.ExposureAudit{ID: "matrice-exp-clinique", Entities: []org.FINESS{"750000010"},
+		Date: civil.Date{Year: 2025, Month: 5, Day: 2}, CompletePerimeter: true, Source: care.SourceSILENE, Counts: &care.Counts{}}, []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.SaveADAudit(actx, care.ADAudit{ID: "matrice-ad-clinique", Directory: "ad-clinique", Date: civil.Date{Year: 2025, Month: 5, Day: 2},
+		Level: 3, Source: care.SourceADS}, []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name, id, finess, dir, adRef, expRef string) subject {
 		j, err := e.st.CreateWebJob(ctx, store.WebJob{Kind: store.JobExposure, Applicant: id, Entity: finess, Target: "test",
 			CreatedBy: "test", CreatedAt: time.Now()})
 		if err != nil {
@@ -278,11 +349,12 @@ func matrixSubjects(t *testing.T, e *env) []subject {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return subject{name: name, id: id, finess: finess, dir: dir, job: jobID(j), file: f}
+		return subject{name: name, id: id, finess: finess, dir: dir, job: jobID(j), file: f, adRef: adRef, expRef: expRef,
+			table: "resultats.csv", login: "compte-matrice", token: token}
 	}
 	return []subject{
-		mk("ght", "CVL-99", "010000016", "ad-valmont"),
-		mk("gh2", "CVL-99", "010000040", "ad-rivebelle"),
-		mk("alone", "750000010", "750000010", "ad-clinique"),
+		mk("ght", "CVL-99", "010000016", "ad-valmont", "vigie-demo-ad-2", "vigie-demo-exposition-2"),
+		mk("gh2", "CVL-99", "010000040", "ad-rivebelle", "ad-rivebelle:2025-03-01", "matrice-exp-rivebelle"),
+		mk("alone", "750000010", "750000010", "ad-clinique", "matrice-ad-clinique", "matrice-exp-clinique"),
 	}
 }

@@ -1,93 +1,113 @@
 package web
 
 import (
-	"strconv"
 	"strings"
 
 	"vigie/internal/care"
-	"vigie/internal/civil"
 	"vigie/internal/org"
 )
 
-// sheet is one table of the records export: a CSV section and an XLSX sheet.
-type sheet struct {
-	Name string
-	Head []string
-	Rows [][]string
-}
-
-// recordSheets lays out all the records of what the view shows: entities,
+// recordTables lays out all the records of what the view shows: entities,
 // audits, exercises, oSIS, budget, governance, dossier steps and the
-// evaluation results. The facts are already cut down to the visible
-// entities and directories; per-entity records are filtered on them.
-func recordSheets(ev *care.Evaluation, f *care.Facts) []sheet {
+// evaluation results, as typed tables (one CSV file, one worksheet each).
+// The facts are already cut down to the visible entities and directories;
+// per-entity records are filtered on them. wv names the dossier steps
+// (nil: their codes are kept).
+func recordTables(ev *care.Evaluation, f *care.Facts, wv *care.Wave) []table {
 	visible := map[org.FINESS]bool{}
-	ents := sheet{Name: "Établissements", Head: []string{"FINESS", "Nom", "Type", "Entité juridique", "Catégorie", "Région"}}
+	names := map[org.FINESS]string{}
+	ents := table{Name: "Établissements", File: "etablissements", Head: []string{"FINESS", "Nom", "Type", "Entité juridique", "Catégorie", "Région"}}
 	for _, e := range f.Entities {
 		visible[e.FINESS] = true
-		ents.Rows = append(ents.Rows, []string{string(e.FINESS), e.Name, string(e.Kind), string(e.Parent), e.Category.French(), e.Region})
+		names[e.FINESS] = e.Name
+		ents.Rows = append(ents.Rows, []xcell{tx(string(e.FINESS)), tx(e.Name), tx(kindFr(e.Kind)), tx(string(e.Parent)), tx(e.Category.French()), tx(e.Region)})
 	}
 	dirs := map[string]string{}
 	for _, d := range f.Directories {
 		dirs[d.ID] = d.Name
 	}
-	ad := sheet{Name: "Audits AD", Head: []string{"Identifiant", "Annuaire", "Nom de l'annuaire", "Date", "Niveau ANSSI", "Source", "Points de contrôle en échec", "Rapport"}}
+	ad := table{Name: "Audits AD", File: "audits-ad", Head: []string{"Identifiant", "Annuaire", "Nom de l'annuaire", "Date", "Niveau ANSSI", "Source", "Points de contrôle en échec", "Rapport"}}
 	for _, a := range f.ADAudits {
 		if name, ok := dirs[a.Directory]; ok {
-			ad.Rows = append(ad.Rows, []string{a.ID, a.Directory, name, dateCell(a.Date), strconv.Itoa(a.Level), a.Source, strings.Join(a.FailedChecks, " "), a.Report})
+			ad.Rows = append(ad.Rows, []xcell{tx(a.ID), tx(a.Directory), tx(name), dx(a.Date), ix(a.Level), tx(sourceFr(a.Source)), tx(strings.Join(a.FailedChecks, " ")), tx(a.Report)})
 		}
 	}
-	exp := sheet{Name: "Audits d'exposition", Head: []string{"Identifiant", "Date de fin de scan", "Établissements", "Périmètre complet",
+	exp := table{Name: "Audits d'exposition", File: "audits-exposition", Head: []string{"Identifiant", "Date de fin de scan", "Établissements", "Périmètre complet",
 		"Critiques", "Élevées", "Moyennes", "Faibles", "Source", "Rapport"}}
 	for _, a := range f.ExposureAudits {
 		if !anyVisible(a.Entities, visible) {
 			continue
 		}
-		row := []string{a.ID, dateCell(a.Date), finessList(a.Entities), yesNoCell(a.CompletePerimeter)}
+		row := []xcell{tx(a.ID), dx(a.Date), tx(finessList(a.Entities)), tx(yesNoCell(a.CompletePerimeter))}
 		if c := a.Counts; c != nil {
-			row = append(row, strconv.Itoa(c.Critical), strconv.Itoa(c.High), strconv.Itoa(c.Medium), strconv.Itoa(c.Low))
+			row = append(row, ix(c.Critical), ix(c.High), ix(c.Medium), ix(c.Low))
 		} else {
-			row = append(row, "", "", "", "")
+			row = append(row, tx(""), tx(""), tx(""), tx(""))
 		}
-		exp.Rows = append(exp.Rows, append(row, a.Source, a.Report))
+		exp.Rows = append(exp.Rows, append(row, tx(sourceFr(a.Source)), tx(a.Report)))
 	}
-	ex := sheet{Name: "Exercices de crise", Head: []string{"Établissement", "Date", "Kit", "Scénario", "Direction générale", "Directions métier", "Débriefing à chaud", "RETEX"}}
+	ex := table{Name: "Exercices de crise", File: "exercices", Head: []string{"FINESS", "Établissement", "Date", "Kit", "Scénario", "Direction générale", "Directions métier", "Débriefing à chaud", "RETEX"}}
 	for _, x := range f.Exercises {
 		if visible[x.Entity] {
-			ex.Rows = append(ex.Rows, []string{string(x.Entity), dateCell(x.Date), kitFr(x.Kit), x.Scenario, yesNo(x.GeneralManagement), yesNo(x.Clinical),
-				dateCell(x.HotDebrief), dateCell(x.Retex)})
+			ex.Rows = append(ex.Rows, []xcell{tx(string(x.Entity)), tx(names[x.Entity]), dx(x.Date), tx(kitFr(x.Kit)), tx(x.Scenario), tx(yesNo(x.GeneralManagement)), tx(yesNo(x.Clinical)),
+				dx(x.HotDebrief), dx(x.Retex)})
 		}
 	}
-	os := sheet{Name: "oSIS", Head: []string{"Établissement", "Année", "Part du budget numérique renseignée", "Mesures prioritaires renseignées"}}
+	os := table{Name: "oSIS", File: "osis", Head: []string{"FINESS", "Établissement", "Année", "Part du budget numérique renseignée", "Mesures prioritaires renseignées"}}
 	for _, o := range f.OSIS {
 		if visible[o.Entity] {
-			os.Rows = append(os.Rows, []string{string(o.Entity), strconv.Itoa(o.Year), yesNoCell(o.BudgetShare), strconv.Itoa(o.PriorityMeasuresAnswered)})
+			os.Rows = append(os.Rows, []xcell{tx(string(o.Entity)), tx(names[o.Entity]), ix(o.Year), tx(yesNoCell(o.BudgetShare)), ix(o.PriorityMeasuresAnswered)})
 		}
 	}
-	bu := sheet{Name: "Budget", Head: []string{"Entité juridique", "Année", "Part numérique (%)", "ETP SSI"}}
+	bu := table{Name: "Budget", File: "budget", Head: []string{"FINESS", "Entité juridique", "Année", "Part numérique (%)", "ETP SSI"}}
 	for _, b := range f.Budget {
 		if visible[b.Entity] {
-			bu.Rows = append(bu.Rows, []string{string(b.Entity), strconv.Itoa(b.Year), floatCell(b.DigitalSharePct), floatCell(b.SSIFTE)})
+			bu.Rows = append(bu.Rows, []xcell{tx(string(b.Entity)), tx(names[b.Entity]), ix(b.Year), fx(b.DigitalSharePct), fx(b.SSIFTE)})
 		}
 	}
-	gov := sheet{Name: "Gouvernance", Head: []string{"Référent", "Équipe AD unique", "Gouvernance AD", "Convergence validée le", "AD déjà convergé", "Description"}}
+	gov := table{Name: "Gouvernance", File: "gouvernance", Head: []string{"Référent", "Équipe AD unique", "Gouvernance AD", "Convergence validée le", "AD déjà convergé", "Description"}}
 	if g := f.Governance; g != nil {
-		gov.Rows = append(gov.Rows, []string{g.Referent, yesNo(g.SingleADTeam), yesNo(g.Governance), dateCell(g.ConvergenceValidatedOn),
-			yesNoCell(g.AlreadyConverged), g.ConvergedDescription})
+		gov.Rows = append(gov.Rows, []xcell{tx(g.Referent), tx(yesNo(g.SingleADTeam)), tx(yesNo(g.Governance)), dx(g.ConvergenceValidatedOn),
+			tx(yesNoCell(g.AlreadyConverged)), tx(g.ConvergedDescription)})
 	}
-	steps := sheet{Name: "Étapes du dossier", Head: []string{"Étape", "Date", "Par", "Résultat", "Note"}}
+	steps := table{Name: "Étapes du dossier", File: "etapes", Head: []string{"Étape", "Date", "Par", "Résultat", "Note"}}
 	for _, s := range f.Dossier.Steps {
-		steps.Rows = append(steps.Rows, []string{s.Step, dateCell(s.Date), s.By, s.Outcome, s.Note})
+		steps.Rows = append(steps.Rows, []xcell{tx(stepTitle(wv, s.Step)), dx(s.Date), tx(s.By), tx(outcomeFr(s.Outcome)), tx(s.Note)})
 	}
-	res := sheet{Name: "Résultats", Head: []string{"Objectif", "Entité", "Nom", "Statut", "Motif", "Preuves", "Prochaine échéance", "Action"}}
+	res := table{Name: "Résultats", File: "resultats", Head: []string{"Objectif", "Entité", "Nom", "Statut", "Motif", "Preuves", "Prochaine échéance", "Action", "Réserves"}}
 	for _, r := range ev.Results {
-		due, action := "", ""
+		due, action := xcell{kind: cellEmpty}, ""
 		if r.Next != nil {
-			due, action = dateCell(r.Next.Due), r.Next.Action
+			due, action = dx(r.Next.Due), r.Next.Action
 		}
-		res.Rows = append(res.Rows, []string{r.Objective, r.Entity, r.EntityName, r.Status.French(), r.Reason, evidenceText(r.Evidence), due, action})
+		var warnings []string
+		for _, w := range r.Warnings {
+			warnings = append(warnings, frText(w))
+		}
+		res.Rows = append(res.Rows, []xcell{tx(r.Objective), tx(r.Entity), tx(r.EntityName), tx(resultWord(r.Status, warned(r))), tx(frText(r.Reason)),
+			tx(evidenceText(r.Evidence)), due, tx(frText(action)), tx(strings.Join(warnings, " ; "))})
 	}
-	return []sheet{ents, ad, exp, ex, os, bu, gov, steps, res}
+	return []table{res, ents, ad, exp, ex, os, bu, gov, steps}
+}
+
+// stepTitle names a dossier step for people, from the catalogue.
+func stepTitle(wv *care.Wave, id string) string {
+	if wv != nil {
+		for _, s := range wv.Steps {
+			if s.ID == id {
+				return s.Title
+			}
+		}
+	}
+	return id
+}
+
+// outcomeFr names a step's outcome (a status) for people.
+func outcomeFr(o string) string {
+	if o == "" {
+		return ""
+	}
+	return care.Status(o).French()
 }
 
 func anyVisible(fs []org.FINESS, visible map[org.FINESS]bool) bool {
@@ -108,18 +128,11 @@ func evidenceText(es []care.Evidence) string {
 			p += " (" + e.Date.French() + ")"
 		}
 		if e.Detail != "" {
-			p += " — " + e.Detail
+			p += " — " + frText(e.Detail)
 		}
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, " ; ")
-}
-
-func dateCell(d civil.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
 }
 
 func yesNoCell(b bool) string {
@@ -127,11 +140,4 @@ func yesNoCell(b bool) string {
 		return "oui"
 	}
 	return "non"
-}
-
-func floatCell(p *float64) string {
-	if p == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*p, 'f', -1, 64)
 }

@@ -74,11 +74,13 @@ func (c *lru) len() int {
 }
 
 // dataCache keeps what a dossier's pages compute from the store, keyed by
-// the store's data version (store.DataVersion): an entry is only used when
-// its version is the current one, so a write, made by this process or any
-// other, is visible on the next request. Its zero value is ready to use.
+// the dossier's version (versions.go: the data version of its last change,
+// known from the audit trail): an entry is only used when its version is
+// the dossier's current one, so a write, made by this process or any
+// other, is visible on the next request, while writes to other dossiers
+// leave it valid. Its zero value is ready to use.
 type dataCache struct {
-	facts lru // "dossier\x00version" → *care.Facts (as loaded, unfiltered)
+	facts lru // "dossier\x00dossier version" → *care.Facts (as loaded, unfiltered)
 	evals lru // facts key + date + options → *care.Evaluation (unfiltered)
 	// bodies: evaluation key + view + viewer → *cachedBody (cache_page.go)
 	bodies lru

@@ -11,29 +11,30 @@ import (
 
 // cachedEvaluation returns the facts of dossier id and their evaluation
 // at asOf with opts, unfiltered, from the cache when they were computed
-// at the current data version, else from the store (then cached). The
+// at the dossier's current version (versions.go), else from the store
+// (then cached). The
 // results are fresh struct copies whose slices are shared with the
 // cache: callers may reassign fields (filterEvaluation does) but must not
 // write into the slices. key names the data, date and options behind the
 // evaluation; responses built from it extend it (cache_page.go).
 func (s *Server) cachedEvaluation(ctx context.Context, id string, asOf civil.Date, opts care.Options) (ev *care.Evaluation, f *care.Facts, key string, err error) {
 	s.cache.init()
-	ver, err := s.st.DataVersion(ctx)
-	if err != nil {
+	if _, err := s.syncVersions(ctx); err != nil {
 		return nil, nil, "", err
 	}
+	// The dossier's version: other dossiers' writes leave it (and the
+	// entries below) valid. Facts read after it are at least that recent.
+	ver := s.dossierVersion(id)
 	fk := factsKey(id, ver)
 	if x, ok := s.cache.facts.get(fk); ok {
 		f = x.(*care.Facts)
 	} else {
-		loaded, at, err := s.st.LoadFactsVersion(ctx, id)
+		loaded, err := s.st.LoadFacts(ctx, id)
 		if err != nil {
 			return nil, nil, "", fmt.Errorf("dossier %s : %w", id, err)
 		}
-		// loaded is exactly the state of version at (read in one
-		// snapshot), which may be newer than ver: cache it under at.
 		clipFacts(&loaded)
-		f, fk = &loaded, factsKey(id, at)
+		f = &loaded
 		s.cache.facts.put(fk, f)
 	}
 	key = fmt.Sprintf("%s\x00%s\x00%+v", fk, asOf, opts)

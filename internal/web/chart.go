@@ -53,10 +53,14 @@ func (s *svgBuilder) raw(format string, a ...any) { fmt.Fprintf(&s.b, format, a.
 // esc escapes text for an SVG element or attribute.
 func esc(text string) string { return template.HTMLEscapeString(text) }
 
-// open starts an <svg> with its accessible name and description.
-func (s *svgBuilder) open(id, title, desc string) {
+// open starts an <svg> of the default height with its accessible name and
+// description.
+func (s *svgBuilder) open(id, title, desc string) { s.openH(id, title, desc, chartH) }
+
+// openH is open with a height in SVG units.
+func (s *svgBuilder) openH(id, title, desc string, h int) {
 	s.raw(`<svg xmlns="http://www.w3.org/2000/svg" class="graphique" id="%s" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-titre %s-desc">`,
-		esc(id), chartW, chartH, esc(id), esc(id))
+		esc(id), chartW, h, esc(id), esc(id))
 	s.raw(`<title id="%s-titre">%s</title><desc id="%s-desc">%s</desc>`, esc(id), esc(title), esc(id), esc(desc))
 }
 

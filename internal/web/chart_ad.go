@@ -38,20 +38,37 @@ func adLevelChart(f *care.Facts) chartView {
 	ts := newTimeScale(dates, x0, x1)
 	plotB := float64(chartH - chartBottom)
 	y := func(level int) float64 { return plotB - (plotB-chartTop)*float64(level-1)/4 }
+	// The legend names every directory, on as many rows as needed.
+	type entry struct {
+		id           string
+		colour, dash string
+		w            float64
+	}
+	var legend []entry
+	for i, id := range order {
+		if len(byDir[id]) > 0 {
+			c, d := seriesStyle(i)
+			legend = append(legend, entry{id, c, d, 40 + 6.5*float64(len([]rune(names[id])))})
+		}
+	}
+	rows, lx := 1, float64(chartLeft)
+	for _, e := range legend {
+		if lx+e.w > chartW-chartRight && lx > chartLeft {
+			rows, lx = rows+1, float64(chartLeft)
+		}
+		lx += e.w
+	}
+	height := chartH + 8 + 18*rows
 
 	var s svgBuilder
-	s.open(cv.ID, "Niveau ANSSI des annuaires Active Directory dans le temps",
+	s.openH(cv.ID, "Niveau ANSSI des annuaires Active Directory dans le temps",
 		fmt.Sprintf("Une ligne par annuaire (%d), un point par audit, niveaux 1 à 5 ; ronds : audits officiels (ADS…), carrés : audits Vigie. Du %s au %s.",
-			len(byDir), ts.from.French(), ts.to.French()))
+			len(byDir), ts.from.French(), ts.to.French()), height)
 	for lvl := 1; lvl <= 5; lvl++ {
 		s.raw(`<line class="grille" x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#d1d5db"/>`, chartLeft, y(lvl), chartW-chartRight, y(lvl))
 		s.text(chartLeft-8, y(lvl)+4, "end", "axe", "niveau "+strconv.Itoa(lvl))
 	}
-	s.text(x0, chartH-chartBottom+18, "start", "axe", ts.from.French())
-	if ts.to != ts.from {
-		s.text(x1, chartH-chartBottom+18, "end", "axe", ts.to.French())
-	}
-	legendX := float64(chartLeft)
+	s.timeAxis(ts, plotB+8, chartTop)
 	for i, id := range order {
 		audits := byDir[id]
 		if len(audits) == 0 {
@@ -69,10 +86,7 @@ func adLevelChart(f *care.Facts) chartView {
 		}
 		for _, a := range audits {
 			official := a.Source != care.SourceVigie
-			src := a.Source
-			if src == "" {
-				src = "non précisée"
-			}
+			src := sourceFr(a.Source)
 			label := fmt.Sprintf("%s, %s : niveau %d (%s)", names[id], a.Date.French(), a.Level, src)
 			px, py := ts.x(a.Date), y(a.Level)
 			if official {
@@ -85,10 +99,17 @@ func adLevelChart(f *care.Facts) chartView {
 			cv.Rows = append(cv.Rows, []string{names[id] + " (" + id + ")", a.Date.French(), strconv.Itoa(a.Level), src})
 		}
 		s.raw(`</g>`)
-		s.raw(`<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="%s" stroke-width="2" stroke-dasharray="%s"/>`,
-			legendX, chartH-12, legendX+24, chartH-12, colour, dash)
-		s.text(legendX+28, chartH-8, "start", "legende", names[id])
-		legendX += 40 + 7*float64(len([]rune(names[id])))
+	}
+	ly, lx := float64(chartH+8), float64(chartLeft)
+	for _, e := range legend {
+		if lx+e.w > chartW-chartRight && lx > chartLeft {
+			ly, lx = ly+18, float64(chartLeft)
+		}
+		s.raw(`<g class="legende-serie" data-annuaire="%s"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2" stroke-dasharray="%s"/>`,
+			esc(e.id), lx, ly-4, lx+24, ly-4, e.colour, e.dash)
+		s.text(lx+28, ly, "start", "legende", names[e.id])
+		s.raw(`</g>`)
+		lx += e.w
 	}
 	s.text(chartW-chartRight, chartTop-6, "end", "legende", "● audit officiel   □ audit Vigie")
 	cv.SVG = s.close()

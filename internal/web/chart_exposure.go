@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"vigie/internal/care"
+	"vigie/internal/civil"
 	"vigie/internal/org"
 )
 
@@ -29,19 +30,33 @@ func exposureChart(f *care.Facts) chartView {
 	}
 	plotB := float64(chartH - chartBottom)
 	plotH := plotB - chartTop
-	slot := float64(chartW-chartLeft-chartRight) / float64(len(audits))
-	barW := min(slot*0.6, 60)
+	var dates []civil.Date
+	for _, a := range audits {
+		dates = append(dates, a.Date)
+	}
+	ts := newTimeScale(dates, float64(chartLeft+14), float64(chartW-chartRight-14))
+	// Bars are placed by date: their width follows the closest pair.
+	gap := float64(chartW)
+	for i := 1; i < len(audits); i++ {
+		if d := ts.x(audits[i].Date) - ts.x(audits[i-1].Date); d > 0 && d < gap {
+			gap = d
+		}
+	}
+	barW := max(3, min(gap*0.7, 28))
 
 	var s svgBuilder
 	s.open(cv.ID, "Vulnérabilités critiques par audit d'exposition",
-		fmt.Sprintf("Une barre par audit (%d), hauteur : nombre de vulnérabilités critiques (maximum %d). Barres hachurées marquées d'un astérisque : périmètre incomplet.",
-			len(audits), top))
+		fmt.Sprintf("Une barre par audit (%d), du %s au %s, placée à sa date ; hauteur : nombre de vulnérabilités critiques (maximum %d). Barres hachurées marquées d'un astérisque : périmètre incomplet.",
+			len(audits), ts.from.French(), ts.to.French(), top))
 	s.raw(`<defs><pattern id="hachures" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fde8e6"/><line x1="0" y1="0" x2="0" y2="6" stroke="#a3170f" stroke-width="2"/></pattern></defs>`)
+	s.timeAxis(ts, plotB, chartTop)
 	s.raw(`<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#6b7280"/>`, chartLeft, plotB, chartW-chartRight, plotB)
 	s.text(chartLeft-8, plotB+4, "end", "axe", "0")
 	s.text(chartLeft-8, chartTop+4, "end", "axe", strconv.Itoa(top))
-	for i, a := range audits {
-		cx := float64(chartLeft) + slot*(float64(i)+0.5)
+	s.raw(`<text x="12" y="%.1f" text-anchor="middle" class="axe" transform="rotate(-90 12 %.1f)">critiques</text>`, (chartTop+plotB)/2, (chartTop+plotB)/2)
+	lastLabel := -1e9
+	for _, a := range audits {
+		cx := ts.x(a.Date)
 		crit, value := 0, "inconnu"
 		if a.Counts != nil {
 			crit, value = a.Counts.Critical, strconv.Itoa(a.Counts.Critical)
@@ -53,27 +68,42 @@ func exposureChart(f *care.Facts) chartView {
 		if !a.CompletePerimeter {
 			fill, class, perim = "url(#hachures)", "barre incomplet", "incomplet"
 		}
-		label := fmt.Sprintf("Audit du %s : %s vulnérabilité(s) critique(s), périmètre %s", a.Date.French(), value, perim)
+		label := fmt.Sprintf("Audit du %s (%s) : %s, périmètre %s", a.Date.French(), sourceFr(a.Source),
+			pluralText(value, crit, "vulnérabilité critique", "vulnérabilités critiques"), perim)
 		critAttr := ""
 		if a.Counts != nil {
 			critAttr = strconv.Itoa(crit)
 		}
 		s.raw(`<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" stroke="#1b1b1b" data-date="%s" data-critiques="%s" data-perimetre="%s"><title>%s</title></rect>`,
-			class, cx-barW/2, plotB-h, barW, h, fill, a.Date, critAttr, perim, esc(label))
+			class, cx-barW/2, plotB-h, barW, max(h, 0.5), fill, a.Date, critAttr, perim, esc(label))
 		mark := value
 		if a.Counts == nil {
 			mark = "?"
+		} else if a.NoCritical != nil {
+			mark = value
 		}
 		if !a.CompletePerimeter {
-			mark += " *"
+			mark += "*"
 		}
-		s.text(cx, plotB-h-4, "middle", "valeur", mark)
-		s.text(cx, plotB+16, "middle", "axe", a.Date.French())
-		cv.Rows = append(cv.Rows, []string{a.Date.French(), value, perim, finessList(a.Entities), a.Source})
+		// Values are written where they do not overlap the previous one;
+		// every figure is in the table and in each bar's tooltip.
+		if len(mark) <= 4 && cx-lastLabel >= 14 {
+			s.text(cx, plotB-h-4, "middle", "valeur", mark)
+			lastLabel = cx
+		}
+		cv.Rows = append(cv.Rows, []string{a.Date.French(), value, perim, finessList(a.Entities), sourceFr(a.Source)})
 	}
-	s.text(chartW-chartRight, chartH-8, "end", "legende", "* périmètre incomplet (barre hachurée)   ? nombre non fourni par la source")
+	s.text(chartW-chartRight, chartH-6, "end", "legende", "* périmètre incomplet (barre hachurée)   ? nombre non fourni par la source")
 	cv.SVG = s.close()
 	return cv
+}
+
+// pluralText is a count given as text (it may say « inconnu ») with its noun.
+func pluralText(value string, n int, one, many string) string {
+	if value != strconv.Itoa(n) {
+		return one + " : " + value
+	}
+	return plural(n, one, many)
 }
 
 // finessList joins FINESS numbers for a table cell.

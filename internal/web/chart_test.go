@@ -2,6 +2,9 @@ package web
 
 import (
 	"encoding/xml"
+	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,5 +178,91 @@ func TestDossierChartsPartial(t *testing.T) {
 	cs := dossierCharts(&care.Evaluation{}, f)
 	if len(cs) != 3 || len(cs[1].Rows) != 1 || cs[1].Rows[0][0] != "01/01/2025" {
 		t.Errorf("exposure audits of other entities shown: %+v", cs[1].Rows)
+	}
+}
+
+// TestChartAxesReadable checks the exposure chart with 30 monthly audits:
+// real dates on the axis, labels far enough apart, one bar each; and the
+// AD legend names every directory.
+func TestChartAxesReadable(t *testing.T) {
+	var f care.Facts
+	d := civil.MustParse("2023-01-14")
+	for i := range 30 {
+		f.ExposureAudits = append(f.ExposureAudits, care.ExposureAudit{Date: d, CompletePerimeter: true, Counts: &care.Counts{Critical: i % 3}})
+		d = d.AddDays(30)
+	}
+	root := parseSVG(t, exposureChart(&f))
+	if bars := root.find("rect", "barre"); len(bars) != 30 {
+		t.Errorf("%d bars, want 30", len(bars))
+	}
+	labels := root.find("text", "date-axe")
+	if len(labels) < 4 || len(labels) > 12 {
+		t.Errorf("%d date labels on the axis, want a readable handful", len(labels))
+	}
+	prev := -1e9
+	for _, l := range labels {
+		x, _ := l.attr("x")
+		v, _ := strconv.ParseFloat(x, 64)
+		if v-prev < minTickGap {
+			t.Errorf("date labels %v apart at %s (%q)", v-prev, x, l.Text)
+		}
+		prev = v
+		if !regexp.MustCompile(`^(janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) 20\d\d$`).MatchString(l.Text) {
+			t.Errorf("axis label %q is not a French month", l.Text)
+		}
+	}
+	// Labels above the bars never overlap.
+	prev = -1e9
+	for _, l := range root.find("text", "valeur") {
+		x, _ := l.attr("x")
+		v, _ := strconv.ParseFloat(x, 64)
+		if v-prev < 14 {
+			t.Errorf("value labels %v apart", v-prev)
+		}
+		prev = v
+	}
+
+	g := &care.Facts{}
+	for i := range 7 {
+		id := fmt.Sprintf("ad%d", i)
+		g.Directories = append(g.Directories, care.Directory{ID: id, Name: fmt.Sprintf("annuaire-numero-%d.local", i)})
+		g.ADAudits = append(g.ADAudits, care.ADAudit{Directory: id, Date: civil.MustParse("2025-01-01").AddDays(10 * i), Level: 1 + i%5, Source: care.SourceADS})
+	}
+	cv := adLevelChart(g)
+	root = parseSVG(t, cv)
+	var names []string
+	for _, l := range root.find("text", "legende") {
+		names = append(names, l.Text)
+	}
+	for _, dir := range g.Directories {
+		if !slices.Contains(names, dir.Name) {
+			t.Errorf("legend lacks %s: %v", dir.Name, names)
+		}
+	}
+	vb, _ := root.attr("viewBox")
+	if h, _ := strconv.Atoi(vb[strings.LastIndex(vb, " ")+1:]); h < chartH+8+18*2 {
+		t.Errorf("viewBox %s: the legend should wrap onto several rows", vb)
+	}
+}
+
+// TestExerciseChartNames checks the exercise chart names each establishment.
+func TestExerciseChartNames(t *testing.T) {
+	ev := &care.Evaluation{AsOf: civil.MustParse("2025-06-15")}
+	for i := range 12 {
+		st := care.Met
+		if i%4 == 0 {
+			st = care.NotMet
+		}
+		ev.Results = append(ev.Results, care.Result{Objective: "D1.O3", Entity: fmt.Sprintf("0100000%02d", i), EntityName: fmt.Sprintf("CH numéro %d", i), Status: st})
+	}
+	root := parseSVG(t, exerciseCoverageChart(ev))
+	var texts []string
+	for _, l := range root.find("text", "etiquette") {
+		texts = append(texts, l.Text)
+	}
+	for i := range 12 {
+		if !slices.Contains(texts, fmt.Sprintf("CH numéro %d", i)) {
+			t.Errorf("establishment %d not named: %v", i, texts)
+		}
 	}
 }

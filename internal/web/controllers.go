@@ -23,7 +23,7 @@ var securityPageNames = []string{"perimeter"}
 // initSecurityPages parses the perimeter page.
 func (s *Server) initSecurityPages() error {
 	for _, name := range securityPageNames {
-		t, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(templateFuncs(s.loc)).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("gabarit %s : %w", name, err)
 		}

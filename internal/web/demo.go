@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
 
+	"vigie/internal/care"
+	"vigie/internal/civil"
 	"vigie/internal/demo"
 	"vigie/internal/dossier"
+	"vigie/internal/org"
 	"vigie/internal/store"
 )
 
@@ -60,6 +64,9 @@ func SetupDemo(ctx context.Context, st *store.Store, p Argon2Params) ([]DemoAcco
 	if _, err := st.ImportFacts(ctx, *facts, "demo"); err != nil {
 		return nil, fmt.Errorf("import du dossier de démonstration : %w", err)
 	}
+	if err := saveDemoReports(ctx, st); err != nil {
+		return nil, err
+	}
 	out := make([]DemoAccount, 0, len(demoAccounts))
 	for _, a := range demoAccounts {
 		if a.Password, err = GeneratePassword(16); err != nil {
@@ -83,4 +90,45 @@ func SetupDemo(ctx context.Context, st *store.Store, p Argon2Params) ([]DemoAcco
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// saveDemoReports stores the demo's full Vigie audit reports (AD and
+// exposure) under fixed IDs, once; a store without a key keeps none.
+func saveDemoReports(ctx context.Context, st *store.Store) error {
+	ctx = store.WithActor(ctx, "demo")
+	for i, r := range demo.ADReports() {
+		blob, err := json.Marshal(r.Report)
+		if err != nil {
+			return err
+		}
+		sum := r.Report.Summary()
+		a := care.ADAudit{ID: fmt.Sprintf("vigie-demo-ad-%d", i+1), Directory: r.Directory, Date: civil.Of(sum.CollectedAt.In(parisZone())),
+			Level: sum.Level, Source: care.SourceVigie, FailedChecks: sum.FailedIDs}
+		if _, err := st.SaveADAudit(ctx, a, blob); err != nil && !errors.Is(err, store.ErrExists) {
+			if errors.Is(err, store.ErrNoKey) {
+				return nil
+			}
+			return fmt.Errorf("rapport AD de démonstration : %w", err)
+		}
+	}
+	for i, x := range demo.ExposureAudits() {
+		blob, err := json.Marshal(x)
+		if err != nil {
+			return err
+		}
+		var ents []org.FINESS
+		for _, e := range x.Perimeter.Entities {
+			ents = append(ents, org.FINESS(e))
+		}
+		a := care.ExposureAudit{ID: fmt.Sprintf("vigie-demo-exposition-%d", i+1), Entities: ents, Date: civil.Of(x.FinishedAt.In(parisZone())),
+			CompletePerimeter: x.Complete, Source: care.SourceVigie,
+			Counts: &care.Counts{Critical: x.Summary.Critical, High: x.Summary.High, Medium: x.Summary.Medium, Low: x.Summary.Low, Info: x.Summary.Info}}
+		if _, err := st.SaveExposureAudit(ctx, a, blob); err != nil && !errors.Is(err, store.ErrExists) {
+			if errors.Is(err, store.ErrNoKey) {
+				return nil
+			}
+			return fmt.Errorf("audit d'exposition de démonstration : %w", err)
+		}
+	}
+	return nil
 }

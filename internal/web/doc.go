@@ -3,11 +3,19 @@
 // with roles and scopes, browser sessions with CSRF protection, and a small
 // JSON API under /api/v1/ for scripts holding a bearer token.
 //
-// Pages: /connexion, / (the dossiers in scope, filterable by statistics
-// bucket), /dossiers/{id} (dashboard, ?at=AAAA-MM-JJ), /entites/{finess}
+// Pages: /connexion, / (the user's dashboard, by scope: the grid of the
+// dossiers of the nation or the region with filters, counts, sorting,
+// pages and /pilotage.csv and .xlsx exports; the GHT's entity grid; the
+// establishment's objectives and audits — home.go, grid*.go, national.go),
+// /dossiers/{id} (dashboard, ?at=JJ/MM/AAAA or AAAA-MM-JJ), /dossiers/{id}/grille,
+// /dossiers/{id}/rapports/ad/{audit} and /rapports/exposition/{audit}
+// (audit reports with the comparison with the previous audit),
+// /compte (password, API tokens), /comptes (account management,
+// administrators), /journal (filtered audit trail, CSV export),
+// /entites/{finess}
 // (one EJ or EG), the record forms /entites/{finess}/exercices/nouveau,
-// /entites/{finess}/osis and /entites/{finess}/budget, /import (upload of a
-// vigie-dossier file) and /journal (audit trail, administrators). The API is
+// /entites/{finess}/osis and /entites/{finess}/budget, and /import (upload
+// of a vigie-dossier file). The API is
 // documented in docs/openapi.yaml.
 //
 // /dossiers/{id}/audits launches audits from the application: exposure
@@ -24,6 +32,12 @@
 // /dossiers/{id}/cycle records the next step of the dossier's life, by the
 // role that owns it (steps.go); GET /api/v1/applicants/{id}/facts returns
 // the dossier's records restricted to the caller's view (api_records.go).
+// /entites/{finess}/perimetre declares an entity's exposure perimeter and
+// /perimetre/approbation approves it (another account, perimeter.go);
+// /dossiers/{id}/annuaires/{dir}/controleurs declares a directory's domain
+// controllers (controllers.go); /deconnexion-partout ends every session of
+// the user. The declaration material: /dossiers/{id}/bundle.zip (streamed,
+// with manifeste.json), /fiche.pdf, /donnees.xlsx and /donnees/{table}.csv.
 //
 // Every page and API call goes through one access check (see access.go):
 // a resource outside the user's scope answers 404, exactly like a resource

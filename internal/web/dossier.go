@@ -23,6 +23,10 @@ type dossierData struct {
 	Vigie    bool          // « inclure les audits Vigie » (?vigie=1), see audit_pages.go
 	Charts   []chartView   // see chart.go
 	Files    []evidenceRow // see evidence.go
+	// AD and Exposure are the latest audits, with their pages.
+	AD, Exposure []auditLink
+	// Tables are the exported tables (CSV links).
+	Tables []table
 }
 
 // dossierPage is the dashboard of one dossier: objectives, entity tree,
@@ -63,6 +67,8 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request, rq *request
 		if err := s.dossierExtras(r.Context(), v, &d); err != nil {
 			return err
 		}
+		d.AD, d.Exposure = auditLinks(v, f, asOf, ownDashboardAudits, at)
+		d.Tables = recordTables(&care.Evaluation{}, &care.Facts{}, nil) // names and files only
 		s.render(w, r, http.StatusOK, "dossier", pageData{Title: v.Applicant.Name, User: rq.p, CSRF: rq.csrf, Data: d})
 		return nil
 	})

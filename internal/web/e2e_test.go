@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -63,52 +62,8 @@ func TestEndToEndChromium(t *testing.T) {
 	base := "http://" + ln.Addr().String()
 	shots := screenshotDir(t)
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "fr-FR"),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(bctx); err != nil { // starts the browser, bound to bctx
-		t.Fatalf("démarrage de Chromium : %v", err)
-	}
-	ctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second) // a hung browser fails, never blocks CI
-	defer cancelTimeout()
-
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			png, err := chromedp.FullScreenshot(100)(ctx, tg)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
-		})
-	}
-	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			// Keep what the browser showed, for the diagnosis.
-			sctx, cancel := context.WithTimeout(bctx, 10*time.Second)
-			defer cancel()
-			_ = chromedp.Do(sctx, shot("echec"))
-			html, _ := chromedp.Run(sctx, chromedp.OuterHTML(chromedp.CSS("body")))
-			t.Fatalf("%s : %v\npage :\n%.3000s", step, err, html)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("lecture de %s : %v", sel, err)
-		}
-		return s
-	}
+	b := newBrowser(t, shots, 90*time.Second)
+	ctx, run, text, shot := b.ctx, b.run, b.text, b.shot
 	d1o3Row := `tr[data-objectif="D1.O3"][data-entite="010000040"]`
 
 	run("page de connexion",
@@ -120,7 +75,7 @@ func TestEndToEndChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#login`), "rssi-rivebelle"),
 		chromedp.SendKeys(chromedp.CSS(`#password`), e.accounts["rssi-rivebelle"]),
 		chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
-		chromedp.WaitVisible(`//h1[contains(., "Mes dossiers")]`),
+		chromedp.WaitVisible(`//h1[contains(., "CH de Rivebelle")]`),
 		shot("02-accueil"),
 	)
 	// Keyboard: the first Tab from the top of a page reaches the skip link.
@@ -129,7 +84,7 @@ func TestEndToEndChromium(t *testing.T) {
 		t.Errorf("first Tab focuses %q (%v), want the skip link « Aller au contenu »", got, err)
 	}
 	run("tableau de bord",
-		chromedp.Click(chromedp.CSS(`a[href="/dossiers/CVL-99"]`)),
+		chromedp.Click(chromedp.CSS(`main a[href="/dossiers/CVL-99"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#objectifs`)),
 		chromedp.Navigate(base+"/dossiers/CVL-99?at="+demoAt),
 		chromedp.WaitVisible(chromedp.CSS(d1o3Row)),
@@ -189,7 +144,7 @@ func TestEndToEndChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#login`), "referent-ght"),
 		chromedp.SendKeys(chromedp.CSS(`#password`), e.accounts["referent-ght"]),
 		chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
-		chromedp.WaitVisible(`//h1[contains(., "Mes dossiers")]`),
+		chromedp.WaitVisible(`//h1[contains(., "Pilotage du GHT")]`),
 		chromedp.Navigate(base+"/dossiers/CVL-99?at="+demoAt),
 		chromedp.WaitVisible(chromedp.CSS(`#entites`)),
 		shot("08-tableau-de-bord-ght"),

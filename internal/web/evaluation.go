@@ -9,21 +9,25 @@ import (
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/org"
+	"vigie/internal/report"
 )
 
 // dueHorizonDays is how far ahead the calendar of deadlines looks.
 const dueHorizonDays = 365
 
-// asOf reads ?at=YYYY-MM-DD (today when absent).
+// asOf reads ?at= (JJ/MM/AAAA or AAAA-MM-JJ): the date a page is
+// evaluated at (today, or the demo data's date in a demonstration, when
+// absent). The text returned is the date as AAAA-MM-JJ, to carry in links
+// ("" when absent).
 func (s *Server) asOf(r *http.Request) (civil.Date, string, error) {
 	at := strings.TrimSpace(r.URL.Query().Get("at"))
 	if at == "" {
-		return civil.Of(s.now()), "", nil
+		return s.defaultDate(), "", nil
 	}
-	d, err := civil.Parse(at)
+	d, err := civil.ParseInput(at)
 	if err != nil || d.Year < 2000 || d.Year > 2100 {
 		return civil.Date{}, "", &httpError{Status: http.StatusBadRequest,
-			Msg: fmt.Sprintf("Date d'évaluation « %s » invalide : format attendu AAAA-MM-JJ (par exemple 2025-06-15).", at)}
+			Msg: fmt.Sprintf("Date d'évaluation « %s » invalide : format attendu JJ/MM/AAAA ou AAAA-MM-JJ (par exemple 15/06/2025).", at)}
 	}
 	return d, d.String(), nil
 }
@@ -50,6 +54,42 @@ func (s *Server) evaluateWith(ctx context.Context, v *view, asOf civil.Date, opt
 type objBlock struct {
 	Sum     care.ObjectiveSummary
 	Results []care.Result
+	// Warn: one of the results is met with a warning.
+	Warn bool
+}
+
+// warned reports whether a result is met with a warning (a past cadence
+// gap under the lenient reading…): never shown as a plain success.
+func warned(r care.Result) bool { return r.Status == care.Met && len(r.Warnings) > 0 }
+
+// warnedMarker stands for a result's warnings when only the flag is known.
+var warnedMarker = []string{"avertissement"}
+
+// markOf is report.ResultMark for a status known only with whether it
+// carries a warning (summaries, grid cells).
+func markOf(st care.Status, warn bool) string {
+	r := care.Result{Status: st}
+	if warn {
+		r.Warnings = warnedMarker
+	}
+	return report.ResultMark(r)
+}
+
+// resultClassName is the CSS class suffix of a status: met with a warning
+// has its own colour, not the success's.
+func resultClassName(st care.Status, warn bool) string {
+	if warn && st == care.Met {
+		return "avertissement"
+	}
+	return string(st)
+}
+
+// resultWord names a status, « atteint avec réserve » when met with a warning.
+func resultWord(st care.Status, warn bool) string {
+	if warn && st == care.Met {
+		return st.French() + " avec réserve"
+	}
+	return st.French()
 }
 
 // blocks groups results by objective, in catalogue order.
@@ -60,6 +100,7 @@ func blocks(ev *care.Evaluation) []objBlock {
 		for _, r := range ev.Results {
 			if r.Objective == o.Objective {
 				b.Results = append(b.Results, r)
+				b.Warn = b.Warn || warned(r)
 			}
 		}
 		out = append(out, b)
@@ -76,7 +117,7 @@ type dueRow struct {
 func dues(ev *care.Evaluation) []dueRow {
 	var out []dueRow
 	for _, r := range ev.Dues(ev.AsOf.AddDays(dueHorizonDays)) {
-		out = append(out, dueRow{R: r, Overdue: r.Next.Due.Before(ev.AsOf)})
+		out = append(out, dueRow{R: r, Overdue: r.Next.Overdue(ev.AsOf)})
 	}
 	return out
 }
@@ -108,4 +149,13 @@ func tree(f *care.Facts) []treeEJ {
 		}
 	}
 	return out
+}
+
+// defaultDate is the date pages are evaluated at without ?at=: the demo
+// data's date in a demonstration, else today.
+func (s *Server) defaultDate() civil.Date {
+	if !s.demo.IsZero() {
+		return s.demo
+	}
+	return s.today()
 }

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
@@ -55,7 +56,7 @@ func (s *Server) evidenceRoutes(handle func(pattern string, h http.Handler)) {
 	handle("GET /dossiers/{id}/preuves/{file}", s.page(s.evidenceDownload))
 	handle("GET /dossiers/{id}/bundle.zip", s.page(s.bundleZip))
 	handle("GET /dossiers/{id}/fiche.pdf", s.page(s.bundlePDF))
-	handle("GET /dossiers/{id}/donnees.csv", s.page(s.bundleCSV))
+	handle("GET /dossiers/{id}/donnees/{table}", s.page(s.bundleCSV)) // {table}: TABLE.csv
 	handle("GET /dossiers/{id}/donnees.xlsx", s.page(s.bundleXLSX))
 }
 
@@ -97,7 +98,7 @@ func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation,
 	}
 	labels := map[string]string{}
 	for _, c := range evidenceChoices(v, ev, f) {
-		labels[c.Target] = c.Label
+		labels[c.Value] = c.Label
 	}
 	names := map[string]string{}
 	for _, e := range f.Entities {
@@ -105,9 +106,9 @@ func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation,
 	}
 	var out []evidenceRow
 	for _, fl := range files {
-		row := evidenceRow{File: fl, Target: labels[fl.Target], Entity: names[fl.Entity], SizeFr: sizeFr(fl.Size)}
+		row := evidenceRow{File: fl, Target: labels[fl.Target+"@"+fl.Entity], Entity: names[fl.Entity], SizeFr: sizeFr(fl.Size)}
 		if row.Target == "" {
-			row.Target = fl.Target
+			row.Target = targetFr(fl.Target)
 		}
 		if row.Entity == "" {
 			row.Entity = fl.Entity
@@ -121,49 +122,68 @@ func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation,
 func sizeFr(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " Mio"
+		return decimalFr(float64(n)/(1<<20), 1) + " Mio"
 	case n >= 1<<10:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " Kio"
+		return decimalFr(float64(n)/(1<<10), 1) + " Kio"
 	}
-	return strconv.FormatInt(n, 10) + " octets"
+	return plural(int(n), "octet", "octets")
 }
 
 // evidenceChoices lists what a file may be attached to: objectives and
-// records (AD audits, exposure audits, exercises). A partial view attaches
-// only to its own entities: one choice per objective and visible entity,
-// and the exercises of those entities.
+// records (AD audits, exposure audits, exercises). An objective is
+// offered once per entity it applies to (its results; a directory's result
+// applies to the entities the directory serves) and, in a whole view,
+// once for the whole dossier; a partial view attaches only to its own
+// entities and their exercises.
 func evidenceChoices(v *view, ev *care.Evaluation, f *care.Facts) []evidenceChoice {
 	var out []evidenceChoice
 	add := func(target, label string, entity org.FINESS) {
 		out = append(out, evidenceChoice{Value: target + "@" + string(entity), Label: label, Target: target, Entity: entity})
 	}
-	for _, o := range ev.Objectives {
-		target := "objectif:" + o.Objective
-		if !v.Partial() {
-			add(target, fmt.Sprintf("Objectif %s — %s", o.Objective, o.Title), "")
-			continue
-		}
-		for _, e := range f.Entities {
-			add(target, fmt.Sprintf("Objectif %s — %s (%s)", o.Objective, o.Title, e.Name), e.FINESS)
-		}
-	}
-	if !v.Partial() {
-		dirs := map[string]string{}
-		for _, d := range f.Directories {
-			dirs[d.ID] = d.Name
-		}
-		for _, a := range f.ADAudits {
-			if _, ok := dirs[a.Directory]; ok {
-				add("audit-ad:"+adRef(a), fmt.Sprintf("Audit AD de %s du %s (niveau %d, %s)", dirs[a.Directory], a.Date.French(), a.Level, a.Source), "")
-			}
-		}
-		for _, a := range f.ExposureAudits {
-			add("audit-exposition:"+exposureRef(a), fmt.Sprintf("Audit d'exposition du %s (%s)", a.Date.French(), a.Source), "")
-		}
-	}
 	names := map[org.FINESS]string{}
 	for _, e := range f.Entities {
 		names[e.FINESS] = e.Name
+	}
+	dirs := map[string][]org.FINESS{}
+	for _, d := range f.Directories {
+		dirs[d.ID] = d.Entities
+	}
+	for _, o := range ev.Objectives {
+		target := "objectif:" + o.Objective
+		if !v.Partial() {
+			add(target, fmt.Sprintf("Objectif %s — %s (dossier entier)", o.Objective, o.Title), "")
+		}
+		seen := map[org.FINESS]bool{}
+		for _, r := range ev.Results {
+			if r.Objective != o.Objective || r.Status == care.NotApplicable {
+				continue
+			}
+			targets := []org.FINESS{org.FINESS(r.Entity)}
+			if es, ok := dirs[r.Entity]; ok {
+				targets = es
+			}
+			for _, e := range targets {
+				if names[e] == "" || seen[e] {
+					continue // hidden by the view, or the GHT itself
+				}
+				seen[e] = true
+				add(target, fmt.Sprintf("Objectif %s — %s — %s", o.Objective, o.Title, names[e]), e)
+			}
+		}
+	}
+	if !v.Partial() {
+		dirNames := map[string]string{}
+		for _, d := range f.Directories {
+			dirNames[d.ID] = d.Name
+		}
+		for _, a := range f.ADAudits {
+			if _, ok := dirNames[a.Directory]; ok {
+				add("audit-ad:"+adRef(a), fmt.Sprintf("Audit AD de %s du %s (niveau %d, %s)", dirNames[a.Directory], a.Date.French(), a.Level, sourceFr(a.Source)), "")
+			}
+		}
+		for _, a := range f.ExposureAudits {
+			add("audit-exposition:"+exposureRef(a), fmt.Sprintf("Audit d'exposition du %s (%s)", a.Date.French(), sourceFr(a.Source)), "")
+		}
 	}
 	for _, x := range f.Exercises {
 		if _, ok := names[x.Entity]; ok {
@@ -196,7 +216,11 @@ func (s *Server) evidenceContext(r *http.Request, rq *request) (*view, *care.Eva
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ev, f, err := s.evaluate(r.Context(), v, civil.Of(s.now()))
+	asOf, _, err := s.asOf(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ev, f, err := s.evaluate(r.Context(), v, asOf)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -356,4 +380,25 @@ func startAttachment(w http.ResponseWriter, name, contentType string) {
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+}
+
+// targetFr names what a file is attached to when the record is no longer
+// offered (an audit since replaced, an objective of another wave).
+func targetFr(target string) string {
+	kind, rest, _ := strings.Cut(target, ":")
+	switch kind {
+	case "objectif":
+		return "Objectif " + rest
+	case "audit-ad":
+		return "Audit AD " + rest
+	case "audit-exposition":
+		return "Audit d'exposition " + rest
+	case "exercice":
+		ent, date, _ := strings.Cut(rest, ":")
+		if d, err := civil.Parse(date); err == nil {
+			date = d.French()
+		}
+		return "Exercice de crise de " + ent + " du " + date
+	}
+	return target
 }

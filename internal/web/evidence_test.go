@@ -25,7 +25,9 @@ func newEvidenceEnv(t *testing.T) *env { return newEvidenceEnvWith(t, store.Conf
 func newEvidenceEnvWith(t *testing.T, sc store.Config, wc Config) *env {
 	t.Helper()
 	ctx := context.Background()
+	clock := &testClock{t: time.Date(2025, 6, 15, 9, 0, 0, 0, time.UTC)}
 	sc.DSN, sc.Key = "sqlite:"+t.TempDir()+"/vigie.db", bytes.Repeat([]byte{3}, 32)
+	sc.Now = clock.Now
 	st, err := store.Open(ctx, sc)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +37,7 @@ func newEvidenceEnvWith(t *testing.T, sc store.Config, wc Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, clock: &testClock{t: time.Date(2025, 6, 15, 9, 0, 0, 0, time.UTC)}, accounts: map[string]string{}}
+	e := &env{t: t, st: st, clock: clock, accounts: map[string]string{}}
 	for _, a := range accs {
 		e.accounts[a.Login] = a.Password
 	}

@@ -59,7 +59,7 @@ func (s *Server) exerciseForm(w http.ResponseWriter, r *http.Request, rq *reques
 		return err
 	}
 	at := ""
-	if d, err := civil.Parse(r.URL.Query().Get("at")); err == nil {
+	if d, err := civil.ParseInput(r.URL.Query().Get("at")); err == nil {
 		at = d.String()
 	}
 	d := exerciseData{Entity: e, At: at, Kits: kits, V: map[string]string{}, Errs: map[string]string{}}
@@ -79,7 +79,7 @@ func (s *Server) exerciseSubmit(w http.ResponseWriter, r *http.Request, rq *requ
 	for _, f := range allExerciseFields {
 		d.V[f.Name] = strings.TrimSpace(r.PostForm.Get(f.Name))
 	}
-	if at, err := civil.Parse(r.PostForm.Get("at")); err == nil {
+	if at, err := civil.ParseInput(r.PostForm.Get("at")); err == nil {
 		d.At = at.String()
 	}
 	x, ok := s.validateExercise(&d)
@@ -120,7 +120,7 @@ func (d *exerciseData) fail(field, msg string) {
 
 // validateExercise checks the submitted values and builds the exercise.
 func (s *Server) validateExercise(d *exerciseData) (care.Exercise, bool) {
-	today := civil.Of(s.now())
+	today := s.today()
 	x := care.Exercise{Entity: d.Entity.FINESS}
 	date := func(field string, required bool) civil.Date {
 		v := d.V[field]

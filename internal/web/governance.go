@@ -113,7 +113,7 @@ func (s *Server) validateGovernance(fm *form) (care.Governance, bool) {
 		g.Governance = &v
 	}
 	if x := fm.get("date_convergence"); x.Value != "" {
-		today := civil.Of(s.now())
+		today := s.today()
 		d, err := civil.Parse(x.Value)
 		switch {
 		case err != nil:

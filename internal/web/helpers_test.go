@@ -50,9 +50,9 @@ type env struct {
 	t        *testing.T
 	st       *store.Store
 	srv      *httptest.Server
+	server   *Server
 	clock    *testClock
 	accounts map[string]string // login → password
-	server   *Server           // set by newEvidenceEnvWith
 }
 
 // newEnv starts a server on 127.0.0.1 with the demo GHT and accounts, and a
@@ -91,6 +91,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.server = s
 	e.srv = httptest.NewServer(s.Handler()) // listens on 127.0.0.1:0
 	t.Cleanup(e.srv.Close)
 	return e

@@ -150,7 +150,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		wait := until.Sub(now).Round(time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
 		d.Error = fmt.Sprintf("Trop de tentatives de connexion échouées : patientez %s avant de réessayer (jusqu'à %s). Chaque nouvel échec allonge l'attente.",
-			frDuration(wait), until.Local().Format("15:04:05"))
+			frDuration(wait), until.In(s.loc).Format("15:04:05"))
+		s.recordLoginFailure(r, login, ip, "connexion bloquée après trop d'échecs")
 		s.renderLogin(w, r, http.StatusTooManyRequests, d)
 		return
 	}
@@ -169,12 +170,14 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.log.WarnContext(r.Context(), "échec de connexion", "identifiant", login, "adresse", ip)
+		s.recordLoginFailure(r, login, ip, loginFailureReason(err, u))
 		d.Error, d.Field = "Identifiant ou mot de passe incorrect.", "password"
 		s.renderLogin(w, r, http.StatusUnauthorized, d)
 		return
 	}
 	if u.Disabled() {
 		s.log.WarnContext(r.Context(), "connexion d'un compte désactivé", "identifiant", login, "adresse", ip)
+		s.recordLoginFailure(r, login, ip, loginFailureReason(nil, u))
 		d.Error = "Ce compte est désactivé : contactez votre administrateur."
 		s.renderLogin(w, r, http.StatusForbidden, d)
 		return

@@ -68,13 +68,13 @@ func (s *Server) recordForm(build func(e org.Entity) (*form, error),
 			return err
 		}
 		if r.Method == http.MethodGet {
-			if d, err := civil.Parse(r.URL.Query().Get("at")); err == nil {
+			if d, err := civil.ParseInput(r.URL.Query().Get("at")); err == nil {
 				f.At = d.String()
 			}
 			s.render(w, r, http.StatusOK, "form", pageData{Title: f.Title, User: rq.p, CSRF: rq.csrf, Data: f})
 			return nil
 		}
-		if d, err := civil.Parse(r.PostForm.Get("at")); err == nil {
+		if d, err := civil.ParseInput(r.PostForm.Get("at")); err == nil {
 			f.At = d.String()
 		}
 		f.fill(r.PostForm.Get)

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"vigie/internal/care"
-	"vigie/internal/civil"
 	"vigie/internal/store"
 )
 
@@ -135,7 +134,7 @@ func usesVisible(v *view, d care.Directory) bool {
 func (s *Server) validateADS(d *recForm) (care.ADAudit, bool) {
 	a := care.ADAudit{Source: care.SourceADS}
 	a.Directory, _ = d.choice("annuaire", "choisissez l'annuaire audité")
-	a.Date, _ = d.pastDate("date", civil.Of(s.now()))
+	a.Date, _ = d.pastDate("date", s.today())
 	if l, ok := d.choice("niveau", "choisissez le niveau (1 à 5)"); ok {
 		a.Level, _ = strconv.Atoi(l)
 	}

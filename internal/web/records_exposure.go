@@ -117,7 +117,7 @@ func visibleEntities(v *view, f *care.Facts) []org.Entity {
 // exposureManual validates a manual entry.
 func (s *Server) exposureManual(d *recForm, chosen []org.FINESS) (care.ExposureAudit, bool) {
 	a := care.ExposureAudit{Entities: chosen}
-	a.Date, _ = d.pastDate("date", civil.Of(s.now()))
+	a.Date, _ = d.pastDate("date", s.today())
 	a.Source, _ = d.choice("source", "choisissez la source (SILENE, CERT Santé ou prestataire)")
 	if len(chosen) == 0 && d.get("entites").Err == "" {
 		d.get("entites").Err = "cochez au moins un établissement couvert"
@@ -189,7 +189,7 @@ func (s *Server) exposureFromFile(d *recForm, data []byte, name string, chosen [
 			x.Err = "audit d'exposition Vigie incohérent (nombre de vulnérabilités négatif)"
 			return nil
 		}
-		if civil.Of(au.FinishedAt.Local()).After(civil.Of(s.now())) {
+		if civil.Of(au.FinishedAt.In(s.loc)).After(s.today()) {
 			x.Err = "audit d'exposition Vigie daté du futur"
 			return nil
 		}
@@ -197,7 +197,7 @@ func (s *Server) exposureFromFile(d *recForm, data []byte, name string, chosen [
 			d.get("entites").Err = "cochez les établissements couverts par cet audit Vigie"
 			return nil
 		}
-		return []care.ExposureAudit{{Entities: chosen, Date: civil.Of(au.FinishedAt.Local()), CompletePerimeter: au.Complete,
+		return []care.ExposureAudit{{Entities: chosen, Date: civil.Of(au.FinishedAt.In(s.loc)), CompletePerimeter: au.Complete,
 			Counts: &care.Counts{Critical: sm.Critical, High: sm.High, Medium: sm.Medium, Low: sm.Low, Info: sm.Info},
 			Source: care.SourceVigie, Report: ref}}
 	}

@@ -134,7 +134,7 @@ func TestTrailPage(t *testing.T) {
 	}
 	admin := e.login("admin")
 	resp, body := admin.get("/journal")
-	if resp.StatusCode != 200 || !strings.Contains(rowOf(body, "<td>rssi-rivebelle</td>"), "exercice") {
+	if resp.StatusCode != 200 || !strings.Contains(rowOf(body, `<td data-label="Auteur">rssi-rivebelle</td>`), "exercice") {
 		t.Errorf("audit trail page: %d, no entry for the exercise", resp.StatusCode)
 	}
 	if resp, _ := admin.get("/journal?n=0"); resp.StatusCode != http.StatusBadRequest {

@@ -10,6 +10,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/exposure"
 	"vigie/internal/org"
 	"vigie/internal/report"
 )
@@ -21,7 +22,8 @@ var templateFiles embed.FS
 var staticFiles embed.FS
 
 // pageNames are the pages; each is templates/NAME.html inside layout.html.
-var pageNames = []string{"login", "error", "home", "dossier", "entity", "exercise", "form", "import", "trail", "evidence", "recordform"}
+var pageNames = []string{"login", "error", "home", "dossier", "entity", "exercise", "form", "import", "trail", "evidence", "recordform",
+	"audit_ad", "audit_exposure", "grid", "account", "accounts"}
 
 // pageData is what every page template receives.
 type pageData struct {
@@ -29,29 +31,75 @@ type pageData struct {
 	User  *Principal
 	CSRF  string
 	Data  any
+	// Set by render: the explicit ?at= of the request (for links), the
+	// path, today and, in a demonstration, the demo data's date.
+	At     string
+	AtDate civil.Date
+	Path   string
+	Today  civil.Date
+	Demo   civil.Date
+	Zone   string
 }
 
-// templateFuncs are the helpers the templates use.
-func templateFuncs() template.FuncMap {
+// DemoShown reports whether the page shows the demo data at its own date.
+func (d pageData) DemoShown() bool {
+	return !d.Demo.IsZero() && (d.At == "" || d.At == d.Demo.String())
+}
+
+// templateFuncs are the helpers the templates use; times are shown in loc.
+func templateFuncs(loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"statusFr":    func(s care.Status) string { return s.French() },
 		"statusClass": func(s care.Status) string { return "statut-" + string(s) },
 		"statusIcon":  report.StatusMark,
+		// A result (or an objective) met with a warning is never shown as
+		// a plain success (report.ResultMark).
+		"resultIcon":   report.ResultMark,
+		"resultClass":  func(r care.Result) string { return "statut-" + resultClassName(r.Status, warned(r)) },
+		"resultFr":     func(r care.Result) string { return resultWord(r.Status, warned(r)) },
+		"summaryIcon":  func(b objBlock) string { return markOf(b.Sum.Status, b.Warn) },
+		"summaryClass": func(b objBlock) string { return "statut-" + resultClassName(b.Sum.Status, b.Warn) },
+		"summaryFr":    func(b objBlock) string { return resultWord(b.Sum.Status, b.Warn) },
 		"date": func(d civil.Date) string {
 			if d.IsZero() {
 				return "—"
 			}
 			return d.French()
 		},
-		"iso":            func(d civil.Date) string { return d.String() },
-		"kindFr":         kindFr,
-		"kitFr":          kitFr,
-		"yesNo":          yesNo,
-		"category":       func(c org.Category) string { return c.French() },
-		"roleFr":         func(r Role) string { return r.French() },
-		"clock":          func(t time.Time) string { return t.Local().Format("02/01/2006 15:04") },
+		"iso":      func(d civil.Date) string { return d.String() },
+		"kindFr":   kindFr,
+		"kitFr":    kitFr,
+		"yesNo":    yesNo,
+		"category": func(c org.Category) string { return c.French() },
+		"roleFr":   func(r Role) string { return r.French() },
+		"role":     func(s string) Role { return Role(s) },
+		"scopeFr":  scopeFr,
+		"actionFr": actionFr,
+		"clock": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.In(loc).Format("02/01/2006 à 15:04")
+		},
 		"dict":           dict,
 		"measureAnswers": func() []struct{ Value, Label string } { return measureAnswers },
+		"plural":         plural,
+		"frText":         frText,
+		"num":            intFr,
+		"decimal":        decimalFr,
+		"sourceFr":       sourceFr,
+		"bucketFr":       bucketFr,
+		"atq":            atQuery,
+		"add":            func(a, b int) int { return a + b },
+		"sevClass":       func(s exposure.Severity) string { return "gravite-" + string(s) },
+		"sevFr":          func(s exposure.Severity) string { return s.French() },
+		"deref":          func(b *bool) bool { return b != nil && *b },
+		"derefInt": func(n *int) int {
+			if n == nil {
+				return 0
+			}
+			return *n
+		},
 	}
 }
 
@@ -90,10 +138,10 @@ func yesNo(b *bool) string {
 }
 
 // parsePages parses each page with the layout.
-func parsePages() (map[string]*template.Template, error) {
+func parsePages(loc *time.Location) (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
-		t, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFiles, "templates/layout.html", "templates/part_*.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(templateFuncs(loc)).ParseFS(templateFiles, "templates/layout.html", "templates/part_*.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("gabarit %s : %w", name, err)
 		}
@@ -105,6 +153,12 @@ func parsePages() (map[string]*template.Template, error) {
 // render executes a page into a buffer first, so that a template error
 // never sends half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
+	d.Path, d.Today, d.Demo, d.Zone = r.URL.Path, s.today(), s.demo, s.loc.String()
+	if at := r.URL.Query().Get("at"); at != "" {
+		if x, err := civil.ParseInput(at); err == nil {
+			d.At, d.AtDate = x.String(), x
+		}
+	}
 	var buf bytes.Buffer
 	if err := s.pages[name].Execute(&buf, d); err != nil {
 		s.log.ErrorContext(r.Context(), "gabarit", "page", name, "erreur", err)

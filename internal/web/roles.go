@@ -170,3 +170,27 @@ func (p *Principal) ScopeLabel() string {
 
 // CanWrite reports whether the role may record anything at all.
 func (p *Principal) CanWrite() bool { return !p.readOnly }
+
+// scopeFr describes a role's stored scope for people (the auditor's
+// prefixes become words); empty is national.
+func scopeFr(role, stored string) string {
+	switch Role(role) {
+	case RoleGHT:
+		return "GHT " + stored
+	case RoleEstablishment:
+		return "établissement " + stored
+	case RoleARS:
+		return "région " + stored
+	}
+	switch {
+	case stored == "":
+		return "national"
+	case strings.HasPrefix(stored, prefixGHT):
+		return "GHT " + strings.TrimPrefix(stored, prefixGHT)
+	case strings.HasPrefix(stored, prefixFINESS):
+		return "établissement " + strings.TrimPrefix(stored, prefixFINESS)
+	case strings.HasPrefix(stored, prefixRegion):
+		return "région " + strings.TrimPrefix(stored, prefixRegion)
+	}
+	return stored
+}

@@ -130,6 +130,15 @@ func TestHomeAndFilters(t *testing.T) {
 	if _, body := c.get("/dossiers/CVL-99?at=" + demoAt); !strings.Contains(body, "Évaluation au <strong>15/06/2025</strong>") {
 		t.Error("?at= ignored")
 	}
+	// A date typed as people write it (JJ/MM/AAAA) works too; links then
+	// carry it as AAAA-MM-JJ.
+	if _, body := c.get("/dossiers/CVL-99?at=15/06/2025"); !strings.Contains(body, "Évaluation au <strong>15/06/2025</strong>") ||
+		!strings.Contains(body, "?at=2025-06-15") {
+		t.Error("?at=JJ/MM/AAAA ignored")
+	}
+	if _, body := c.get("/journal?du=01/01/2020&au=31/12/2099"); strings.Contains(body, "invalide") {
+		t.Error("trail period JJ/MM/AAAA refused")
+	}
 	resp, body = c.get("/dossiers/CVL-99?at=15-06-2025")
 	if resp.StatusCode != 400 || !strings.Contains(body, "AAAA-MM-JJ") {
 		t.Errorf("bad date: %d", resp.StatusCode)

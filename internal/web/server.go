@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"vigie/internal/care"
+	"vigie/internal/civil"
 	"vigie/internal/store"
 )
 
@@ -46,6 +47,16 @@ type Config struct {
 	// UploadsPerWindow bounds the files an account sends per UploadWindow
 	// (DefaultUploadsPerWindow when zero).
 	UploadsPerWindow int
+	// Location is the time zone of the dates and times shown, and of
+	// "today" (DefaultTimeZone, Europe/Paris, when nil).
+	Location *time.Location
+	// Argon2 is the cost of the password hashes made by the account
+	// pages (DefaultArgon2 when zero).
+	Argon2 Argon2Params
+	// DemoDate, when set, is the date pages are evaluated at when ?at= is
+	// absent (the demo data's own date); a banner says so, with a link to
+	// today.
+	DemoDate civil.Date
 }
 
 // DefaultMaxRunningAudits is the server-wide bound of audits at once.
@@ -59,6 +70,9 @@ type Server struct {
 	log   *slog.Logger
 	ttl   time.Duration
 	idle  time.Duration // idle timeout of sessions
+	loc   *time.Location
+	demo  civil.Date
+	argon Argon2Params
 	pages map[string]*template.Template
 	// dummyHash is verified when a login is unknown, so that timing does
 	// not tell which logins exist.
@@ -68,7 +82,14 @@ type Server struct {
 	jobs *jobRunner
 	// engines runs those audits (nil: launching is refused).
 	engines Engines
-	cache   dataCache // facts and evaluations by data version (cache.go)
+	cache   dataCache // facts and evaluations by dossier version (cache.go)
+	// versions follows which dossiers each write touched (versions.go).
+	versions versionTracker
+	// national holds every dossier's facts and grid rows (national.go).
+	national nationalIndex
+	// columns are the objectives of the grids, columnPos their positions.
+	columns   []care.Objective
+	columnPos map[string]int
 	// allowPrivate and jobLimits: see Config.
 	allowPrivate bool
 	jobLimits    store.JobLimits
@@ -86,7 +107,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, engines: cfg.Engines,
 		allowPrivate: cfg.AllowPrivateTargets, jobLimits: store.JobLimits{PerEntity: 1, Server: cmp.Or(cfg.MaxRunningAudits, DefaultMaxRunningAudits)},
-		uploads: newWindowLimiter(cmp.Or(cfg.UploadsPerWindow, DefaultUploadsPerWindow), UploadWindow), proxies: cfg.TrustedProxies}
+		uploads: newWindowLimiter(cmp.Or(cfg.UploadsPerWindow, DefaultUploadsPerWindow), UploadWindow), proxies: cfg.TrustedProxies,
+		loc: cfg.Location, demo: cfg.DemoDate, argon: cfg.Argon2}
+	if s.argon == (Argon2Params{}) {
+		s.argon = DefaultArgon2()
+	}
+	if s.loc == nil {
+		s.loc = parisZone()
+	}
 	if s.cat == nil {
 		c, err := care.DefaultCatalogue()
 		if err != nil {
@@ -94,6 +122,8 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.cat = c
 	}
+	s.columns, s.columnPos = gridColumns(s.cat)
+	s.cache.init()
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -104,7 +134,7 @@ func New(cfg Config) (*Server, error) {
 		s.ttl = 12 * time.Hour
 	}
 	s.idle = min(cmp.Or(cfg.IdleTimeout, DefaultIdleTimeout), s.ttl)
-	pages, err := parsePages()
+	pages, err := parsePages(s.loc)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +179,10 @@ func (s *Server) routes() *http.ServeMux {
 	handle("POST /deconnexion", s.page(s.logout))
 	handle("POST /deconnexion-partout", s.page(s.logoutAll))
 	handle("GET /{$}", s.page(s.homePage))
+	handle("GET /pilotage.csv", s.page(s.gridExport("csv")))
+	handle("GET /pilotage.xlsx", s.page(s.gridExport("xlsx")))
 	handle("GET /dossiers/{id}", s.page(s.dossierPage))
+	handle("GET /dossiers/{id}/grille", s.page(s.entityGridPage))
 	handle("GET /entites/{finess}", s.page(s.entityPage))
 	handle("GET /entites/{finess}/exercices/nouveau", s.page(s.exerciseForm))
 	handle("POST /entites/{finess}/exercices", s.page(s.exerciseSubmit))
@@ -158,6 +191,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /entites/{finess}/osis", s.page(s.osisHandler()))
 	handle("POST /entites/{finess}/osis", s.page(s.osisHandler()))
 	handle("GET /journal", s.page(s.trailPage))
+	handle("GET /journal.csv", s.page(s.trailCSV))
 	handle("GET /import", s.page(s.importForm))
 	handle("POST /import", s.pageUpload(s.importSubmit, maxUploadBytes))
 	handle("GET /api/v1/applicants", s.api(s.apiApplicants))
@@ -166,10 +200,12 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /api/v1/entities/{finess}", s.api(s.apiEntity))
 	s.evidenceRoutes(handle) // evidence files and declaration bundle, see evidence.go
 	s.auditRoutes(handle)
-	s.stepRoutes(handle)       // dossier life: steps.go
-	s.recordRoutes(handle)     // ADS results, exposure audits, entities, FINESS extraction: records_*.go
-	s.perimeterRoutes(handle)  // declared exposure perimeters and their approval: perimeter.go
-	s.controllerRoutes(handle) // declared domain controllers: controllers.go
+	s.auditReportRoutes(handle) // audit pages: audit_reports.go, audit_exposure_report.go
+	s.accountRoutes(handle)     // own account, account management: accounts_pages.go
+	s.stepRoutes(handle)        // dossier life: steps.go
+	s.recordRoutes(handle)      // ADS results, exposure audits, entities, FINESS extraction: records_*.go
+	s.perimeterRoutes(handle)   // declared exposure perimeters and their approval: perimeter.go
+	s.controllerRoutes(handle)  // declared domain controllers: controllers.go
 	for path, ms := range methods {
 		if path == "/{$}" {
 			continue // the "/" catch-all below answers

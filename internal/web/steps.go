@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"vigie/internal/care"
-	"vigie/internal/civil"
 	"vigie/internal/store"
 )
 
@@ -177,7 +176,7 @@ func (s *Server) validateStep(d *recForm, p *Principal, v *view, defs []care.Ste
 	case st.Step != defs[next].ID:
 		x.Err = fmt.Sprintf("étape hors d'ordre : la prochaine étape est « %s »", defs[next].Title)
 	}
-	st.Date, ok = d.pastDate("date", civil.Of(s.now()))
+	st.Date, ok = d.pastDate("date", s.today())
 	if ok && prev != nil && st.Date.Before(prev.Date) {
 		d.get("date").Err = fmt.Sprintf("date antérieure à l'étape précédente (%s)", prev.Date.French())
 	}

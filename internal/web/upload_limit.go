@@ -60,5 +60,5 @@ func (s *Server) checkUpload(login string) error {
 	}
 	return &httpError{Status: http.StatusTooManyRequests, Msg: fmt.Sprintf(
 		"Trop d'envois de fichiers : %d au plus par période de %d minutes. Réessayez à partir de %s.",
-		s.uploads.n, int(s.uploads.window.Minutes()), next.Local().Format("15:04"))}
+		s.uploads.n, int(s.uploads.window.Minutes()), next.In(s.loc).Format("15:04"))}
 }
