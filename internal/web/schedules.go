@@ -180,6 +180,10 @@ func (s *Server) schedulesPage(w http.ResponseWriter, r *http.Request, rq *reque
 func doneAudits(v *view, f *care.Facts, today civil.Date) []calendarEntry {
 	from := today.AddDays(-calendarPastDays)
 	var out []calendarEntry
+	entityName := map[org.FINESS]string{}
+	for _, e := range f.Entities {
+		entityName[e.FINESS] = e.Name
+	}
 	for _, a := range f.ExposureAudits {
 		if a.Date.Before(from) || a.Date.After(today) {
 			continue
@@ -187,7 +191,11 @@ func doneAudits(v *view, f *care.Facts, today civil.Date) []calendarEntry {
 		var names []string
 		for _, e := range a.Entities {
 			if !v.Partial() || v.only[e] {
-				names = append(names, string(e))
+				if n := entityName[e]; n != "" {
+					names = append(names, n)
+				} else {
+					names = append(names, string(e))
+				}
 			}
 		}
 		if len(names) == 0 {

@@ -26,7 +26,7 @@ func TestSchedulesAndCalendar(t *testing.T) {
 		t.Fatalf("schedules page of an establishment of the GHT: %d\n%s", resp.StatusCode, excerpt(page, "<main", "</main>"))
 	}
 	if !strings.Contains(page, "non planifié") || !strings.Contains(excerpt(page, "Rappels des audits officiels", "</ul>"), "Annuaire ad-valmont : ") ||
-		!strings.Contains(page, `<td data-label="Type">réalisé</td>`) {
+		!strings.Contains(page, `<td data-label="Type">réalisé</td>`) || !strings.Contains(html.UnescapeString(page), "audit d'exposition de CH de Valmont") {
 		t.Errorf("schedules page without schedules:\n%s", excerpt(page, "<main", "</main>"))
 	}
 	form := page0 + "/exposition/010000016"
