@@ -11,8 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"vigie/internal/care"
-	"vigie/internal/civil"
+	"vigie/internal/ad/adcare"
 	"vigie/internal/store"
 )
 
@@ -224,9 +223,7 @@ func (s *Server) runAD(ctx context.Context, app, dir, by string, progress jobPro
 	if err != nil {
 		return "", err
 	}
-	sum := rep.Summary()
-	a := care.ADAudit{Directory: dir, Date: civil.Of(sum.CollectedAt.In(s.loc)), Level: sum.Level,
-		Source: care.SourceVigie, FailedChecks: sum.FailedIDs}
+	a := adcare.Audit(rep.Summary(), "", dir, s.loc)
 	id, err := s.st.SaveADAudit(store.WithActor(ctx, by), a, blob)
 	if err != nil {
 		return "", fmt.Errorf("enregistrement du rapport : %w", err)
