@@ -119,6 +119,7 @@ type Summary struct {
 	Source                 string    `json:"source,omitempty"`
 	Level                  int       `json:"level"`
 	LevelProvisional       bool      `json:"level_provisional"`
+	LevelProvisionalPoints []string  `json:"level_provisional_points"`
 	LevelWithAcceptedRisks int       `json:"level_with_accepted_risks"`
 	FailedIDs              []string  `json:"failed_ids"`
 	NotEvaluated           int       `json:"not_evaluated"`
@@ -127,6 +128,7 @@ type Summary struct {
 // Summary returns the report's summary.
 func (r *Report) Summary() Summary {
 	s := Summary{Forest: r.Forest, CollectedAt: r.CollectedAt, Source: r.Source, Level: r.Level, LevelProvisional: r.LevelProvisional,
+		LevelProvisionalPoints: append([]string{}, r.LevelProvisionalPoints...),
 		LevelWithAcceptedRisks: r.LevelWithAcceptedRisks, NotEvaluated: len(r.Coverage.NotEvaluated), FailedIDs: []string{}}
 	seen := map[string]bool{}
 	for _, f := range r.Findings {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"vigie/internal/ad/adcare"
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/exposure/scope"
@@ -120,9 +121,7 @@ func (w *adWorker) Work(ctx context.Context, job *river.Job[ADArgs]) error {
 	if err != nil {
 		return err
 	}
-	s := rep.Summary()
-	sum := care.ADAudit{ID: id, Directory: a.Directory, Date: civil.Of(s.CollectedAt.In(e.cfg.Location)), Level: s.Level,
-		Source: care.SourceVigie, FailedChecks: s.FailedIDs}
+	sum := adcare.Audit(rep.Summary(), id, a.Directory, e.cfg.Location)
 	if _, err := e.cfg.Store.SaveADAudit(store.WithActor(ctx, a.By), sum, blob); err != nil && !errors.Is(err, store.ErrExists) {
 		return fmt.Errorf("enregistrement du rapport : %w", err)
 	} else if err == nil && e.cfg.OnStored != nil {

@@ -137,7 +137,7 @@ func writePosture(b *strings.Builder, p *care.Posture) {
 			fmt.Fprintf(b, "  annuaire %s : aucun audit\n", d.Name)
 			continue
 		}
-		fmt.Fprintf(b, "  annuaire %s : niveau %d au dernier audit (%s, %s)\n", d.Name, d.Level, d.Source, d.Date.French())
+		fmt.Fprintf(b, "  annuaire %s : %s au dernier audit (%s, %s)\n", d.Name, d.LevelText(), d.Source, d.Date.French())
 	}
 	for _, x := range p.Exposure {
 		switch {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"vigie/internal/care"
 )
@@ -34,7 +35,8 @@ func findAudit(ctx context.Context, tx *wtx, table, id, naturalWhere string, nat
 
 func adAuditCols(a care.ADAudit) []col {
 	return []col{{"id", a.ID}, {"directory", a.Directory}, {"date", a.Date.String()}, {"level", a.Level},
-		{"source", a.Source}, {"report", a.Report}}
+		{"source", a.Source}, {"report", a.Report},
+		{"level_provisional", a.IsProvisional()}, {"provisional_points", strings.Join(a.ProvisionalPoints, " ")}}
 }
 
 func (im importer) adAudits(as []care.ADAudit) error {

@@ -178,7 +178,7 @@ func evidenceChoices(v *view, ev *care.Evaluation, f *care.Facts) []evidenceChoi
 		}
 		for _, a := range f.ADAudits {
 			if _, ok := dirNames[a.Directory]; ok {
-				add("audit-ad:"+adRef(a), fmt.Sprintf("Audit AD de %s du %s (niveau %d, %s)", dirNames[a.Directory], a.Date.French(), a.Level, sourceFr(a.Source)), "")
+				add("audit-ad:"+adRef(a), fmt.Sprintf("Audit AD de %s du %s (%s, %s)", dirNames[a.Directory], a.Date.French(), a.LevelText(), sourceFr(a.Source)), "")
 			}
 		}
 		for _, a := range f.ExposureAudits {

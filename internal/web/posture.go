@@ -1,8 +1,6 @@
 package web
 
 import (
-	"strconv"
-
 	"vigie/internal/care"
 )
 
@@ -16,7 +14,7 @@ func postureLines(p *care.Posture) []string {
 			out = append(out, "annuaire "+d.Name+" : aucun audit")
 			continue
 		}
-		out = append(out, "annuaire "+d.Name+" : niveau "+strconv.Itoa(d.Level)+" au dernier audit ("+sourceFr(d.Source)+", "+d.Date.French()+")")
+		out = append(out, "annuaire "+d.Name+" : "+d.LevelText()+" au dernier audit ("+sourceFr(d.Source)+", "+d.Date.French()+")")
 	}
 	for _, x := range p.Exposure {
 		what := "exposition de " + x.Name + " : "

@@ -200,8 +200,8 @@ func serverSuffix(s string) string {
 func WriteDiffText(w io.Writer, d *ad.DiffResult) error {
 	e := &errWriter{w: w}
 	e.printf("Comparaison d'audits AD — forêt %s\n", d.After.Forest)
-	e.printf("Avant : collecte du %s, niveau %d\n", d.Before.CollectedAt.UTC().Format("02/01/2006"), d.Before.Level)
-	e.printf("Après : collecte du %s, niveau %d\n", d.After.CollectedAt.UTC().Format("02/01/2006"), d.After.Level)
+	e.printf("Avant : collecte du %s, %s\n", d.Before.CollectedAt.UTC().Format("02/01/2006"), ad.LevelText(d.Before.Level, d.Before.LevelProvisionalPoints))
+	e.printf("Après : collecte du %s, %s\n", d.After.CollectedAt.UTC().Format("02/01/2006"), ad.LevelText(d.After.Level, d.After.LevelProvisionalPoints))
 	section := func(title string, items []ad.DiffItem) {
 		e.printf("\n=== %s (%d) ===\n", title, len(items))
 		for _, it := range items {
