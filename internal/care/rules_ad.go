@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -39,7 +40,7 @@ func ignoredNote(n int) string {
 	if n == 0 {
 		return ""
 	}
-	return " ; " + Plural(n, "audit d'une autre source non pris en compte", "audits d'une autre source non pris en compte")
+	return " ; " + french.Plural(n, "audit d'une autre source non pris en compte", "audits d'une autre source non pris en compte")
 }
 
 // uncoveredEJs returns the EJ of the dossier that no directory names (the EJ

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 var (
@@ -49,7 +50,7 @@ func (d *raw) audits(v *validator, f *care.Facts) {
 			x.Level = *r.Level
 		}
 		if !slices.Contains(adSources, r.Source) {
-			v.fail(p+".source", "source %q inconnue (attendu %s)", r.Source, listOfOr(adSources))
+			v.fail(p+".source", "source %q inconnue (attendu %s)", r.Source, french.ListOr(adSources))
 		}
 		f.ADAudits = append(f.ADAudits, x)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -24,7 +25,7 @@ func (d *raw) records(v *validator, f *care.Facts) {
 				for i, def := range v.wave.Prerequisites {
 					ids[i] = def.ID
 				}
-				v.fail(p+".id", "prérequis %q inconnu de la vague %s (attendu %s)", r.ID, v.wave.ID, listOfOr(ids))
+				v.fail(p+".id", "prérequis %q inconnu de la vague %s (attendu %s)", r.ID, v.wave.ID, french.ListOr(ids))
 			}
 		}
 		if r.Met == nil {
@@ -86,14 +87,6 @@ func checkYear(v *validator, path string, y int) {
 	if y < 2000 || y > 2100 {
 		v.fail(path, "année invalide : %d", y)
 	}
-}
-
-// listOfOr writes "a", "a ou b", "a, b ou c".
-func listOfOr(xs []string) string {
-	if len(xs) < 2 {
-		return strings.Join(xs, "")
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " ou " + xs[len(xs)-1]
 }
 
 func (d *raw) governance(v *validator, f *care.Facts) {

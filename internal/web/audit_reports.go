@@ -15,6 +15,7 @@ import (
 	"vigie/internal/ad/checks"
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -92,7 +93,7 @@ func auditLinks(v *view, f *care.Facts, asOf civil.Date, n int, at string) (ads,
 		detail := sourceFr(a.Source)
 		switch {
 		case a.Counts != nil:
-			detail = plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques") + ", " + detail
+			detail = french.Plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques") + ", " + detail
 		case a.NoCritical != nil && *a.NoCritical:
 			detail = "aucune vulnérabilité critique, " + detail
 		case a.NoCritical != nil:
@@ -268,11 +269,11 @@ func (s *Server) adAuditPage(w http.ResponseWriter, r *http.Request, rq *request
 		switch n := len(rep.LevelProvisionalPoints); {
 		case rep.LevelProvisionalPoints != nil && n > 0:
 			// The analysis says which points could lower the level.
-			d.Provisional = plural(n, "point de contrôle qui pourrait abaisser le niveau n'a pas pu être évalué",
+			d.Provisional = french.Plural(n, "point de contrôle qui pourrait abaisser le niveau n'a pas pu être évalué",
 				"points de contrôle qui pourraient abaisser le niveau n'ont pas pu être évalués")
 		case rep.LevelProvisionalPoints == nil && len(rep.Coverage.NotEvaluated) > 0:
 			// A report written before the analysis said so.
-			d.Provisional = plural(len(rep.Coverage.NotEvaluated), "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués") +
+			d.Provisional = french.Plural(len(rep.Coverage.NotEvaluated), "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués") +
 				" : le niveau pourrait être plus bas"
 		}
 		if !d.Official {
