@@ -64,7 +64,7 @@ type Webhook struct {
 // Post sends body to url, signed with secret; any answer but 2xx fails.
 func (w *Webhook) Post(ctx context.Context, url string, secret []byte, body []byte) error {
 	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
-		return fmt.Errorf("webhook %q : adresse http(s) attendue", url)
+		return fmt.Errorf("webhook %q : adresse en http:// ou https:// attendue", url)
 	}
 	now := time.Now
 	if w.Now != nil {

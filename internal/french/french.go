@@ -83,6 +83,24 @@ func Decimal(f float64, digits int) string {
 	return whole
 }
 
+// Fixed writes a number with a decimal comma, digit groups and exactly
+// digits decimals: Fixed(9, 1) is « 9,0 », Fixed(1234.56, 1) « 1 234,6 »
+// (a CVSS score, a duration in seconds).
+func Fixed(f float64, digits int) string {
+	s := strconv.FormatFloat(f, 'f', digits, 64)
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-") // -0,0 reads as 0,0
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if n, err := strconv.Atoi(whole); err == nil && whole != "-0" {
+		whole = Int(n)
+	}
+	if hasFrac {
+		return whole + "," + frac
+	}
+	return whole
+}
+
 // List joins items as French writes an enumeration: « a », « a et b »,
 // « a, b et c » ("" for none).
 func List(items []string) string { return join(items, " et ") }

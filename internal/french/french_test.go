@@ -69,6 +69,27 @@ func TestDecimal(t *testing.T) {
 	}
 }
 
+func TestFixed(t *testing.T) {
+	for _, c := range []struct {
+		f      float64
+		digits int
+		want   string
+	}{
+		{9, 1, "9,0"},
+		{9.84, 1, "9,8"},
+		{1234.56, 1, "1\u202f234,6"},
+		{-0.04, 1, "0,0"},
+		{-0.5, 1, "-0,5"},
+		{-1234.5, 2, "-1\u202f234,50"},
+		{2.5, 0, "2"},
+		{12345, 0, "12\u202f345"},
+	} {
+		if got := Fixed(c.f, c.digits); got != c.want {
+			t.Errorf("Fixed(%v, %d) = %q, want %q", c.f, c.digits, got, c.want)
+		}
+	}
+}
+
 func TestList(t *testing.T) {
 	for _, c := range []struct {
 		items   []string

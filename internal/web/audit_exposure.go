@@ -12,6 +12,7 @@ import (
 	"vigie/internal/civil"
 	"vigie/internal/exposure"
 	perim "vigie/internal/exposure/scope"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -151,7 +152,7 @@ func (s *Server) runExposure(ctx context.Context, req exposureRequest, by string
 	progress(1, "préparation du périmètre")
 	a, err := s.engines.ExposureAudit(ctx, ExposureRequest{Perimeter: req.Perimeter, Ports: req.Ports, AllowPrivateTargets: s.allowPrivate},
 		func(done, total uint64, open int) {
-			progress(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %d port(s) ouvert(s)", done, total, open))
+			progress(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %s", done, total, french.Plural(open, "port ouvert", "ports ouverts")))
 		})
 	if err != nil {
 		return "", fmt.Errorf("audit d'exposition : %w", err)

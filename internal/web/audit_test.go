@@ -208,7 +208,7 @@ func TestExposureAuditJob(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		st = jobState(t, c, jobPath)
 	}
-	if st["state"] != store.JobRunning || st["detail"] != "scan des ports : 45/100 tentatives, 1 port(s) ouvert(s)" {
+	if st["state"] != store.JobRunning || st["detail"] != "scan des ports : 45/100 tentatives, 1 port ouvert" {
 		t.Errorf("running job: %+v", st)
 	}
 	if resp, _ := c.get(jobPath); resp.Header.Get("Refresh") != "2" {
