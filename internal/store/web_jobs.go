@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"vigie/internal/french"
 )
 
 // Job states, in the order a job goes through them.
@@ -66,7 +67,7 @@ func (e *QuotaError) Error() string {
 	if e.Entity {
 		return "un audit d'exposition de cet établissement est déjà en cours : attendez sa fin avant d'en lancer un autre"
 	}
-	return fmt.Sprintf("le serveur exécute déjà %d audit(s), son maximum : réessayez quand l'un d'eux sera terminé", e.Limit)
+	return "le serveur exécute déjà " + french.Plural(e.Limit, "audit", "audits") + ", son maximum : réessayez quand " + french.Agree(e.Limit, "il", "l'un d'eux") + " sera terminé"
 }
 
 // CreateWebJob stores a queued job and returns its ID.
