@@ -464,7 +464,7 @@ func TestGovernanceForm(t *testing.T) {
 		{form("referent", ""), "indiquez le référent projet"},
 		{form("equipe_unique", "peut-être"), "oui ou non attendu"},
 		{form("date_convergence", "2027-01-01"), "date dans le futur"},
-		{form("date_convergence", "03/11/2025"), "n'est pas une date valide"},
+		{form("date_convergence", "03-11-2025"), "n'est pas une date valide"},
 		{form("deja_converge", "oui"), "décrivez l'annuaire convergé"},
 	} {
 		resp, body := c.post("/dossiers/CVL-99/gouvernance", bad.v)
