@@ -118,6 +118,23 @@ func TestDateTime(t *testing.T) {
 	}
 }
 
+func TestDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                                     "0,0 s",
+		420 * time.Millisecond:                "0,4 s",
+		42*time.Second + 340*time.Millisecond: "42,3 s",
+		59*time.Second + 960*time.Millisecond: "1 min 00 s",
+		3*time.Minute + 7*time.Second:         "3 min 07 s",
+		59*time.Minute + 59*time.Second + 600*time.Millisecond: "1 h 00 min",
+		2*time.Hour + 5*time.Minute + 20*time.Second:           "2 h 05 min",
+		-1500 * time.Millisecond:                               "-1,5 s",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
 func TestDates(t *testing.T) {
 	for in, want := range map[string]string{
 		"niveau 1 le 2025-03-01":          "niveau 1 le 01/03/2025",

@@ -1,6 +1,7 @@
 package french
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,6 +15,23 @@ const DateTimeLayout = "02/01/2006 à 15:04"
 // DateTime writes t as « 02/03/2026 à 14:17 » in t's own location (callers
 // convert to the application's time zone first).
 func DateTime(t time.Time) string { return t.Format(DateTimeLayout) }
+
+// Duration writes a duration for people: « 0,4 s », « 42,3 s »,
+// « 3 min 07 s », « 2 h 05 min » (Go's « 3m7.2s » is for logs).
+func Duration(d time.Duration) string {
+	if d < 0 {
+		return "-" + Duration(-d)
+	}
+	if r := d.Round(100 * time.Millisecond); r < time.Minute {
+		return Fixed(r.Seconds(), 1) + " s"
+	}
+	if r := d.Round(time.Second); r < time.Hour {
+		s := int(r / time.Second)
+		return fmt.Sprintf("%d min %02d s", s/60, s%60)
+	}
+	m := int(d.Round(time.Minute) / time.Minute)
+	return fmt.Sprintf("%s h %02d min", Int(m/60), m%60)
+}
 
 // Dates rewrites the ISO dates (AAAA-MM-JJ, not inside a longer run of
 // digits or letters) of a sentence as JJ/MM/AAAA: « audit du 2025-03-01 »

@@ -96,10 +96,5 @@ func (e *ident) reason() string {
 	if st.untried > 0 {
 		parts = append(parts, french.Plural(st.untried, "sonde non essayée", "sondes non essayées")+" : budget de temps du port épuisé")
 	}
-	return fmt.Sprintf("service non identifié en %s : %s", frSeconds(time.Since(e.start)), strings.Join(parts, " ; "))
-}
-
-// frSeconds prints a duration in seconds with a decimal comma.
-func frSeconds(d time.Duration) string {
-	return french.Fixed(d.Seconds(), 1) + " s"
+	return fmt.Sprintf("service non identifié en %s : %s", french.Duration(time.Since(e.start)), strings.Join(parts, " ; "))
 }
