@@ -498,7 +498,7 @@ func runFiness(ctx context.Context, env *Env, args []string) error {
 	if len(x.Errors) > 0 {
 		for i, e := range x.Errors {
 			if i == 20 {
-				fmt.Fprintf(env.Stderr, "… et %d autres lignes invalides\n", len(x.Errors)-20)
+				fmt.Fprintf(env.Stderr, "… et %s\n", french.Plural(len(x.Errors)-20, "autre ligne invalide", "autres lignes invalides"))
 				break
 			}
 			fmt.Fprintf(env.Stderr, "%s : %s\n", pos[0], e)
