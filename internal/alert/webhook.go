@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"vigie/internal/french"
 )
 
 // Headers of a signed webhook request. The signature is
@@ -47,7 +48,7 @@ func VerifyWebhook(secret []byte, timestamp, signature string, body []byte, now 
 		return errors.New("horodatage illisible")
 	}
 	if d := now.Sub(time.Unix(ts, 0)); d > window || d < -window {
-		return fmt.Errorf("horodatage hors de la fenêtre de %s : rejeu refusé", window)
+		return fmt.Errorf("horodatage hors de la fenêtre de %s : rejeu refusé", french.Duration(window))
 	}
 	if !hmac.Equal([]byte(Sign(secret, ts, body)), []byte(signature)) {
 		return errors.New("signature invalide")

@@ -69,10 +69,10 @@ func (d *raw) records(v *validator, f *care.Facts) {
 			DigitalSharePct: r.DigitalSharePct, SSIFTE: r.SSIFTE}
 		checkYear(v, p+".year", r.Year)
 		if r.DigitalSharePct != nil && (*r.DigitalSharePct < 0 || *r.DigitalSharePct > 100) {
-			v.fail(p+".digital_share_pct", "pourcentage hors de 0–100 : %v", *r.DigitalSharePct)
+			v.fail(p+".digital_share_pct", "pourcentage hors de 0–100 : %s", french.Decimal(*r.DigitalSharePct, 6))
 		}
 		if r.SSIFTE != nil && (*r.SSIFTE < 0 || *r.SSIFTE > 10000) {
-			v.fail(p+".ssi_fte", "nombre d'ETP invalide : %v", *r.SSIFTE)
+			v.fail(p+".ssi_fte", "nombre d'ETP invalide : %s", french.Decimal(*r.SSIFTE, 6))
 		}
 		if e := v.entities[x.Entity]; e != nil && e.Kind == org.EG {
 			if ej := v.entities[e.Parent]; ej != nil && ej.Category != org.Public {
