@@ -158,10 +158,7 @@ func WriteText(w io.Writer, r *ad.Report) error {
 // Caveat explains what a partial evaluation means for the level.
 func Caveat(r *ad.Report) string {
 	n := len(r.Coverage.NotEvaluated)
-	what := fmt.Sprintf("%d points de contrôle n'ont pas pu être évalués", n)
-	if n == 1 {
-		what = "1 point de contrôle n'a pas pu être évalué"
-	}
+	what := french.Plural(n, "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués")
 	if !r.LevelProvisional {
 		return what + " faute de données ; aucun ne peut abaisser le niveau " + fmt.Sprint(r.Level) + ", qui est définitif."
 	}
