@@ -22,6 +22,7 @@ type adConnFlags struct {
 	base         string
 	quiet        bool
 	pageSize     int
+	parallel     int
 }
 
 func (f *adConnFlags) register(fs *flag.FlagSet) {
@@ -43,6 +44,7 @@ func (f *adConnFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.base, "base", "", "ne collecter que ce sous-arbre (DN)")
 	fs.BoolVar(&f.quiet, "quiet", false, "pas d'affichage de progression")
 	fs.IntVar(&f.pageSize, "page-size", 1000, "taille des pages LDAP")
+	fs.IntVar(&f.parallel, "parallel", ldapcollect.DefaultParallel, fmt.Sprintf("connexions simultanées au contrôleur, en lecture seule (1 à %d)", ldapcollect.MaxParallel))
 }
 
 // resolve fills the password and checks what flags cannot check alone.
@@ -52,6 +54,9 @@ func (f *adConnFlags) resolve(env *Env) error {
 	}
 	if f.cfg.Host == "" {
 		return usagef("--dc est obligatoire (contrôleur de domaine à interroger)")
+	}
+	if f.parallel < 1 || f.parallel > ldapcollect.MaxParallel {
+		return usagef("--parallel %d : entre 1 et %d connexions", f.parallel, ldapcollect.MaxParallel)
 	}
 	if f.cfg.User == "" && f.cfg.CCache == "" {
 		return usagef("--user est obligatoire (compte de collecte)")
@@ -94,7 +99,7 @@ func (f *adConnFlags) resolve(env *Env) error {
 
 // options builds the collection options, with progress on a terminal.
 func (f *adConnFlags) options(env *Env) ldapcollect.Options {
-	o := ldapcollect.Options{Base: f.base, PageSize: f.pageSize, Now: env.Now}
+	o := ldapcollect.Options{Base: f.base, PageSize: f.pageSize, Parallel: f.parallel, Now: env.Now}
 	if env.IsTerminal && !f.quiet {
 		o.Progress = adProgress(env)
 	}

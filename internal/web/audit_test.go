@@ -451,7 +451,7 @@ func TestGovernanceForm(t *testing.T) {
 	tok := csrfOf(t, page)
 	form := func(kv ...string) url.Values {
 		v := url.Values{"csrf": {tok}, "referent": {"Mme Martin, RSSI du GHT"}, "equipe_unique": {"oui"}, "gouvernance_ght": {"oui"},
-			"date_convergence": {"2025-06-03"}, "deja_converge": {"non"}, "description": {""}}
+			"date_convergence": {"2025-06-03"}, "deja_converge": {"non"}, "description": {""}, "date_declaration": {"2025-06-10"}}
 		for i := 0; i+1 < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
 		}

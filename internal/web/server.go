@@ -85,6 +85,8 @@ type Server struct {
 	cache   dataCache // facts and evaluations by dossier version (cache.go)
 	// versions follows which dossiers each write touched (versions.go).
 	versions versionTracker
+	// scopes caches establishment scopes per data version (scope_cache.go).
+	scopes scopeCache
 	// national holds every dossier's facts and grid rows (national.go).
 	national nationalIndex
 	// columns are the objectives of the grids, columnPos their positions.

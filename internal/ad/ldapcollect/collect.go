@@ -20,6 +20,12 @@ import (
 	"vigie/internal/ad/snapshot"
 )
 
+// Connections a collection opens on one domain controller.
+const (
+	DefaultParallel = 4
+	MaxParallel     = 8
+)
+
 // OIDs of the controls sent with every search.
 const (
 	// OIDSDFlags is LDAP_SERVER_SD_FLAGS_OID: which parts of
@@ -37,6 +43,10 @@ type Options struct {
 	Base string
 	// PageSize is the paged-results page size (default 1000, AD's MaxPageSize).
 	PageSize int
+	// Parallel is the number of connections reading a domain controller at
+	// once (default DefaultParallel, at most MaxParallel; 1 reads each
+	// naming context in turn on one connection, as ldapsearch does).
+	Parallel int
 	// RangeStep, when positive, asks for multi-valued member lists in slices
 	// of this size (member;range=0-N) instead of letting the server choose.
 	// AD slices at 1,500 by itself; Samba only when asked.
@@ -73,6 +83,12 @@ func Collect(ctx context.Context, cfg Config, opts Options, out string) (Summary
 	if opts.PageSize <= 0 {
 		opts.PageSize = 1000
 	}
+	switch {
+	case opts.Parallel <= 0:
+		opts.Parallel = DefaultParallel
+	case opts.Parallel > MaxParallel:
+		return Summary{}, newErr(KindConfig, nil, "%d connexions simultanées demandées : %d au plus, pour ne pas charger le contrôleur", opts.Parallel, MaxParallel)
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -100,7 +116,7 @@ func Collect(ctx context.Context, cfg Config, opts Options, out string) (Summary
 	if err != nil {
 		return Summary{}, fmt.Errorf("lecture du rootDSE de %s : %w", cfg.Host, classify(err))
 	}
-	c := &collector{cfg: cfg, opts: opts, conn: conn}
+	c := &collector{cfg: cfg, opts: opts, conn: conn, root: rootInfo(pre)}
 	plan, err := c.plan(root)
 	if err != nil {
 		return Summary{}, err
@@ -140,6 +156,7 @@ type collector struct {
 	cfg     Config
 	opts    Options
 	conn    Conn
+	root    RootInfo // what the DC said of itself before bind
 	w       *snapshot.Writer
 	planned []snapshot.NamingContext
 	objects int
@@ -172,10 +189,8 @@ func (c *collector) run(ctx context.Context, root *snapshot.Object, p *plan) err
 			return err
 		}
 	}
-	for _, nc := range p.local {
-		if err := c.collectNC(ctx, c.conn, nc, c.subtreeBase(nc.DN)); err != nil {
-			return err
-		}
+	if err := c.runTasks(ctx, c.cfg, c.conn, c.root, c.tasks(c.conn, p.local)); err != nil {
+		return err
 	}
 	for _, d := range p.remote {
 		if err := c.collectRemoteDomain(ctx, d); err != nil {
@@ -210,9 +225,10 @@ func (c *collector) collectRemoteDomain(ctx context.Context, d remoteDomain) err
 	cfg := c.cfg
 	cfg.Host, cfg.ServerName, cfg.SPN = d.dnsRoot, d.dnsRoot, ""
 	conn, err := c.opts.dial(ctx, cfg)
+	var info RootInfo
 	if err == nil {
 		pre, _ := readRootDSE(conn)
-		info := rootInfo(pre)
+		info = rootInfo(pre)
 		if info.DNSHostName == "" {
 			info.DNSHostName = d.dnsRoot
 		}
@@ -233,108 +249,66 @@ func (c *collector) collectRemoteDomain(ctx context.Context, d remoteDomain) err
 		return nil
 	}
 	defer conn.Close()
-	for _, nc := range d.contexts {
-		if err := c.collectNC(ctx, conn, nc, c.subtreeBase(nc.DN)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.runTasks(ctx, cfg, conn, info, c.tasks(conn, d.contexts))
 }
 
-// collectNC runs the paged subtree search of one naming context.
-func (c *collector) collectNC(ctx context.Context, conn Conn, nc snapshot.NamingContext, base string) error {
-	if base == "" {
-		return nil // outside --base
-	}
-	attrs := requestAttributes()
-	if c.opts.RangeStep > 0 {
-		for i, a := range attrs {
-			if strings.EqualFold(a, "member") {
-				attrs[i] = fmt.Sprintf("member;range=0-%d", c.opts.RangeStep-1)
-			}
+// searchFailed decides whether a failed search is a gap or fatal: a whole
+// naming context that is elsewhere, absent or denied is a gap of the
+// context; a subtree of it, a gap of that subtree.
+func (c *collector) searchFailed(t *task, n int, err error) (*snapshot.Gap, error) {
+	whole := strings.EqualFold(t.base, t.nc.DN)
+	gap := func(why string) (*snapshot.Gap, error) {
+		if whole {
+			return &snapshot.Gap{DN: t.nc.DN, Scope: "naming-context", Why: why}, nil
 		}
+		return &snapshot.Gap{DN: t.base, Scope: "object", Why: "sous-arbre non collecté : " + why}, nil
 	}
-	paging := ldap.NewControlPaging(uint32(c.opts.PageSize))
-	sd := ldap.NewControlString(OIDSDFlags, true, sdFlagsOwnerGroupDACL)
-	req := ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
-		"(objectClass=*)", attrs, []ldap.Control{paging, sd})
-	n := 0
-	stop := make(chan struct{})
-	defer close(stop)
-	for p := range pagedSearch(ctx, conn, req, paging, stop) {
-		if p.err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return c.searchFailed(nc, base, n, p.err)
-		}
-		for _, e := range p.res.Entries {
-			o, err := c.toObject(conn, e)
-			if err != nil {
-				return err
-			}
-			if err := c.writeObject(o); err != nil {
-				return err
-			}
-			if !o.Has("nTSecurityDescriptor") {
-				if err := c.writeGap(snapshot.Gap{DN: o.DN, Attribute: "nTSecurityDescriptor", Scope: "security-descriptor",
-					Why: "descripteur de sécurité non lu (droits insuffisants du compte de collecte)"}); err != nil {
-					return err
-				}
-			}
-			n++
-		}
-		if c.opts.Progress != nil {
-			c.opts.Progress(Progress{NamingContext: nc.DN, Objects: n})
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if c.opts.Progress != nil {
-		c.opts.Progress(Progress{NamingContext: nc.DN, Objects: n, Done: true})
-	}
-	return nil
-}
-
-// searchFailed decides whether a failed NC search is a gap or fatal.
-func (c *collector) searchFailed(nc snapshot.NamingContext, base string, n int, err error) error {
+	userBase := c.opts.Base != "" && t.base == c.opts.Base
 	switch {
 	case ldap.IsErrorWithCode(err, ldap.LDAPResultReferral):
-		if c.opts.Base != "" && base == c.opts.Base {
-			return newErr(KindReferral, err, "la base %q n'est pas tenue par ce contrôleur (renvoi) : interrogez un contrôleur du domaine concerné", base)
+		if userBase {
+			return nil, newErr(KindReferral, err, "la base %q n'est pas tenue par ce contrôleur (renvoi) : interrogez un contrôleur du domaine concerné", t.base)
 		}
-		return c.writeGap(snapshot.Gap{DN: nc.DN, Scope: "naming-context", Why: fmt.Sprintf("contexte renvoyé vers un autre serveur : %v", err)})
+		return gap(fmt.Sprintf("contexte renvoyé vers un autre serveur : %v", err))
 	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject):
-		if c.opts.Base != "" && base == c.opts.Base {
-			return newErr(KindConfig, err, "la base %q n'existe pas dans l'annuaire", base)
+		if userBase {
+			return nil, newErr(KindConfig, err, "la base %q n'existe pas dans l'annuaire", t.base)
 		}
-		return c.writeGap(snapshot.Gap{DN: nc.DN, Scope: "naming-context", Why: "contexte de nommage absent du contrôleur"})
+		if whole {
+			return gap("contexte de nommage absent du contrôleur")
+		}
+		return gap("objet supprimé pendant la collecte")
 	case ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
-		return c.writeGap(snapshot.Gap{DN: nc.DN, Scope: "naming-context", Why: fmt.Sprintf("lecture refusée après %d objets : %v", n, err)})
+		return gap(fmt.Sprintf("lecture refusée après %d objets : %v", n, err))
 	}
-	return fmt.Errorf("recherche dans %s après %d objets : %w", nc.DN, n, classify(err))
+	return nil, fmt.Errorf("recherche dans %s après %d objets : %w", t.base, n, classify(err))
 }
 
-// toObject converts an entry, completing ranged attributes.
-func (c *collector) toObject(conn Conn, e *ldap.Entry) (*snapshot.Object, error) {
+// toObject converts an entry, completing ranged attributes; it returns
+// the gaps of values the server would not give.
+func (c *collector) toObject(conn Conn, e *ldap.Entry) (*snapshot.Object, []snapshot.Gap, error) {
 	o := &snapshot.Object{DN: e.DN}
+	var gaps []snapshot.Gap
 	for _, a := range e.Attributes {
 		name, _, hi, ranged := parseRange(a.Name)
 		o.Add(name, a.ByteValues...)
 		if !ranged || hi < 0 {
 			continue
 		}
-		if err := c.fetchRest(conn, o, e.DN, name, hi); err != nil {
-			return nil, err
+		g, err := c.fetchRest(conn, o, e.DN, name, hi)
+		if err != nil {
+			return nil, nil, err
+		}
+		if g != nil {
+			gaps = append(gaps, *g)
 		}
 	}
-	return o, nil
+	return o, gaps, nil
 }
 
 // fetchRest follows name;range=…-hi with base searches until the server
-// answers a slice ending in "*".
-func (c *collector) fetchRest(conn Conn, o *snapshot.Object, dn, name string, hi int) error {
+// answers a slice ending in "*"; an incomplete list is a gap.
+func (c *collector) fetchRest(conn Conn, o *snapshot.Object, dn, name string, hi int) (*snapshot.Gap, error) {
 	for round := 0; ; round++ {
 		next := hi + 1
 		want := fmt.Sprintf("%s;range=%d-*", name, next)
@@ -345,7 +319,7 @@ func (c *collector) fetchRest(conn Conn, o *snapshot.Object, dn, name string, hi
 			"(objectClass=*)", []string{want}, nil)
 		res, err := conn.Search(req)
 		if err != nil {
-			return fmt.Errorf("lecture de %s (valeurs %d et suivantes) sur %s : %w", name, next, dn, classify(err))
+			return nil, fmt.Errorf("lecture de %s (valeurs %d et suivantes) sur %s : %w", name, next, dn, classify(err))
 		}
 		found := false
 		for _, e := range res.Entries {
@@ -355,8 +329,8 @@ func (c *collector) fetchRest(conn Conn, o *snapshot.Object, dn, name string, hi
 					continue
 				}
 				if l != next {
-					return c.writeGap(snapshot.Gap{DN: dn, Attribute: name, Scope: "attribute",
-						Why: fmt.Sprintf("plage de valeurs inattendue %d au lieu de %d : liste incomplète", l, next)})
+					return &snapshot.Gap{DN: dn, Attribute: name, Scope: "attribute",
+						Why: fmt.Sprintf("plage de valeurs inattendue %d au lieu de %d : liste incomplète", l, next)}, nil
 				}
 				found = true
 				o.Add(n, a.ByteValues...)
@@ -364,14 +338,14 @@ func (c *collector) fetchRest(conn Conn, o *snapshot.Object, dn, name string, hi
 			}
 		}
 		if !found {
-			return c.writeGap(snapshot.Gap{DN: dn, Attribute: name, Scope: "attribute",
-				Why: fmt.Sprintf("le serveur n'a pas renvoyé les valeurs à partir de %d : liste incomplète", next)})
+			return &snapshot.Gap{DN: dn, Attribute: name, Scope: "attribute",
+				Why: fmt.Sprintf("le serveur n'a pas renvoyé les valeurs à partir de %d : liste incomplète", next)}, nil
 		}
 		if hi < 0 {
-			return nil
+			return nil, nil
 		}
 		if round > 1<<20 {
-			return fmt.Errorf("%s sur %s : trop de tranches de valeurs", name, dn)
+			return nil, fmt.Errorf("%s sur %s : trop de tranches de valeurs", name, dn)
 		}
 	}
 }

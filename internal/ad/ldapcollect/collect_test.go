@@ -21,7 +21,7 @@ func testCfg() Config {
 
 func collectFake(t *testing.T, d *fakeDir, opts Options) (string, Summary, error) {
 	t.Helper()
-	opts.dial = func(ctx context.Context, cfg Config) (Conn, error) { return fakeConn{d}, nil }
+	opts.dial = func(ctx context.Context, cfg Config) (Conn, error) { return fakeConn{d: d}, nil }
 	out := filepath.Join(t.TempDir(), "snap.gz")
 	s, err := Collect(context.Background(), testCfg(), opts, out)
 	return out, s, err
@@ -61,6 +61,7 @@ func TestCollectPagingRangesGaps(t *testing.T) {
 	const nUsers = 2345
 	var dom []*ldap.Entry
 	dom = append(dom, entry("DC=corp,DC=test", "objectClass", "domainDNS", "nTSecurityDescriptor", "\x01\x00"))
+	dom = append(dom, entry("CN=Users,DC=corp,DC=test", "objectClass", "container", "nTSecurityDescriptor", "\x01\x00"))
 	for i := 0; i < nUsers; i++ {
 		dom = append(dom, entry(fmt.Sprintf("CN=u%d,CN=Users,DC=corp,DC=test", i), "objectClass", "user", "nTSecurityDescriptor", "\x01\x00"))
 	}
@@ -81,7 +82,7 @@ func TestCollectPagingRangesGaps(t *testing.T) {
 		entry("CN=CHILD,CN=Partitions,CN=Configuration,DC=corp,DC=test", "nCName", "DC=child,DC=corp,DC=test", "dnsRoot", "child.corp.test", "systemFlags", "3"),
 	}
 	var pages int
-	opts := Options{PageSize: 1000, Progress: func(p Progress) {
+	opts := Options{PageSize: 1000, Parallel: 1, Progress: func(p Progress) {
 		if !p.Done && p.NamingContext == "DC=corp,DC=test" {
 			pages++
 		}
@@ -95,14 +96,14 @@ func TestCollectPagingRangesGaps(t *testing.T) {
 		if cfg.Host == "child.corp.test" {
 			return nil, newErr(KindUnreachable, errors.New("no route"), "injoignable")
 		}
-		return fakeConn{d}, nil
+		return fakeConn{d: d}, nil
 	}
 	sum, err := Collect(context.Background(), testCfg(), opts2, out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if pages != 3 {
-		t.Errorf("domain NC read in %d pages, want 3 (2,348 objects by 1,000)", pages)
+		t.Errorf("domain NC read in %d pages, want 3 (2,349 objects by 1,000)", pages)
 	}
 	h, objs, gaps := readAll(t, out)
 	if h.Forest != "corp.test" || h.Source != "ldap" || h.Server != "dc1.corp.test" {
@@ -117,7 +118,7 @@ func TestCollectPagingRangesGaps(t *testing.T) {
 	if objs[snapshot.RootDSEDN] == nil || objs[snapshot.RootDSEDN].Get("dnsHostName") != "dc1.corp.test" {
 		t.Errorf("root DSE not stored")
 	}
-	want := nUsers + 3 + 2 + 1 // domain objects, config, schema, root DSE
+	want := nUsers + 4 + 2 + 1 // domain objects, config, schema, root DSE
 	if sum.Objects != want || len(objs) != want {
 		t.Errorf("objects: summary %d, file %d, want %d", sum.Objects, len(objs), want)
 	}
@@ -148,7 +149,7 @@ func TestCollectRangeStepAndIncompleteRange(t *testing.T) {
 		m = append(m, fmt.Sprintf("CN=m%d", i))
 	}
 	d.members[g] = m
-	d.entries["DC=corp,DC=test"] = []*ldap.Entry{entry(g, "nTSecurityDescriptor", "\x01")}
+	d.entries["DC=corp,DC=test"] = []*ldap.Entry{entry("DC=corp,DC=test", "nTSecurityDescriptor", "\x01"), entry(g, "nTSecurityDescriptor", "\x01")}
 	out, _, err := collectFake(t, d, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +240,7 @@ func TestBrokenRangeIsAGap(t *testing.T) {
 	for i := 0; i < 25; i++ {
 		d.members[g] = append(d.members[g], fmt.Sprintf("CN=m%d", i))
 	}
-	d.entries["DC=corp,DC=test"] = []*ldap.Entry{entry(g, "nTSecurityDescriptor", "\x01")}
+	d.entries["DC=corp,DC=test"] = []*ldap.Entry{entry("DC=corp,DC=test", "nTSecurityDescriptor", "\x01"), entry(g, "nTSecurityDescriptor", "\x01")}
 	out, _, err := collectFake(t, d, Options{})
 	if err != nil {
 		t.Fatal(err)

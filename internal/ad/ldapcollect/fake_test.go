@@ -17,13 +17,17 @@ type fakeDir struct {
 	members  map[string][]string      // DN -> full member list (served in ranges)
 	rangeMax int                      // server-side MaxValRange
 	skew     int                      // shifts continuation slices (a broken server)
-	noNC     map[string]error         // NC -> error returned by its search
+	noNC     map[string]error         // search base -> error returned by its search
 	bindErr  error
-	mu       sync.Mutex // the collector searches from two goroutines
+	mu       sync.Mutex // the collector searches from several goroutines
 	searches int
+	served   map[int]int // connection id -> subtree searches served
 }
 
-type fakeConn struct{ d *fakeDir }
+type fakeConn struct {
+	d  *fakeDir
+	id int
+}
 
 func (c fakeConn) Bind(ctx context.Context, cfg Config, root RootInfo) error { return c.d.bindErr }
 func (c fakeConn) Close() error                                              { return nil }
@@ -42,7 +46,7 @@ func (c fakeConn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
 		return &ldap.SearchResult{Entries: []*ldap.Entry{{DN: "", Attributes: attrs}}}, nil
 	case strings.HasPrefix(req.BaseDN, "CN=Partitions,"):
 		return &ldap.SearchResult{Entries: d.entries["partitions"]}, nil
-	case req.Scope == ldap.ScopeBaseObject:
+	case req.Scope == ldap.ScopeBaseObject && len(req.Attributes) == 1 && strings.Contains(req.Attributes[0], ";range="):
 		// ranged continuation
 		want := req.Attributes[0]
 		name, lo, _, ok := parseRange(want)
@@ -54,7 +58,43 @@ func (c fakeConn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
 	if err := d.noNC[req.BaseDN]; err != nil {
 		return nil, err
 	}
-	all := d.entries[req.BaseDN]
+	if req.Scope == ldap.ScopeWholeSubtree {
+		if d.served == nil {
+			d.served = map[int]int{}
+		}
+		d.served[c.id]++
+	}
+	nc := ""
+	for k := range d.entries {
+		if (req.BaseDN == k || strings.HasSuffix(req.BaseDN, ","+k)) && len(k) > len(nc) {
+			nc = k
+		}
+	}
+	var all []*ldap.Entry
+	for _, e := range d.entries[nc] {
+		parent := ""
+		if i := strings.IndexByte(e.DN, ','); i >= 0 {
+			parent = e.DN[i+1:]
+		}
+		switch req.Scope {
+		case ldap.ScopeBaseObject:
+			if e.DN != req.BaseDN {
+				continue
+			}
+		case ldap.ScopeSingleLevel:
+			if parent != req.BaseDN {
+				continue
+			}
+		default:
+			if e.DN != req.BaseDN && !strings.HasSuffix(e.DN, ","+req.BaseDN) {
+				continue
+			}
+		}
+		all = append(all, e)
+	}
+	if nc == "" || (req.Scope == ldap.ScopeBaseObject && len(all) == 0) {
+		return nil, ldap.NewError(ldap.LDAPResultNoSuchObject, fmt.Errorf("no such object %s", req.BaseDN))
+	}
 	var pc *ldap.ControlPaging
 	for _, ctl := range req.Controls {
 		if p, ok := ctl.(*ldap.ControlPaging); ok {

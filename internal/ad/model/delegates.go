@@ -46,7 +46,7 @@ func (d *Directory) acceptedDelegate(s secdesc.SID) bool {
 	if !o.IsGroup() {
 		return true
 	}
-	for _, m := range d.groups.members[d.NodeOf(o)] {
+	for _, m := range nodeList(d.groups.members, d.NodeOf(o)) {
 		mo := d.ObjectOf(m)
 		if mo == nil || mo.IsGroup() || !d.protectedLikeAdminSDHolder(mo) {
 			return false

@@ -192,7 +192,7 @@ func (d *Directory) ControlPaths(maxDepth int) []ControlPath {
 				}
 			}
 		}
-		for _, m := range d.groups.members[x] {
+		for _, m := range nodeList(d.groups.members, x) {
 			push(m, x, "membre de", v.depth+1)
 		}
 	}

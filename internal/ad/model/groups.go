@@ -11,12 +11,12 @@ import (
 // e.g. well-known or foreign SIDs) an index past the last object.
 type Node int32
 
-// groupIndex holds direct membership in both directions.
+// groupIndex holds direct membership in both directions, indexed by node.
 type groupIndex struct {
 	virt     []secdesc.SID
 	virtIdx  map[secdesc.SID]Node
-	members  map[Node][]Node
-	memberOf map[Node][]Node
+	members  [][]Node
+	memberOf [][]Node
 	// unresolved counts member values that named nothing in the snapshot.
 	unresolved int
 }
@@ -79,12 +79,22 @@ func (d *Directory) SIDOf(n Node) secdesc.SID {
 }
 
 func buildGroups(d *Directory) *groupIndex {
-	g := &groupIndex{virtIdx: map[secdesc.SID]Node{}, members: map[Node][]Node{}, memberOf: map[Node][]Node{}}
+	g := &groupIndex{virtIdx: map[secdesc.SID]Node{}, members: make([][]Node, len(d.Objects)), memberOf: make([][]Node, len(d.Objects))}
 	d.groups = g
 	link := func(group, member Node) {
+		for int(max(group, member)) >= len(g.members) { // virtual nodes
+			g.members = append(g.members, nil)
+			g.memberOf = append(g.memberOf, nil)
+		}
 		g.members[group] = append(g.members[group], member)
 		g.memberOf[member] = append(g.memberOf[member], group)
 	}
+	// primary groups by domain and RID: a few for the whole directory
+	type primaryKey struct {
+		dom *Domain
+		rid uint32
+	}
+	primary := map[primaryKey]Node{}
 	for _, o := range d.Objects {
 		if o.IsGroup() {
 			gn := d.NodeOf(o)
@@ -101,7 +111,13 @@ func buildGroups(d *Directory) *groupIndex {
 			}
 		}
 		if o.PrimaryGroupID != 0 && o.Domain != nil && o.Domain.SID != "" && o.IsAccount() {
-			link(d.NodeOfSID(o.Domain.SID.WithRID(o.PrimaryGroupID)), d.NodeOf(o))
+			k := primaryKey{o.Domain, o.PrimaryGroupID}
+			n, ok := primary[k]
+			if !ok {
+				n = d.NodeOfSID(o.Domain.SID.WithRID(o.PrimaryGroupID))
+				primary[k] = n
+			}
+			link(n, d.NodeOf(o))
 		}
 	}
 	return g
@@ -126,7 +142,15 @@ func sidFromFSPDN(dn string) secdesc.SID {
 }
 
 // DirectMembers returns the direct members of a group node.
-func (d *Directory) DirectMembers(group Node) []Node { return d.groups.members[group] }
+func (d *Directory) DirectMembers(group Node) []Node { return nodeList(d.groups.members, group) }
+
+// nodeList returns l[n], or nil when n is out of range.
+func nodeList(l [][]Node, n Node) []Node {
+	if n < 0 || int(n) >= len(l) {
+		return nil
+	}
+	return l[n]
+}
 
 // MembersRec returns every recursive member of a group node (nested groups
 // included), each once. Cycles are tolerated.
@@ -137,7 +161,7 @@ func (d *Directory) MembersRec(group Node) []Node {
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, m := range d.groups.members[n] {
+		for _, m := range nodeList(d.groups.members, n) {
 			if !seen[m] {
 				seen[m] = true
 				out = append(out, m)
@@ -155,7 +179,7 @@ func (d *Directory) GroupsRec(n Node) map[Node]bool {
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, g := range d.groups.memberOf[x] {
+		for _, g := range nodeList(d.groups.memberOf, x) {
 			if !seen[g] {
 				seen[g] = true
 				stack = append(stack, g)
@@ -169,19 +193,22 @@ func (d *Directory) GroupsRec(n Node) map[Node]bool {
 // representative list per cycle (strongly connected component of size > 1,
 // or a group member of itself).
 func (d *Directory) GroupCycles() [][]Node {
-	// Tarjan's algorithm, iterative to survive deep nesting.
-	index := map[Node]int{}
-	low := map[Node]int{}
-	onStack := map[Node]bool{}
+	// Tarjan's algorithm, iterative to survive deep nesting. Nodes are
+	// numbered from 1 in index (0: not visited yet).
+	members := d.groups.members
+	index := make([]int, len(members))
+	low := make([]int, len(members))
+	onStack := make([]bool, len(members))
 	var stack []Node
 	var out [][]Node
-	next := 0
+	next := 1
 	type frame struct {
 		n Node
 		i int
 	}
-	for start := range d.groups.members {
-		if _, ok := index[start]; ok {
+	for s, ms := range members {
+		start := Node(s)
+		if len(ms) == 0 || index[start] != 0 {
 			continue
 		}
 		call := []frame{{start, 0}}
@@ -191,11 +218,11 @@ func (d *Directory) GroupCycles() [][]Node {
 		onStack[start] = true
 		for len(call) > 0 {
 			f := &call[len(call)-1]
-			ms := d.groups.members[f.n]
+			ms := members[f.n]
 			if f.i < len(ms) {
 				m := ms[f.i]
 				f.i++
-				if _, ok := index[m]; !ok {
+				if index[m] == 0 {
 					index[m], low[m] = next, next
 					next++
 					stack = append(stack, m)
@@ -224,7 +251,7 @@ func (d *Directory) GroupCycles() [][]Node {
 					}
 				}
 				self := false
-				for _, m := range d.groups.members[n] {
+				for _, m := range members[n] {
 					if m == n {
 						self = true
 					}

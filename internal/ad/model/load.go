@@ -35,9 +35,9 @@ var alwaysTier0 = map[secdesc.SID]bool{
 	"S-1-5-32-544": true, // Administrators
 }
 
-// unusedAttrs are bulky attributes no control point reads: they are
-// dropped at load time to keep large directories in memory (AttrSeen still
-// reports them: it is filled before they are dropped).
+// unusedAttrs are bulky attributes no control point reads: the snapshot
+// reader leaves them out to keep large directories in memory (AttrSeen
+// still reports them: the reader counts them before dropping them).
 var unusedAttrs = map[string]bool{
 	"memberof": true, "distinguishedname": true, "objectguid": true, "usncreated": true, "usnchanged": true,
 	"objectcategory": true, "instancetype": true, "dscorepropagationdata": true,
@@ -57,70 +57,124 @@ func Load(r *snapshot.Reader) (*Directory, error) {
 		byKey:   make(map[string]*Object, 1024),
 		byClass: map[string][]*Object{},
 		bySID:   make(map[secdesc.SID]*Object, 1024),
-		seen:    map[string]bool{},
 		attrs:   defaultAttrRights(),
 	}
-	intern := map[secdesc.SID]secdesc.SID{}
-	raws := map[int32][]rawACE{}
-	var parser secdesc.Parser
-	// JSON decoding runs on worker goroutines, model building on this one.
+	l := &loader{d: d, intern: map[secdesc.SID]secdesc.SID{}, sds: map[string]*reducedSD{}, classes: map[string]string{}}
+	names := make([]string, 0, len(unusedAttrs))
+	for k := range unusedAttrs {
+		names = append(names, k)
+	}
+	r.DropAttributes(names...)
+	// Decoding runs on worker goroutines, model building on this one.
 	err := r.Stream(runtime.GOMAXPROCS(0), func(so *snapshot.Object, gap *snapshot.Gap) error {
 		if gap != nil {
 			d.Gaps = append(d.Gaps, *gap)
 			return nil
 		}
-		d.load(so, &parser, intern, raws)
+		l.load(so)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	d.finish(raws)
+	d.seen = r.AttributesSeen()
+	d.finish(l.pending)
 	return d, nil
 }
 
+// loader holds the state of one Load: interned SIDs, ACEs waiting for the
+// schema, and descriptors already reduced, by content (most objects of a
+// directory share their descriptor with many others: AD itself stores
+// each distinct descriptor once).
+type loader struct {
+	d       *Directory
+	parser  secdesc.Parser
+	intern  map[secdesc.SID]secdesc.SID
+	pending []*reducedSD // descriptors with ACEs to classify once the schema is read
+	sds     map[string]*reducedSD
+	sdBytes int
+	classes map[string]string // objectClass value → lower case
+}
+
+// maxSDCache bounds the bytes of descriptors kept as keys of loader.sds.
+const maxSDCache = 16 << 20
+
+// reducedSD is what the model keeps of a security descriptor.
+type reducedSD struct {
+	err       string
+	owner     secdesc.SID
+	protected bool
+	aces      []ACE    // classified allow ACEs
+	raw       []rawACE // ACEs to classify once the schema is read
+	objects   []int32  // with raw: the objects carrying this descriptor
+}
+
 // load indexes one object and reduces its security descriptor.
-func (d *Directory) load(so *snapshot.Object, parser *secdesc.Parser, intern map[secdesc.SID]secdesc.SID, raws map[int32][]rawACE) {
-	o := d.add(so, intern)
-	if b := so.Binary("ntsecuritydescriptor"); b != nil {
-		sd, err := parser.Parse(b)
-		if err != nil {
-			o.SDError = err.Error()
-		} else {
-			o.SDRead = true
-			d.SDCount++
-			o.Owner = internSID(intern, sd.Owner)
-			o.Protected = sd.Protected()
-			if sd.DACL != nil {
-				var kept []rawACE
-				for i := range sd.DACL.ACEs {
-					a := &sd.DACL.ACEs[i]
-					if !a.IsAllow() || a.InheritOnly() || a.Mask&writeMask == 0 || alwaysTier0[a.SID] {
-						continue
-					}
-					// Attribute GUIDs the built-in table does not know may be
-					// named by the schema, read later: keep those raw.
-					if a.HasObjectType && a.Mask&(secdesc.RightWriteProperty|secdesc.RightSelf) != 0 {
-						if _, known := d.attrs[a.ObjectType]; !known {
-							kept = append(kept, rawACE{trustee: internSID(intern, a.SID), mask: a.Mask,
-								object: a.ObjectType, hasObject: true, inherited: a.Inherited()})
-							continue
-						}
-					}
-					if r := classify(a, d.attrs); r != 0 {
-						o.ACEs = append(o.ACEs, ACE{Trustee: internSID(intern, a.SID), Rights: r, Inherited: a.Inherited()})
-					}
-				}
-				if len(kept) > 0 {
-					raws[o.Index] = kept
-				}
-			} else {
-				// A present-but-null DACL grants everything to everyone.
-				raws[o.Index] = []rawACE{{trustee: "S-1-1-0", mask: secdesc.RightGenericAll}}
+func (l *loader) load(so *snapshot.Object) {
+	o := l.add(so)
+	b := so.Binary("ntsecuritydescriptor")
+	if b == nil {
+		return
+	}
+	r := l.sds[string(b)]
+	if r == nil {
+		r = l.reduce(b)
+		if l.sdBytes+len(b) <= maxSDCache {
+			l.sds[string(b)] = r
+			l.sdBytes += len(b)
+		}
+	}
+	if r.err != "" {
+		o.SDError = r.err
+	} else {
+		o.SDRead = true
+		l.d.SDCount++
+		o.Owner = r.owner
+		o.Protected = r.protected
+		// Shared between objects: the capacity bound makes any append copy.
+		o.ACEs = r.aces[:len(r.aces):len(r.aces)]
+		if len(r.raw) > 0 {
+			if len(r.objects) == 0 {
+				l.pending = append(l.pending, r)
+			}
+			r.objects = append(r.objects, o.Index)
+		}
+	}
+	so.Delete("ntsecuritydescriptor")
+}
+
+// reduce parses a descriptor and keeps the ACEs that can give control.
+func (l *loader) reduce(b []byte) *reducedSD {
+	sd, err := l.parser.Parse(b)
+	if err != nil {
+		return &reducedSD{err: err.Error()}
+	}
+	r := &reducedSD{owner: internSID(l.intern, sd.Owner), protected: sd.Protected()}
+	if sd.DACL == nil {
+		// A present-but-null DACL grants everything to everyone.
+		r.raw = []rawACE{{trustee: "S-1-1-0", mask: secdesc.RightGenericAll}}
+		return r
+	}
+	attrs := l.d.attrs
+	for i := range sd.DACL.ACEs {
+		a := &sd.DACL.ACEs[i]
+		if !a.IsAllow() || a.InheritOnly() || a.Mask&writeMask == 0 || alwaysTier0[a.SID] {
+			continue
+		}
+		// Attribute GUIDs the built-in table does not know may be
+		// named by the schema, read later: keep those raw.
+		if a.HasObjectType && a.Mask&(secdesc.RightWriteProperty|secdesc.RightSelf) != 0 {
+			if _, known := attrs[a.ObjectType]; !known {
+				r.raw = append(r.raw, rawACE{trustee: internSID(l.intern, a.SID), mask: a.Mask,
+					object: a.ObjectType, hasObject: true, inherited: a.Inherited()})
+				continue
 			}
 		}
-		delete(so.Bin, "ntsecuritydescriptor")
+		if c := classify(a, attrs); c != 0 {
+			r.aces = append(r.aces, ACE{Trustee: internSID(l.intern, a.SID), Rights: c, Inherited: a.Inherited()})
+		}
 	}
+	return r
 }
 
 func internSID(m map[secdesc.SID]secdesc.SID, s secdesc.SID) secdesc.SID {
@@ -135,31 +189,18 @@ func internSID(m map[secdesc.SID]secdesc.SID, s secdesc.SID) secdesc.SID {
 }
 
 // add indexes one object.
-func (d *Directory) add(so *snapshot.Object, intern map[secdesc.SID]secdesc.SID) *Object {
+func (l *loader) add(so *snapshot.Object) *Object {
+	d := l.d
 	o := &Object{Object: so, Index: int32(len(d.Objects)), Key: NormDN(so.DN)}
-	for k := range so.Attrs {
-		if !d.seen[k] {
-			d.seen[k] = true
-		}
-		if unusedAttrs[k] {
-			delete(so.Attrs, k)
-		}
-	}
-	for k := range so.Bin {
-		if !d.seen[k] {
-			d.seen[k] = true
-		}
-		if unusedAttrs[k] {
-			delete(so.Bin, k)
-		}
-	}
+	// Object SIDs are mostly unique: only a repeated one is interned
+	// (through bySID, see below).
 	if b := so.Binary("objectsid"); b != nil {
 		if s, err := secdesc.SIDFromBytes(b); err == nil {
-			o.SID = internSID(intern, s)
+			o.SID = s
 		}
 	} else if t := so.Get("objectsid"); strings.HasPrefix(t, "S-") {
 		if s, err := secdesc.ParseSID(t); err == nil {
-			o.SID = internSID(intern, s)
+			o.SID = s
 		}
 	}
 	if v, ok := so.Int("useraccountcontrol"); ok {
@@ -170,7 +211,11 @@ func (d *Directory) add(so *snapshot.Object, intern map[secdesc.SID]secdesc.SID)
 	}
 	d.Objects = append(d.Objects, o)
 	for _, c := range so.All("objectclass") {
-		lc := strings.ToLower(c)
+		lc, ok := l.classes[c]
+		if !ok {
+			lc = strings.ToLower(c)
+			l.classes[c] = lc
+		}
 		if lc != "top" {
 			d.byClass[lc] = append(d.byClass[lc], o)
 			o.kind |= kindOfClass(lc)
@@ -192,7 +237,9 @@ func (d *Directory) add(so *snapshot.Object, intern map[secdesc.SID]secdesc.SID)
 		d.byKey[o.Key] = o
 	}
 	if o.SID != "" {
-		if _, dup := d.bySID[o.SID]; !dup {
+		if first := d.bySID[o.SID]; first != nil {
+			o.SID = first.SID
+		} else {
 			d.bySID[o.SID] = o
 		}
 	}
@@ -200,7 +247,7 @@ func (d *Directory) add(so *snapshot.Object, intern map[secdesc.SID]secdesc.SID)
 }
 
 // finish resolves domains, classifies ACEs and builds the indexes.
-func (d *Directory) finish(raws map[int32][]rawACE) {
+func (d *Directory) finish(pending []*reducedSD) {
 	for _, nc := range d.Header.NamingContexts {
 		if nc.Kind == "domain" {
 			d.addDomain(nc.DN, nc.Domain)
@@ -222,12 +269,12 @@ func (d *Directory) finish(raws map[int32][]rawACE) {
 	for _, o := range d.Objects {
 		var best *Domain
 		for _, dom := range d.Domains {
-			if (o.Key == dom.Key || strings.HasSuffix(o.Key, ","+dom.Key)) && (best == nil || len(dom.Key) > len(best.Key)) {
+			if KeyWithin(o.Key, dom.Key) && (best == nil || len(dom.Key) > len(best.Key)) {
 				best = dom
 			}
 		}
 		for _, k := range other {
-			if best != nil && len(k) > len(best.Key) && (o.Key == k || strings.HasSuffix(o.Key, ","+k)) {
+			if best != nil && len(k) > len(best.Key) && KeyWithin(o.Key, k) {
 				best = nil
 				break
 			}
@@ -236,14 +283,17 @@ func (d *Directory) finish(raws map[int32][]rawACE) {
 	}
 	attrs := d.schemaRights()
 	d.attrs = attrs
-	for idx, list := range raws {
-		o := d.Objects[idx]
-		for i := range list {
-			ra := &list[i]
+	for _, sd := range pending {
+		aces := sd.aces[:len(sd.aces):len(sd.aces)]
+		for i := range sd.raw {
+			ra := &sd.raw[i]
 			a := secdesc.ACE{Mask: ra.mask, ObjectType: ra.object, HasObjectType: ra.hasObject}
 			if r := classify(&a, attrs); r != 0 {
-				o.ACEs = append(o.ACEs, ACE{Trustee: ra.trustee, Rights: r, Inherited: ra.inherited})
+				aces = append(aces, ACE{Trustee: ra.trustee, Rights: r, Inherited: ra.inherited})
 			}
+		}
+		for _, idx := range sd.objects {
+			d.Objects[idx].ACEs = aces[:len(aces):len(aces)]
 		}
 	}
 	d.groups = buildGroups(d)

@@ -104,7 +104,7 @@ func (d *Directory) OfClass(class string) []*Object { return d.byClass[strings.T
 // NormDN normalises a DN for lookups: lower case, no spaces after commas.
 func NormDN(dn string) string {
 	dn = strings.ToLower(strings.TrimSpace(dn))
-	if strings.Contains(dn, ", ") || strings.Contains(dn, " ,") || strings.Contains(dn, "= ") {
+	if strings.IndexByte(dn, ' ') >= 0 && (strings.Contains(dn, ", ") || strings.Contains(dn, " ,") || strings.Contains(dn, "= ")) {
 		parts := strings.Split(dn, ",")
 		for i, p := range parts {
 			kv := strings.SplitN(p, "=", 2)
@@ -131,8 +131,35 @@ func ParentKey(key string) string {
 	return ""
 }
 
+// KeyWithin reports whether the normalised DN key equals the normalised
+// DN parent or lies under it, without allocating.
+func KeyWithin(key, parent string) bool {
+	if len(key) == len(parent) {
+		return key == parent
+	}
+	return len(key) > len(parent) && key[len(key)-len(parent)-1] == ',' && strings.HasSuffix(key, parent)
+}
+
 // ByDN finds an object by DN (any case), or nil.
-func (d *Directory) ByDN(dn string) *Object { return d.byKey[NormDN(dn)] }
+func (d *Directory) ByDN(dn string) *Object {
+	// Fast path without allocation: a short ASCII DN without spaces is
+	// normalised by lower-casing it in a stack buffer.
+	var buf [256]byte
+	if len(dn) > len(buf) {
+		return d.byKey[NormDN(dn)]
+	}
+	for i := 0; i < len(dn); i++ {
+		c := dn[i]
+		switch {
+		case c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			return d.byKey[NormDN(dn)]
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return d.byKey[string(buf[:len(dn)])]
+}
 
 // BySID finds the object carrying a SID, or nil.
 func (d *Directory) BySID(s secdesc.SID) *Object { return d.bySID[s] }

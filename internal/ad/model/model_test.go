@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -193,5 +194,43 @@ func TestDNSPartitionIsNotTheDomain(t *testing.T) {
 	}
 	if u := d.BySID(f.BySam("Administrator").SID()); u.Domain == nil || u.Domain.DNS != "lab.test" {
 		t.Fatal("user without domain")
+	}
+}
+
+func TestKeyWithin(t *testing.T) {
+	for _, c := range []struct {
+		key, parent string
+		want        bool
+	}{
+		{"dc=lab,dc=test", "dc=lab,dc=test", true},
+		{"cn=u,ou=x,dc=lab,dc=test", "dc=lab,dc=test", true},
+		{"cn=u,ou=x,dc=lab,dc=test", "ou=x,dc=lab,dc=test", true},
+		{"cn=u,ou=yx,dc=lab,dc=test", "x,dc=lab,dc=test", false},
+		{"dc=test", "dc=lab,dc=test", false},
+		{"dc=sublab,dc=test", "dc=lab,dc=test", false},
+		{"", "dc=test", false},
+	} {
+		if got := KeyWithin(c.key, c.parent); got != c.want {
+			t.Errorf("KeyWithin(%q, %q) = %v", c.key, c.parent, got)
+		}
+	}
+}
+
+func TestByDNMatchesNormDN(t *testing.T) {
+	f := adtest.NewForest("lab.test", now)
+	f.Add("CN=Élodie Martin,OU=Équipe,DC=lab,DC=test", "user")
+	d, err := Load(f.Reader(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dn := range []string{"CN=Administrator,CN=Users,DC=lab,DC=test", "cn=administrator,cn=users,dc=LAB,dc=test",
+		"CN=Administrator, CN=Users, DC=lab, DC=test", " CN=Administrator,CN=Users,DC=lab,DC=test\t",
+		"CN=ÉLODIE MARTIN,OU=équipe,DC=lab,DC=test", "CN=Nobody,DC=lab,DC=test", "", strings.Repeat("CN=x,", 80) + "DC=lab,DC=test"} {
+		if got, want := d.ByDN(dn), d.byKey[NormDN(dn)]; got != want {
+			t.Errorf("ByDN(%q) = %v, want %v", dn, got, want)
+		}
+	}
+	if d.ByDN("cn=administrator,cn=users,dc=lab,dc=test") == nil || d.ByDN("CN=élodie martin,OU=ÉQUIPE,DC=lab,DC=test") == nil {
+		t.Error("ByDN misses existing objects")
 	}
 }

@@ -41,19 +41,20 @@ func ParseSIDBytes(b []byte) (SID, int, error) {
 	for _, c := range b[2:8] {
 		auth = auth<<8 | uint64(c)
 	}
-	var sb strings.Builder
-	sb.Grow(16 + 11*n)
-	sb.WriteString("S-1-")
+	// "S-1-0x" + 12 hex digits + 15 × "-4294967295" fit in 200 bytes: one
+	// allocation, for the string.
+	var arr [200]byte
+	buf := append(arr[:0], "S-1-"...)
 	if auth >= 1<<32 {
-		fmt.Fprintf(&sb, "0x%012X", auth)
+		buf = fmt.Appendf(buf, "0x%012X", auth)
 	} else {
-		sb.WriteString(strconv.FormatUint(auth, 10))
+		buf = strconv.AppendUint(buf, auth, 10)
 	}
 	for i := 0; i < n; i++ {
-		sb.WriteByte('-')
-		sb.WriteString(strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10))
+		buf = append(buf, '-')
+		buf = strconv.AppendUint(buf, uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10)
 	}
-	return SID(sb.String()), size, nil
+	return SID(buf), size, nil
 }
 
 // SIDFromBytes decodes a binary SID that must use all of b.

@@ -2,6 +2,8 @@ package snapshot
 
 import (
 	"bufio"
+	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -12,23 +14,16 @@ import (
 	"strings"
 )
 
-// record is one line of the snapshot stream: exactly one field is set.
-type record struct {
-	Header  *Header  `json:"h,omitempty"`
-	Object  *Object  `json:"o,omitempty"`
-	Gap     *Gap     `json:"g,omitempty"`
-	Trailer *Trailer `json:"t,omitempty"`
-}
-
-// Writer streams a snapshot to disk: gzip-compressed JSON lines, a header
-// first and a trailer last. The file appears under its final name only when
-// Close succeeds, so an interrupted collection never looks complete.
+// Writer streams a snapshot to disk in the current format (version 2,
+// gzip-compressed binary records), a header first and a trailer last. The
+// file appears under its final name only when Close succeeds, so an
+// interrupted collection never looks complete.
 type Writer struct {
 	path    string
 	tmp     *os.File
 	gz      *gzip.Writer
 	buf     *bufio.Writer
-	enc     *json.Encoder
+	enc     *encoder
 	trailer Trailer
 	closed  bool
 }
@@ -41,26 +36,28 @@ func Create(path string, h Header) (*Writer, error) {
 	}
 	gz := gzip.NewWriter(tmp)
 	buf := bufio.NewWriterSize(gz, 256<<10)
-	w := &Writer{path: path, tmp: tmp, gz: gz, buf: buf, enc: json.NewEncoder(buf)}
-	w.enc.SetEscapeHTML(false)
+	w := &Writer{path: path, tmp: tmp, gz: gz, buf: buf, enc: newEncoder(buf)}
 	h.Format = Format
-	if err := w.enc.Encode(record{Header: &h}); err != nil {
+	if err := w.enc.header(h); err != nil {
 		w.Abort()
 		return nil, fmt.Errorf("write snapshot header: %w", err)
 	}
 	return w, nil
 }
 
-// WriteObject appends one object.
+// WriteObject appends one object. Its DN must not be empty.
 func (w *Writer) WriteObject(o *Object) error {
+	if o.DN == "" {
+		return errors.New("write snapshot: object without DN")
+	}
 	w.trailer.Objects++
-	return w.enc.Encode(record{Object: o})
+	return w.enc.object(o)
 }
 
 // WriteGap records something that could not be read.
 func (w *Writer) WriteGap(g Gap) error {
 	w.trailer.Gaps++
-	return w.enc.Encode(record{Gap: &g})
+	return w.enc.gap(&g)
 }
 
 // Close writes the trailer, flushes and moves the file to its final name.
@@ -69,7 +66,7 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	w.closed = true
-	err := w.enc.Encode(record{Trailer: &w.trailer})
+	err := w.enc.trailer(w.trailer)
 	if err == nil {
 		err = w.buf.Flush()
 	}
@@ -102,15 +99,23 @@ func (w *Writer) Abort() {
 	os.Remove(w.tmp.Name())
 }
 
-// Reader streams a snapshot back.
+// Reader streams a snapshot back, whatever its version (1 or 2).
 type Reader struct {
 	Header  Header
-	dec     *json.Decoder
-	gz      *gzip.Reader
-	line    int
+	version int
+	br      *bufio.Reader
+	dec     *json.Decoder // version 1
+	names   []nameEntry   // version 2 dictionaries
+	values  [][]byte
+	drop    map[string]bool
+	seen    map[string]bool
+	rec     int // records read (reading goroutine)
+	line    int // record being checked (consuming goroutine)
 	trailer *Trailer
 	objects int
 	gaps    int
+	pending *batch        // Next: decoded records not handed out yet
+	od      objectDecoder // Next: its decoder
 }
 
 // ErrTruncated means the snapshot ended before its trailer.
@@ -120,61 +125,108 @@ var ErrTruncated = errors.New("instantané tronqué : la collecte n'a pas été 
 func NewReader(r io.Reader) (*Reader, error) {
 	gz, err := gzip.NewReader(r)
 	if err != nil {
-		return nil, fmt.Errorf("instantané illisible (gzip) : %w", err)
+		return nil, fmt.Errorf("instantané illisible (ce n'est pas un fichier gzip) : %w", err)
 	}
-	rd := &Reader{gz: gz, dec: json.NewDecoder(bufio.NewReaderSize(gz, 256<<10))}
-	var rec record
-	if err := rd.dec.Decode(&rec); err != nil {
-		return nil, fmt.Errorf("instantané, ligne 1 : en-tête illisible : %w", err)
+	rd := &Reader{br: bufio.NewReaderSize(gz, 64<<10), seen: map[string]bool{}}
+	first, err := rd.br.Peek(1)
+	if err != nil {
+		return nil, fmt.Errorf("instantané vide ou illisible : %w", streamError(err))
 	}
-	rd.line = 1
-	if rec.Header == nil {
-		return nil, errors.New("instantané, ligne 1 : en-tête absent")
+	open := rd.openV2
+	if first[0] == '{' {
+		open = rd.openV1
 	}
-	if !strings.HasPrefix(rec.Header.Format, "vigie-ad-snapshot/1") {
-		return nil, fmt.Errorf("instantané, ligne 1 : format %q non pris en charge (attendu %s)", rec.Header.Format, Format)
+	if err := open(); err != nil {
+		return nil, err
 	}
-	rd.Header = *rec.Header
 	return rd, nil
 }
 
+// openV2 checks the magic and reads the header record.
+func (r *Reader) openV2() error {
+	const prefix = "vigie-ad-snapshot/"
+	head, _ := r.br.Peek(len(magicV2))
+	if !bytes.HasPrefix(head, []byte(prefix)) {
+		return errors.New("ce fichier n'est pas un instantané AD de Vigie (en-tête « vigie-ad-snapshot » absent)")
+	}
+	if string(head) != magicV2 {
+		v := strings.TrimPrefix(string(head), prefix)
+		if i := strings.IndexAny(v, "\n\x00"); i >= 0 {
+			v = v[:i]
+		}
+		return fmt.Errorf("instantané au format %s%s non pris en charge (formats lus : %s et %s) : mettez Vigie à jour", prefix, v, FormatV1, Format)
+	}
+	r.br.Discard(len(magicV2))
+	r.version = 2
+	kind, p, err := r.readRecordV2(nil)
+	r.rec, r.line = 1, 1
+	if err != nil {
+		return fmt.Errorf("instantané, enregistrement 1 : en-tête illisible : %w", streamError(err))
+	}
+	if kind != kindHeader {
+		return errors.New("instantané, enregistrement 1 : en-tête absent")
+	}
+	if err := json.Unmarshal(p, &r.Header); err != nil {
+		return fmt.Errorf("instantané, enregistrement 1 : en-tête illisible : %w", err)
+	}
+	r.Header.Format = Format
+	return nil
+}
+
+// streamError names a failure of the compressed stream itself.
+func streamError(err error) error {
+	var ce flate.CorruptInputError
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return ErrTruncated
+	case errors.As(err, &ce), errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader):
+		return fmt.Errorf("instantané corrompu (compression gzip invalide) : %w", err)
+	}
+	return err
+}
+
+// DropAttributes leaves these attributes (lower case, as stored) out of
+// the objects Next and Stream return; AttributesSeen still counts them.
+// Call it before reading the first object.
+func (r *Reader) DropAttributes(names ...string) {
+	if r.drop == nil {
+		r.drop = map[string]bool{}
+	}
+	for _, n := range names {
+		r.drop[n] = true
+	}
+	for i := range r.names {
+		r.names[i].drop = r.drop[r.names[i].name]
+	}
+}
+
+// AttributesSeen returns the name of every attribute present on at least
+// one object read so far (including dropped ones), so that a consumer can
+// tell "never set" from "never collected". The map must not be modified.
+func (r *Reader) AttributesSeen() map[string]bool { return r.seen }
+
 // Next returns the next object or gap (exactly one non-nil), or io.EOF after a
 // valid trailer. A stream that ends without a trailer returns ErrTruncated.
+// Do not mix with Stream.
 func (r *Reader) Next() (*Object, *Gap, error) {
 	for {
-		var rec record
-		err := r.dec.Decode(&rec)
-		r.line++
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-			if r.trailer != nil {
-				return nil, nil, io.EOF
+		if b := r.pending; b != nil && b.next < len(b.recs) {
+			i := b.next
+			b.next++
+			o, g, err := r.take(b, i)
+			if err != nil || o != nil || g != nil {
+				return o, g, err
 			}
-			return nil, nil, ErrTruncated
+			continue
 		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("instantané, enregistrement %d : %w", r.line, err)
+		if b := r.pending; b != nil && b.end != nil {
+			return nil, nil, r.finish(b)
 		}
-		if r.trailer != nil {
-			return nil, nil, fmt.Errorf("instantané, enregistrement %d : données après la fin", r.line)
-		}
-		switch {
-		case rec.Object != nil:
-			if rec.Object.DN == "" {
-				return nil, nil, fmt.Errorf("instantané, enregistrement %d : objet sans DN", r.line)
-			}
-			r.objects++
-			return rec.Object, nil, nil
-		case rec.Gap != nil:
-			r.gaps++
-			return nil, rec.Gap, nil
-		case rec.Trailer != nil:
-			if rec.Trailer.Objects != r.objects || rec.Trailer.Gaps != r.gaps {
-				return nil, nil, fmt.Errorf("instantané, enregistrement %d : %d objets annoncés, %d lus", r.line, rec.Trailer.Objects, r.objects)
-			}
-			r.trailer = rec.Trailer
-		default:
-			return nil, nil, fmt.Errorf("instantané, enregistrement %d : enregistrement vide", r.line)
-		}
+		b := &batch{}
+		r.split(b, 1)
+		r.decode(b, &r.od)
+		r.mergeSeen(b)
+		r.pending = b
 	}
 }
 

@@ -2,13 +2,21 @@
 // ORADAD reader and the ANSSI checks: objects with their raw attributes, what
 // could not be read, and a streaming on-disk format so that a large directory is
 // never held in memory twice.
+//
+// A snapshot file is a gzip stream. Version 2 (written today, see format.go)
+// holds length-prefixed binary records; version 1 (JSON lines, read only)
+// stays readable.
 package snapshot
 
 import "time"
 
-// Format is the identifier written in every snapshot header. Readers refuse
-// other major versions.
-const Format = "vigie-ad-snapshot/1"
+// Format is the identifier written at the start of every snapshot. Readers
+// refuse other major versions.
+const Format = "vigie-ad-snapshot/2"
+
+// FormatV1 is the identifier of the JSON-lines format written before
+// version 2; it is still read.
+const FormatV1 = "vigie-ad-snapshot/1"
 
 // Header opens a snapshot: where and when the directory was read.
 type Header struct {
@@ -37,12 +45,24 @@ type NamingContext struct {
 
 // Object is one directory entry as collected. Attribute names are stored in
 // lower case. Text values live in Attrs; values of binary syntax (SIDs, GUIDs,
-// security descriptors, certificates) live in Bin, so that no byte is lost in
-// the JSON encoding.
+// security descriptors, certificates) live in Bin, so that no byte is lost.
+//
+// Attrs and Bin are where an object being built (collector, ORADAD reader,
+// tests) gets its attributes. An object read from a version 2 file holds
+// them instead in a compact form (sorted slices sharing one block of text,
+// a fraction of the memory of two maps), with Attrs and Bin nil: read
+// attributes through the methods (Get, All, Binary, BinaryAll, Has, Names),
+// which work on both forms. Add and SetText move a compact object back to
+// the maps first. Values read from a file may be shared between objects:
+// replace them, never modify them in place.
 type Object struct {
 	DN    string              `json:"dn"`
 	Attrs map[string][]string `json:"a,omitempty"`
 	Bin   map[string][][]byte `json:"b,omitempty"`
+
+	packed bool       // attributes are in text and bin, not in the maps
+	text   []textAttr // sorted by name
+	bin    []binAttr  // sorted by name
 }
 
 // Gap records something the collector could not read: a denied attribute, an

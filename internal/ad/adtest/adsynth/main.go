@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"time"
 
 	"vigie/internal/ad"
 	"vigie/internal/ad/adtest"
+	"vigie/internal/ad/model"
 	"vigie/internal/ad/render"
 	"vigie/internal/ad/snapshot"
 )
@@ -23,6 +25,7 @@ func main() {
 	analyze := flag.String("analyze", "", "analyser cet instantané (rapport JSON sur la sortie standard)")
 	cpuprofile := flag.String("cpuprofile", "", "écrire un profil CPU de l'analyse dans ce fichier")
 	format := flag.String("format", "json", "format du rapport d'analyse : table, json ou html")
+	memprofile := flag.String("memprofile", "", "écrire un profil mémoire (tas vivant, modèle chargé) après l'analyse")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -31,7 +34,7 @@ func main() {
 		}
 	}
 	if *analyze != "" {
-		if err := run(*analyze, render.Format(*format), os.Stdout); err != nil {
+		if err := run(*analyze, render.Format(*format), os.Stdout, *memprofile); err != nil {
 			fmt.Fprintln(os.Stderr, "adsynth :", err)
 			pprof.StopCPUProfile()
 			os.Exit(1)
@@ -45,15 +48,36 @@ func main() {
 	}
 }
 
-func run(path string, f render.Format, w io.Writer) error {
+func run(path string, f render.Format, w io.Writer, memprofile string) error {
 	r, c, err := snapshot.Open(path)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	rep, err := ad.Analyze(r, ad.Options{})
+	d, err := model.Load(r)
+	if err != nil {
+		return fmt.Errorf("lecture de l'instantané : %w", err)
+	}
+	rep, err := ad.AnalyzeDirectory(d, ad.Options{})
 	if err != nil {
 		return err
 	}
+	if memprofile != "" {
+		if err := writeHeap(memprofile); err != nil {
+			return err
+		}
+		runtime.KeepAlive(d)
+	}
 	return render.Report(w, rep, f)
+}
+
+// writeHeap writes the live heap (after a collection) to path.
+func writeHeap(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC()
+	return pprof.WriteHeapProfile(f)
 }
