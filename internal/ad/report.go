@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigie/internal/ad/snapshot"
+	"vigie/internal/french"
 )
 
 // ReportFormat identifies the JSON report layout.
@@ -151,10 +152,7 @@ func LevelText(level int, provisional []string) string {
 }
 
 func pointsNotEvaluated(n int) string {
-	if n == 1 {
-		return "1 point non évalué"
-	}
-	return fmt.Sprintf("%d points non évalués", n)
+	return french.Plural(n, "point non évalué", "points non évalués")
 }
 
 // WriteJSON writes the report as indented JSON.

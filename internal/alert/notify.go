@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie/internal/french"
 	"vigie/internal/store"
 )
 
@@ -203,7 +204,7 @@ func mailText(ds []store.AlertDelivery, digest bool, loc *time.Location) (string
 		b.WriteString("\n-- \nVigie : alerte envoyée selon votre abonnement.\n")
 		return "[Vigie] " + d.Title, b.String()
 	}
-	fmt.Fprintf(&b, "%d alerte%s Vigie :\n", len(ds), plural(len(ds)))
+	fmt.Fprintf(&b, "%s Vigie :\n", french.Plural(len(ds), "alerte", "alertes"))
 	for _, d := range ds {
 		fmt.Fprintf(&b, "\n- %s (%s, %s)\n", d.Title, d.Subject, d.At.In(loc).Format("02/01/2006 15:04"))
 		if d.Detail != "" {
@@ -211,5 +212,5 @@ func mailText(ds []store.AlertDelivery, digest bool, loc *time.Location) (string
 		}
 	}
 	b.WriteString("\n-- \nVigie : résumé envoyé selon votre abonnement.\n")
-	return fmt.Sprintf("[Vigie] Résumé : %d alerte%s", len(ds), plural(len(ds))), b.String()
+	return fmt.Sprintf("[Vigie] Résumé : %s", french.Plural(len(ds), "alerte", "alertes")), b.String()
 }

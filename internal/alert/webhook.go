@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"vigie/internal/exposure/scope"
+	"vigie/internal/french"
 )
 
 // Headers of a signed webhook request. The signature is
@@ -54,7 +55,7 @@ func VerifyWebhook(secret []byte, timestamp, signature string, body []byte, now 
 		return errors.New("horodatage illisible")
 	}
 	if d := now.Sub(time.Unix(ts, 0)); d > window || d < -window {
-		return fmt.Errorf("horodatage hors de la fenêtre de %s : rejeu refusé", window)
+		return fmt.Errorf("horodatage hors de la fenêtre de %s : rejeu refusé", french.Duration(window))
 	}
 	if !hmac.Equal([]byte(Sign(secret, ts, body)), []byte(signature)) {
 		return errors.New("signature invalide")
@@ -116,7 +117,7 @@ func CheckURL(raw string, allowPrivate bool) error {
 // Post sends body to url, signed with secret; any answer but 2xx fails.
 func (w *Webhook) Post(ctx context.Context, url string, secret []byte, body []byte) error {
 	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
-		return fmt.Errorf("webhook %q : adresse http(s) attendue", url)
+		return fmt.Errorf("webhook %q : adresse en http:// ou https:// attendue", url)
 	}
 	now := time.Now
 	if w.Now != nil {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -97,7 +98,7 @@ func LevelText(level int, provisional bool, points int) string {
 	case points <= 0:
 		return s + " (provisoire)"
 	}
-	return s + " (provisoire : " + Plural(points, "point non évalué", "points non évalués") + ")"
+	return s + " (provisoire : " + french.Plural(points, "point non évalué", "points non évalués") + ")"
 }
 
 // Counts are vulnerabilities by severity.

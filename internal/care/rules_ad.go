@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -45,7 +46,7 @@ func adEvidence(a *ADAudit) Evidence {
 func provisionalNote(a *ADAudit) string {
 	s := fmt.Sprintf("niveau %d provisoire", a.Level)
 	if n := len(a.ProvisionalPoints); n > 0 {
-		s += " (" + Plural(n, "point non évalué", "points non évalués") + ")"
+		s += " (" + french.Plural(n, "point non évalué", "points non évalués") + ")"
 	}
 	return s + " sur l'audit du " + a.Date.French() + " : à confirmer par un audit complet"
 }
@@ -54,7 +55,7 @@ func ignoredNote(n int) string {
 	if n == 0 {
 		return ""
 	}
-	return " ; " + Plural(n, "audit d'une autre source non pris en compte", "audits d'une autre source non pris en compte")
+	return " ; " + french.Plural(n, "audit d'une autre source non pris en compte", "audits d'une autre source non pris en compte")
 }
 
 // uncoveredEJs returns the EJ of the dossier that no directory names (the EJ

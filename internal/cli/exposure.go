@@ -14,6 +14,7 @@ import (
 	"vigie/internal/exposure/scan"
 	"vigie/internal/exposure/scope"
 	"vigie/internal/exposure/vulndb"
+	"vigie/internal/french"
 )
 
 // runExposure dispatches the « vigie exposure » subcommands.
@@ -136,7 +137,7 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	}
 	if env.IsTerminal && !*quiet {
 		cfg.Scan.Progress = func(done, total uint64, open int) {
-			fmt.Fprintf(env.Stderr, "\rscan : %d/%d tentatives (%d %%), %d port(s) ouvert(s)   ", done, total, done*100/max(total, 1), open)
+			fmt.Fprintf(env.Stderr, "\rscan : %d/%d tentatives (%d %%), %s   ", done, total, done*100/max(total, 1), french.Plural(open, "port ouvert", "ports ouverts"))
 			if done == total {
 				fmt.Fprintln(env.Stderr)
 			}

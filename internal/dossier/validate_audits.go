@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 var (
@@ -50,7 +51,7 @@ func (d *raw) audits(v *validator, f *care.Facts) {
 			x.Level = *r.Level
 		}
 		if !slices.Contains(adSources, r.Source) {
-			v.fail(p+".source", "source %q inconnue (attendu %s)", r.Source, listOfOr(adSources))
+			v.fail(p+".source", "source %q inconnue (attendu %s)", r.Source, french.ListOr(adSources))
 		}
 		x.Provisional, x.ProvisionalPoints = v.provisional(p, r)
 		f.ADAudits = append(f.ADAudits, x)
@@ -92,7 +93,7 @@ var pointIDRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
 func (v *validator) provisional(p string, r rawADAudit) (bool, []string) {
 	if r.Provisional != nil && !*r.Provisional && len(r.ProvisionalPoints) > 0 {
 		v.fail(p+".level_provisional_points", "%s alors que « level_provisional » vaut false : un niveau avec des points non évalués est provisoire",
-			plural(len(r.ProvisionalPoints), "point non évalué donné", "points non évalués donnés"))
+			french.Plural(len(r.ProvisionalPoints), "point non évalué donné", "points non évalués donnés"))
 		return false, nil
 	}
 	seen := map[string]bool{}

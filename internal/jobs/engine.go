@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivertype"
 
+	"vigie/internal/french"
 	"vigie/internal/store"
 )
 
@@ -133,7 +134,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		cfg.RescueAfter = cfg.JobTimeout + DefaultRescueMargin
 	}
 	if cfg.RescueAfter < cfg.JobTimeout {
-		return nil, fmt.Errorf("moteur de tâches : le délai de reprise (%s) doit dépasser la durée maximale d'une tentative (%s)", cfg.RescueAfter, cfg.JobTimeout)
+		return nil, fmt.Errorf("moteur de tâches : le délai de reprise (%s) doit dépasser la durée maximale d'une tentative (%s)", french.Duration(cfg.RescueAfter), french.Duration(cfg.JobTimeout))
 	}
 	if cfg.Perimeters == nil {
 		cfg.Perimeters = StoredPerimeters{Store: cfg.Store}

@@ -14,6 +14,7 @@ import (
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/exposure/scope"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -60,7 +61,7 @@ func (w *exposureWorker) Work(ctx context.Context, job *river.Job[ExposureArgs])
 		return river.JobCancel(fmt.Errorf("ports %q : %w", a.Ports, err))
 	}
 	audit, err := e.cfg.Engines.Exposure(ctx, per, ports, func(done, total uint64, open int) {
-		progress.set(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %d port(s) ouvert(s)", done, total, open))
+		progress.set(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %s", done, total, french.Plural(open, "port ouvert", "ports ouverts")))
 	})
 	if err != nil {
 		return cancelIfRefused(fmt.Errorf("audit d'exposition : %w", err))

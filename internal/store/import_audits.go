@@ -46,7 +46,7 @@ func (im importer) adAudits(as []care.ADAudit) error {
 		}
 		o, err := upsertADAudit(im.ctx, im.tx, a)
 		if err != nil {
-			return fmt.Errorf("audit AD %s du %s (annuaire %s) : %w", a.ID, a.Date, a.Directory, err)
+			return fmt.Errorf("audit AD %s du %s (annuaire %s) : %w", a.ID, a.Date.French(), a.Directory, err)
 		}
 		im.stats.count(KindADAudit, o)
 	}
@@ -122,7 +122,7 @@ func (im importer) exposureAudits(as []care.ExposureAudit) error {
 		}
 		o, err := upsertExposureAudit(im.ctx, im.tx, a)
 		if err != nil {
-			return fmt.Errorf("audit d'exposition %s du %s : %w", a.ID, a.Date, err)
+			return fmt.Errorf("audit d'exposition %s du %s : %w", a.ID, a.Date.French(), err)
 		}
 		im.stats.count(KindExposureAudit, o)
 	}

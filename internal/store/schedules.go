@@ -126,7 +126,7 @@ func (s *Store) RecordScheduleRun(ctx context.Context, schedule string, dueOn ci
 	res, err := s.w.ExecContext(ctx, `INSERT INTO schedule_runs (schedule, due_on, job_id, enqueued_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (schedule, due_on) DO NOTHING`, schedule, dueOn.String(), jobID, webTime(s.now()))
 	if err != nil {
-		return false, fmt.Errorf("lancement planifié %s du %s : %w", schedule, dueOn, err)
+		return false, fmt.Errorf("lancement planifié %s du %s : %w", schedule, dueOn.French(), err)
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"vigie/internal/french"
 )
 
 // WebSession is a browser session. TokenHash is the SHA-256 of the cookie
@@ -84,7 +85,7 @@ func (s *Store) DeleteWebSessions(ctx context.Context, login, by string) (int64,
 			return fmt.Errorf("sessions de %s : %w", login, err)
 		}
 		n, _ = res.RowsAffected()
-		return s.trail(ctx, tx, by, ActionLogoutAll, login, fmt.Sprintf("%d session(s) fermée(s)", n))
+		return s.trail(ctx, tx, by, ActionLogoutAll, login, french.Plural(int(n), "session fermée", "sessions fermées"))
 	})
 	return n, err
 }

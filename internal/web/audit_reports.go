@@ -16,6 +16,7 @@ import (
 	"vigie/internal/ad/checks"
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -93,7 +94,7 @@ func auditLinks(v *view, f *care.Facts, asOf civil.Date, n int, at string) (ads,
 		detail := sourceFr(a.Source)
 		switch {
 		case a.Counts != nil:
-			detail = plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques") + ", " + detail
+			detail = french.Plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques") + ", " + detail
 		case a.NoCritical != nil && *a.NoCritical:
 			detail = "aucune vulnérabilité critique, " + detail
 		case a.NoCritical != nil:
@@ -268,7 +269,7 @@ func (s *Server) adAuditPage(w http.ResponseWriter, r *http.Request, rq *request
 		d.NotEvaluated, d.Limits = rep.Coverage.NotEvaluated, rep.Limits
 		if rep.LevelProvisionalPoints == nil && !a.IsProvisional() && len(rep.Coverage.NotEvaluated) > 0 {
 			// A report written before the analysis said which points could lower the level.
-			d.Provisional = plural(len(rep.Coverage.NotEvaluated), "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués") +
+			d.Provisional = french.Plural(len(rep.Coverage.NotEvaluated), "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués") +
 				" : le niveau pourrait être plus bas"
 		}
 	} else {
@@ -305,7 +306,7 @@ func provisionalDetail(a care.ADAudit) string {
 	if n == 0 {
 		return a.LevelText() + " ; des points de contrôle qui pourraient abaisser le niveau n'ont pas été évalués ; le niveau réel peut être plus bas, à confirmer par un audit complet"
 	}
-	return a.LevelText() + " ; " + plural(n, "point de contrôle qui pourrait abaisser le niveau n'a pas pu être évalué", "points de contrôle qui pourraient abaisser le niveau n'ont pas pu être évalués") +
+	return a.LevelText() + " ; " + french.Plural(n, "point de contrôle qui pourrait abaisser le niveau n'a pas pu être évalué", "points de contrôle qui pourraient abaisser le niveau n'ont pas pu être évalués") +
 		" (" + strings.Join(a.ProvisionalPoints, ", ") + ") ; le niveau réel peut être plus bas, à confirmer par un audit complet"
 }
 

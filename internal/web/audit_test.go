@@ -214,7 +214,7 @@ func TestExposureAuditJob(t *testing.T) {
 	// The engine holds after its first report: the job shows it, with
 	// its attempt and worker.
 	st := waitJobState(t, c, jobPath, func(st map[string]any) bool { return st["progress"] == float64(40) })
-	if st["state"] != "running" || st["state_fr"] != "en cours" || st["detail"] != "scan des ports : 45/100 tentatives, 1 port(s) ouvert(s)" ||
+	if st["state"] != "running" || st["state_fr"] != "en cours" || st["detail"] != "scan des ports : 45/100 tentatives, 1 port ouvert" ||
 		fmt.Sprint(st["workers"]) != "[essai]" || st["attempt"] != float64(1) {
 		t.Errorf("running job: %+v", st)
 	}
@@ -519,7 +519,7 @@ func TestGovernanceForm(t *testing.T) {
 		{form("referent", ""), "indiquez le référent projet"},
 		{form("equipe_unique", "peut-être"), "oui ou non attendu"},
 		{form("date_convergence", "2027-01-01"), "date dans le futur"},
-		{form("date_convergence", "03/11/2025"), "n'est pas une date valide"},
+		{form("date_convergence", "03-11-2025"), "n'est pas une date valide"},
 		{form("deja_converge", "oui"), "décrivez l'annuaire convergé"},
 	} {
 		resp, body := c.post("/dossiers/CVL-99/gouvernance", bad.v)

@@ -12,6 +12,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -122,11 +123,11 @@ func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation,
 func sizeFr(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return decimalFr(float64(n)/(1<<20), 1) + " Mio"
+		return french.Decimal(float64(n)/(1<<20), 1) + " Mio"
 	case n >= 1<<10:
-		return decimalFr(float64(n)/(1<<10), 1) + " Kio"
+		return french.Decimal(float64(n)/(1<<10), 1) + " Kio"
 	}
-	return plural(int(n), "octet", "octets")
+	return french.Plural(int(n), "octet", "octets")
 }
 
 // evidenceChoices lists what a file may be attached to: objectives and

@@ -29,7 +29,7 @@ func governanceForm(v *view, g *care.Governance, today civil.Date) *form {
 			{Name: "referent", Label: "Référent projet", Help: "Nom et fonction, par exemple « Mme Martin, RSSI du GHT ».", Kind: "text", Required: true},
 			{Name: "equipe_unique", Label: "Une équipe unique exploite les annuaires du GHT", Kind: "yesno", Required: true},
 			{Name: "gouvernance_ght", Label: "Une gouvernance des annuaires existe à l'échelle du GHT", Kind: "yesno", Required: true},
-			{Name: "date_convergence", Label: "Date de validation du document de convergence (facultatif)", Help: "Par le comité stratégique du GHT, format AAAA-MM-JJ.", Kind: "date"},
+			{Name: "date_convergence", Label: "Date de validation du document de convergence (facultatif)", Help: "Par le comité stratégique du GHT, format JJ/MM/AAAA.", Kind: "date"},
 			{Name: "deja_converge", Label: "Les annuaires du GHT sont déjà convergés", Kind: "yesno", Required: true},
 			{Name: "description", Label: "Description de l'annuaire convergé", Help: "Obligatoire si les annuaires sont déjà convergés : forêt, domaines, établissements couverts.", Kind: "textarea"},
 			declaredOnField(today),
@@ -115,10 +115,13 @@ func (s *Server) validateGovernance(fm *form) (care.Governance, bool) {
 	}
 	if x := fm.get("date_convergence"); x.Value != "" {
 		today := s.today()
-		d, err := civil.Parse(x.Value)
+		d, err := civil.ParseInput(x.Value)
+		if err == nil {
+			x.Value = d.String()
+		}
 		switch {
 		case err != nil:
-			x.Err = fmt.Sprintf("« %s » n'est pas une date valide (format AAAA-MM-JJ)", x.Value)
+			x.Err = fmt.Sprintf("« %s » n'est pas une date valide (attendu JJ/MM/AAAA)", x.Value)
 		case d.Year < 2000:
 			x.Err = "date antérieure à l'an 2000"
 		case d.After(today):

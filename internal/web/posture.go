@@ -2,6 +2,7 @@ package web
 
 import (
 	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 // postureLines writes a closed wave's current posture as French lines
@@ -23,7 +24,7 @@ func postureLines(p *care.Posture) []string {
 			out = append(out, what+"aucun audit de tout le périmètre")
 			continue
 		case x.Critical != nil:
-			what += plural(*x.Critical, "vulnérabilité critique", "vulnérabilités critiques")
+			what += french.Plural(*x.Critical, "vulnérabilité critique", "vulnérabilités critiques")
 		case x.NoCritical != nil && *x.NoCritical:
 			what += "aucune vulnérabilité critique (audit commun : décomptes non communiqués)"
 		case x.NoCritical != nil:
