@@ -12,7 +12,8 @@
 # then a mixed run at CONNS connections: 95 % reads of those pages, 5 %
 # crisis exercises recorded by other establishments (bench/wrk-mixed.lua).
 # Prints p50, p95, p99 and requests per second per run
-# (bench/wrk-percentiles.lua). Not run by CI.
+# (bench/wrk-percentiles.lua). ENGINES="sqlite" or "postgresql" measures one
+# engine only (default: both). Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk absent : apt-get install -y wrk" >&2; exit 2; }
@@ -75,10 +76,14 @@ measure() {
 }
 
 echo "charge de la machine avant la mesure : $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "### SQLite ($NATIONAL établissements)"
-serve ""
-measure
-stopserve
+engines=${ENGINES:-sqlite postgresql}
+if [[ " $engines " == *" sqlite "* ]]; then
+	echo "### SQLite ($NATIONAL établissements)"
+	serve ""
+	measure
+	stopserve
+fi
+[[ " $engines " == *" postgresql "* ]] || exit 0
 
 echo "### PostgreSQL ($NATIONAL établissements)"
 chmod 711 "$tmp" && mkdir -p "$tmp/pg" && chown postgres "$tmp/pg" && chmod 700 "$tmp/pg"
