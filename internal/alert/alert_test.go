@@ -137,9 +137,14 @@ func TestMailImmediateOnceAndDigest(t *testing.T) {
 	}
 	// The same finding seen again (a re-run without the diff) alerts nobody twice.
 	again := NewCriticalFindings("690001235", "690001235", nil, criticalAudit("198.51.100.7", 3389), now)
-	drop := LevelDrop("ght-x", "ad-x", "ad-1", 3, 2, now)
-	if drop == nil || LevelDrop("ght-x", "ad-x", "ad-1", 2, 3, now) != nil {
+	l3 := care.ADAudit{ID: "ad-0", Level: 3}
+	l2 := care.ADAudit{ID: "ad-1", Level: 2, Provisional: true, ProvisionalPoints: []string{"vuln_a", "vuln_b"}}
+	drop := LevelDrop("ght-x", "ad-x", l3, l2, now)
+	if drop == nil || LevelDrop("ght-x", "ad-x", l2, l3, now) != nil || LevelDrop("ght-x", "ad-x", care.ADAudit{}, l2, now) != nil {
 		t.Fatal("baisse de niveau mal détectée")
+	}
+	if want := "Annuaire ad-x : niveau ANSSI passé du niveau 3 au niveau 2 (provisoire : 2 points non évalués)"; drop.Title != want || drop.Key != "adlevel:ad-x:ad-1" {
+		t.Fatalf("baisse de niveau : %q (%s), attendu %q", drop.Title, drop.Key, want)
 	}
 	if err := n.Notify(ctx, append(append(second, again...), *drop)); err != nil {
 		t.Fatal(err)
@@ -161,7 +166,7 @@ func TestMailImmediateOnceAndDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := mailbox(t, digestTo, 1)
-	if len(d) != 1 || !strings.Contains(d[0], "3 alertes Vigie") || !strings.Contains(d[0], "niveau ANSSI passé de 3 à 2") || !strings.Contains(d[0], "10/03/2025 10:30") {
+	if len(d) != 1 || !strings.Contains(d[0], "3 alertes Vigie") || !strings.Contains(d[0], "niveau ANSSI passé du niveau 3 au niveau 2 (provisoire : 2 points non évalués)") || !strings.Contains(d[0], "10/03/2025 10:30") {
 		t.Fatalf("résumé : %q", d)
 	}
 	if err := n.Flush(ctx); err != nil {

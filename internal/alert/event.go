@@ -93,15 +93,18 @@ func assetOf(f exposure.Finding) string {
 	return f.Host
 }
 
-// LevelDrop returns the event of an AD level lower than the previous
-// audit's (nil when it did not drop).
-func LevelDrop(applicant, directory, auditID string, prev, cur int, at time.Time) *Event {
-	if prev == 0 || cur >= prev {
+// LevelDrop returns the event of an AD audit whose level is lower than
+// the previous audit's of the same directory (nil when it did not drop,
+// or when there is no previous level). Levels carry their caveat: a
+// provisional level can only be lower or equal once every point is
+// evaluated, so its drop is real.
+func LevelDrop(applicant, directory string, prev, cur care.ADAudit, at time.Time) *Event {
+	if prev.Level == 0 || cur.Level >= prev.Level {
 		return nil
 	}
-	return &Event{Kind: ADLevelDrop, Applicant: applicant, Subject: directory, Key: "adlevel:" + directory + ":" + auditID,
-		Title:  fmt.Sprintf("Annuaire %s : niveau ANSSI passé de %d à %d", directory, prev, cur),
-		Detail: fmt.Sprintf("Audit %s.", auditID), At: at}
+	return &Event{Kind: ADLevelDrop, Applicant: applicant, Subject: directory, Key: "adlevel:" + directory + ":" + cur.ID,
+		Title:  fmt.Sprintf("Annuaire %s : niveau ANSSI passé du %s au %s", directory, prev.LevelText(), cur.LevelText()),
+		Detail: fmt.Sprintf("Audit %s.", cur.ID), At: at}
 }
 
 // TurnedNotMet returns an event per objective result « non atteint » in

@@ -198,16 +198,21 @@ func adEvents(ctx context.Context, st *store.Store, a jobs.ADArgs, id string, n 
 			audits = append(audits, x)
 		}
 	}
-	slices.SortFunc(audits, func(x, y care.ADAudit) int { return x.Date.Compare(y.Date) })
-	var cur, prev int
+	slices.SortStableFunc(audits, func(x, y care.ADAudit) int { return x.Date.Compare(y.Date) })
+	// The previous audit is the latest one before the new audit in date
+	// order, not an audit dated after it.
+	var cur, prev care.ADAudit
 	for _, x := range audits {
 		if x.ID == id {
-			cur = x.Level
-		} else {
-			prev = x.Level
+			cur = x
+			break
 		}
+		prev = x
 	}
-	if ev := alert.LevelDrop(a.Applicant, a.Directory, id, prev, cur, n.Now()); ev != nil {
+	if cur.ID == "" {
+		return nil
+	}
+	if ev := alert.LevelDrop(a.Applicant, a.Directory, prev, cur, n.Now()); ev != nil {
 		return []alert.Event{*ev}
 	}
 	return nil

@@ -38,6 +38,14 @@ install)
   ;;
 start)
   command -v exim4 >/dev/null || { say "Exim absent : lancez « $0 install »"; exit 1; }
+  # Exim must not inherit the caller's descriptors: started under
+  # `flock /tmp/vigie-netlab-use.lock go test …`, it would hold that lock for
+  # as long as it runs and every later user of the lab would wait forever.
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    [[ $fd =~ ^[0-9]+$ ]] && ((fd > 2 && fd < 255)) || continue
+    eval "exec $fd>&-" 2>/dev/null || true
+  done
   if up; then
     say "déjà à l'écoute sur 127.0.0.1:$PORT"
     exit 0
