@@ -86,7 +86,11 @@ func runInfoGPO(c *Context) ([]Failure, error) {
 	if len(objs) == 0 {
 		return nil, nil
 	}
-	return []Failure{{Detail: fmt.Sprintf("%d stratégies de groupe, de la plus récemment modifiée à la plus ancienne", len(objs)), Objects: objs}}, nil
+	detail := fmt.Sprintf("%d stratégies de groupe, de la plus récemment modifiée à la plus ancienne", len(objs))
+	if len(objs) == 1 {
+		detail = "1 stratégie de groupe"
+	}
+	return []Failure{{Detail: detail, Objects: objs}}, nil
 }
 
 func runKeyCred(of func(c *Context) []*model.Object) func(c *Context) ([]Failure, error) {
