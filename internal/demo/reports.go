@@ -51,7 +51,7 @@ func ADReports() []ADReport {
 		Objects:     []ad.Object{{DN: "CN=Administrateur,CN=Users,DC=valmont,DC=local", Sam: "Administrateur", Detail: "dernière authentification le 28/05/2025"}},
 		Remediation: "Administrer avec des comptes nominatifs, garder le mot de passe du compte intégré sous séquestre et surveiller ses connexions."}}
 	second.Informations = []ad.Advisory{{ID: "info_laps", Kind: "info", Title: "Couverture de LAPS dans la forêt",
-		Detail:      "LAPS : 412 ordinateurs actifs couverts sur 437 (94 %)",
+		Detail:      "ordinateurs actifs (hors contrôleurs) couverts par LAPS : 412 sur 437 (94 %)",
 		Objects:     []ad.Object{{DN: "CN=PC-ACCUEIL-03,OU=Postes,DC=valmont,DC=local", Sam: "PC-ACCUEIL-03$", Detail: "mot de passe administrateur local non géré par LAPS"}},
 		Remediation: "Déployer LAPS (Windows LAPS de préférence) sur les ordinateurs non couverts."}}
 	second.AdvisoryCoverage = ad.AdvisoryCoverage{Total: 50, Evaluated: 41, NotRaised: []string{},

@@ -25,7 +25,7 @@ func TestADAuditPageKeepsWarningsApart(t *testing.T) {
 	if sec == "" {
 		t.Fatalf("no collapsed warnings section:\n%.4000s", between(page, "<main", "</main>"))
 	}
-	for _, want := range []string{"sans effet sur le niveau", "warning_rid500", "Administrateur", "info_laps", "412 ordinateurs", "warning_sysvol_files_acl"} {
+	for _, want := range []string{"sans effet sur le niveau", "warning_rid500", "Administrateur", "info_laps", "412 sur 437", "warning_sysvol_files_acl"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("warnings section lacks %q", want)
 		}
@@ -62,7 +62,7 @@ func TestSharedADAuditHidesWarningObjects(t *testing.T) {
 	if !strings.Contains(sec, "warning_rid500") || !strings.Contains(sec, "non communiqués") {
 		t.Errorf("shared audit warnings section:\n%s", sec)
 	}
-	for _, leak := range []string{"PC-ACCUEIL-03", "412 ordinateurs", "CN=Administrateur"} {
+	for _, leak := range []string{"PC-ACCUEIL-03", "412 sur 437", "CN=Administrateur"} {
 		if strings.Contains(page, leak) {
 			t.Errorf("partial view shows %q", leak)
 		}

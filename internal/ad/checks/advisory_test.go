@@ -223,13 +223,13 @@ func advCases() []advCase {
 		{id: "info_laps", raise: func(f *adtest.Forest) {
 			f.Computer("PC1", "Windows 11").SetInt("mslaps-passwordexpirationtime", adtest.FileTime(f.Now.AddDate(0, 1, 0)))
 			f.Computer("PC2", "Windows 11")
-		}, want: "1 ordinateurs actifs couverts sur 2 (50 %)"},
+		}, want: "couverts par LAPS : 1 sur 2 (50 %)"},
 		{id: "info_laps_missing", quiet: func(f *adtest.Forest) {
 			f.Computer("PC1", "Windows 11").SetInt("ms-mcs-admpwdexpirationtime", adtest.FileTime(f.Now.AddDate(0, 1, 0)))
 			f.Computer("PC2", "Windows 11")
 		}, raise: func(f *adtest.Forest) {
 			f.Remove(f.BySam("PC1$"))
-		}, want: "aucun des 1 ordinateurs actifs"},
+		}, want: "aucun ordinateur actif (hors contrôleurs) n'utilise LAPS, sur 1"},
 		{id: "info_password_policy_pso", raise: func(f *adtest.Forest) { pso(f, "Comptes de service", 20, 365, f.Group("Services")) },
 			want: "longueur minimale 20, expiration après 365 jours, appliquée à Services"},
 		{id: "info_sd", raise: func(f *adtest.Forest) {

@@ -146,7 +146,7 @@ func runLAPS(missing bool) func(c *Context) ([]Failure, error) {
 			all += t.all
 			covered += t.covered
 			if t.covered == 0 && dom.Head != nil {
-				none = append(none, ref(dom.Head, fmt.Sprintf("aucun des %d ordinateurs actifs (hors contrôleurs) n'utilise LAPS", t.all)))
+				none = append(none, ref(dom.Head, fmt.Sprintf("aucun ordinateur actif (hors contrôleurs) n'utilise LAPS, sur %d", t.all)))
 			}
 		}
 		if missing {
@@ -155,7 +155,7 @@ func runLAPS(missing bool) func(c *Context) ([]Failure, error) {
 		if all == 0 {
 			return nil, nil
 		}
-		detail := fmt.Sprintf("LAPS : %d ordinateurs actifs couverts sur %d (%s)", covered, all, percent(covered, all))
+		detail := fmt.Sprintf("ordinateurs actifs (hors contrôleurs) couverts par LAPS : %d sur %d (%s)", covered, all, percent(covered, all))
 		if len(uncovered) == 0 {
 			// Full coverage is still worth saying: one line for the forest.
 			return []Failure{{Detail: detail, Objects: []ObjectRef{{DN: d.Domains[0].DN, Detail: "tous les ordinateurs actifs sont couverts"}}}}, nil
