@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -146,6 +148,32 @@ func advCases() []advCase {
 			raise: func(f *adtest.Forest) { f.User("rev").AddUAC(0x80) }, want: "rev"},
 		{id: "warning_rid500", quiet: func(f *adtest.Forest) { f.BySam("Administrator").SetAge("lastlogontimestamp", 60*day) },
 			raise: func(f *adtest.Forest) { f.BySam("Administrator").SetAge("lastlogontimestamp", 2*day) }, want: "Administrator"},
+		{id: "warning_schema_default_sd", quiet: func(f *adtest.Forest) {
+			// The reference, written another way: SIDs for aliases, upper-case
+			// GUIDs, ACEs in another order.
+			g := "D:(A;;RPLCLORC;;;AU)(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;SY)(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;" + string(f.DomainSID(512)) + ")" +
+				"(OA;;CR;AB721A55-1E2F-11D0-9819-00AA0040529B;;AU)(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;AO)(A;;RPLCLORC;;;PS)" +
+				"(OA;;RP;46a9b11d-60ae-405a-b7e8-ff8a58d456d2;;S-1-5-32-560)"
+			f.Add("CN=Group,"+f.SchemaDN, "classSchema").Set("ldapdisplayname", "group").Set("defaultsecuritydescriptor", g)
+		}, raise: func(f *adtest.Forest) {
+			ref, _ := schemaDefaults()
+			f.Add("CN=User,"+f.SchemaDN, "classSchema").Set("ldapdisplayname", "user").
+				Set("defaultsecuritydescriptor", ref["user"]+"(A;;WP;;;AU)")
+		}, want: "ACE ajoutées : (A;;WP;;;AU)"},
+		{id: "warning_schema_default_sd", quiet: func(f *adtest.Forest) {
+			// An ACE removed, and the domain SID of another installation
+			// (Samba's schema template): not raised.
+			ref, _ := schemaDefaults()
+			f.Add("CN=Organizational-Unit,"+f.SchemaDN, "classSchema").Set("ldapdisplayname", "organizationalUnit").
+				Set("defaultsecuritydescriptor", strings.Replace(ref["organizationalunit"], "(A;;RPLCLORC;;;AU)", "", 1))
+			f.Add("CN=Domain-DNS,"+f.SchemaDN, "classSchema").Set("ldapdisplayname", "domainDNS").
+				Set("defaultsecuritydescriptor", strings.ReplaceAll(ref["domaindns"], "{D}", "S-1-5-21-9-9-9"))
+			f.Add("CN=Computer,"+f.SchemaDN, "classSchema").Set("ldapdisplayname", "computer")
+		}, raise: func(f *adtest.Forest) {
+			ref, _ := schemaDefaults()
+			f.Add("CN=Contact,"+f.SchemaDN, "classSchema").Set("ldapdisplayname", "contact").
+				Set("defaultsecuritydescriptor", strings.Replace(ref["contact"], "(A;;RPLCLORC;;;AU)", "", 1)+"(A;;WD;;;"+string(f.DomainSID(1105))+")")
+		}, want: "ACE ajoutées : (A;;WD;;;S-1-5-21-1000-2000-3000-1105) ; ACE retirées : (A;;RPLCLORC;;;AU)"},
 		{id: "warning_sd_adminsdholder_protec", raise: func(f *adtest.Forest) {
 			f.Get("CN=AdminSDHolder,CN=System," + f.DomainDN).SD.Control &^= secdesc.ControlDACLProtected
 		}, want: "AdminSDHolder"},
@@ -249,7 +277,7 @@ func advCases() []advCase {
 }
 
 // notEvaluable are the advisories whose data Vigie never has.
-var notEvaluable = []string{"warning_dump_error_rp", "warning_dump_error_vuln_rp", "warning_schema_default_sd",
+var notEvaluable = []string{"warning_dump_error_rp", "warning_dump_error_vuln_rp",
 	"warning_schema_posssuperiors", "warning_sysvol_files_acl", "warning_sysvol_files_sd", "warning_sysvol_root_sd",
 	"info_gpo_sysvol", "info_privileged_members_recent_changes"}
 
@@ -347,5 +375,43 @@ func TestAdvisoryCatalogue(t *testing.T) {
 	}
 	if kinds[KindWarning] != 37 || kinds[KindInfo] != 13 {
 		t.Errorf("%d warnings and %d informations, want 37 and 13", kinds[KindWarning], kinds[KindInfo])
+	}
+}
+
+// TestSchemaReferenceMatchesFixtures: the embedded reference of default
+// descriptors is the one the adtest fixtures are built from.
+func TestSchemaReferenceMatchesFixtures(t *testing.T) {
+	b, err := os.ReadFile("../adtest/windefaults.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w struct {
+		Classes map[string]struct {
+			SDDL string `json:"sddl"`
+		} `json:"classes"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := schemaDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for name, c := range w.Classes {
+		if c.SDDL == "" {
+			continue
+		}
+		n++
+		if ref[strings.ToLower(name)] != c.SDDL {
+			t.Errorf("%s: reference differs from the fixtures", name)
+		}
+		if _, _, _, err := sddlACEs(strings.NewReplacer("{D}", "S-1-5-21-1-2-3", "{R}", "S-1-5-21-1-2-3").Replace(c.SDDL),
+			secdesc.SDDLDomains{Domain: "S-1-5-21-1-2-3"}); err != nil {
+			t.Errorf("%s: reference unreadable: %v", name, err)
+		}
+	}
+	if n != len(ref) || n < 250 {
+		t.Errorf("%d classes in the fixtures, %d in the reference", n, len(ref))
 	}
 }

@@ -11,9 +11,8 @@ import (
 
 // Reasons of the warnings Vigie never has the data for.
 const (
-	sysvolWhy   = "nécessite les descripteurs de sécurité des fichiers et répertoires du SYSVOL (partage SMB des contrôleurs de domaine), que Vigie ne lit pas : ni sa collecte LDAP ni sa lecture d'une extraction ORADAD ne les rapportent"
-	possSupWhy  = "nécessite l'attribut possSuperiors des classes du schéma, que Vigie ne collecte pas, et la référence des classes d'un schéma Windows Server non modifié, que Vigie n'embarque pas"
-	schemaSDWhy = "nécessite la référence des descripteurs par défaut (defaultSecurityDescriptor) d'un schéma Windows Server non modifié, que Vigie n'embarque pas pour l'analyse"
+	sysvolWhy  = "nécessite les descripteurs de sécurité des fichiers et répertoires du SYSVOL (partage SMB des contrôleurs de domaine), que Vigie ne lit pas : ni sa collecte LDAP ni sa lecture d'une extraction ORADAD ne les rapportent"
+	possSupWhy = "nécessite l'attribut possSuperiors des classes du schéma, que Vigie ne collecte pas, et la référence des classes d'un schéma Windows Server non modifié, que Vigie n'embarque pas"
 )
 
 // configWarnings are the ANSSI warnings on forest configuration: DNS
@@ -40,7 +39,8 @@ func configWarnings() []Check {
 			Run: runPSOWeak(false)},
 		{ID: "warning_password_policy_pso_weak2", Needs: Needs{Attrs: attrs(psoAttrs, principalAttrs, []string{"msds-psoappliesto"}), Optional: psoOptional,
 			Targets: []Target{psos}, Privileged: psoRead}, Run: runPSOWeak(true)},
-		{ID: "warning_schema_default_sd", Run: unavailable(schemaSDWhy)},
+		{ID: "warning_schema_default_sd", Needs: Needs{NC: []string{"schema"}, Attrs: []string{"objectclass", "ldapdisplayname", "defaultsecuritydescriptor"},
+			Targets: []Target{{What: "classes du schéma (classSchema)", Find: schemaClasses}}}, Run: runSchemaDefaultSD},
 		{ID: "warning_schema_posssuperiors", Run: unavailable(possSupWhy)},
 		{ID: "warning_sysvol_files_acl", Run: unavailable(sysvolWhy)},
 		{ID: "warning_sysvol_files_sd", Run: unavailable(sysvolWhy)},
