@@ -3,6 +3,7 @@ package checks
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -413,5 +414,40 @@ func TestSchemaReferenceMatchesFixtures(t *testing.T) {
 	}
 	if n != len(ref) || n < 250 {
 		t.Errorf("%d classes in the fixtures, %d in the reference", n, len(ref))
+	}
+}
+
+// TestAdvisoryOverrides: the user's catalogue file tunes and disables
+// warnings like control points, and cannot turn one into the other.
+func TestAdvisoryOverrides(t *testing.T) {
+	cat, err := DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "points.json")
+	os.WriteFile(p, []byte(`{"warning_rid500": {"params": {"max_days": 0.5}}, "info_gpo": {"disabled": true}}`), 0o600)
+	if err := cat.LoadOverrides(p); err != nil {
+		t.Fatal(err)
+	}
+	if e := cat.Advisories["warning_rid500"]; e.Title == "" || e.Kind != KindWarning || e.Params["max_days"] != 0.5 {
+		t.Fatalf("merge lost fields: %+v", e)
+	}
+	f := adtest.NewForest("lab.test", testNow) // Administrator logged on a day ago
+	d, err := model.Load(f.Reader(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := map[string]Result{}
+	for _, r := range RunAdvisories(d, cat, testNow) {
+		res[r.ID] = r
+	}
+	if res["warning_rid500"].Status != Passed || res["info_gpo"].Status != NotEvaluated {
+		t.Errorf("overrides not applied: %s, %s", res["warning_rid500"].Status, res["info_gpo"].Status)
+	}
+	for _, bad := range []string{`{"warning_rid500": {"kind": "info"}}`, `{"warning_rid500": {"grades": []}}`, `{"info_laps": {"grades": [2]}}`} {
+		os.WriteFile(p, []byte(bad), 0o600)
+		if err := cat.LoadOverrides(p); err == nil {
+			t.Errorf("override %s accepted", bad)
+		}
 	}
 }
