@@ -197,7 +197,10 @@ func parseVersion(v string) (major, minor int, ok bool) {
 func runToolVersion(c *Context) ([]Failure, error) {
 	h := c.Dir.Header
 	if h.Source != "oradad" {
-		return nil, skip("porte sur la version d'ORADAD : sans objet pour une collecte LDAP faite par Vigie (source %q)", h.Source)
+		if h.Source == "ldap" {
+			return nil, skip("porte sur la version d'ORADAD : sans objet pour une collecte LDAP faite par Vigie")
+		}
+		return nil, skip("porte sur la version d'ORADAD : l'instantané ne vient pas d'extractions ORADAD seulement (source %q)", h.Source)
 	}
 	forest := ObjectRef{DN: h.Forest}
 	if len(c.Dir.Domains) > 0 {
