@@ -190,7 +190,11 @@ func advCases() []advCase {
 		{id: "warning_sd_failed_sd_read", raise: func(f *adtest.Forest) {
 			f.AddGap(f.ByRID(512).DN, "ntsecuritydescriptor", "security-descriptor", "accès refusé")
 		}, want: "accès refusé"},
-		{id: "warning_sd_generic_perm", raise: func(f *adtest.Forest) {
+		{id: "warning_sd_generic_perm", quiet: func(f *adtest.Forest) {
+			// Inherit-only ACEs keep their generic rights on Windows.
+			f.Add("OU=Postes,"+f.DomainDN, "organizationalUnit").AddACE(secdesc.ACE{Type: secdesc.AceAccessAllowed,
+				Flags: secdesc.FlagContainerInherit | secdesc.FlagInheritOnly, Mask: secdesc.RightGenericAll, SID: "S-1-3-0"})
+		}, raise: func(f *adtest.Forest) {
 			f.User("gen").AddACE(secdesc.ACE{Type: secdesc.AceAccessAllowed, Mask: secdesc.RightGenericRead, SID: au})
 		}, want: "gen"},
 		{id: "warning_sd_repl_perm", raise: func(f *adtest.Forest) {

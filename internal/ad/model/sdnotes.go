@@ -14,10 +14,11 @@ type SDNote uint8
 
 // Descriptor facts recorded while loading.
 const (
-	// SDGenericBits: an ACE mask carries GENERIC_* bits, which Active
-	// Directory maps to specific rights when it stores a descriptor:
-	// their presence means the descriptor was written around the usual
-	// interfaces.
+	// SDGenericBits: an effective ACE (not inherit-only) carries GENERIC_*
+	// bits, which Active Directory maps to specific rights when it stores
+	// a descriptor: their presence means the descriptor was written around
+	// the usual interfaces. Inherit-only ACEs keep them by design (they
+	// are mapped for each child class when inherited).
 	SDGenericBits SDNote = 1 << iota
 	// SDAnonymous: an ACE (allow or deny, any right) names Anonymous
 	// Logon (S-1-5-7).
@@ -40,14 +41,14 @@ const genericMask = secdesc.RightGenericAll | secdesc.RightGenericExec | secdesc
 
 // note records in r what one ACE says for the warnings.
 func (l *loader) note(r *reducedSD, a *secdesc.ACE) {
-	if a.Mask&genericMask != 0 {
-		r.notes |= SDGenericBits
-	}
 	if a.SID == SIDAnonymous {
 		r.notes |= SDAnonymous
 	}
 	if a.InheritOnly() {
 		return
+	}
+	if a.Mask&genericMask != 0 {
+		r.notes |= SDGenericBits
 	}
 	if a.IsDeny() && a.Mask&readMask != 0 {
 		r.notes |= SDDenyRead
