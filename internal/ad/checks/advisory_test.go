@@ -85,6 +85,13 @@ func advCases() []advCase {
 	return []advCase{
 		{id: "warning_admincount", raise: func(f *adtest.Forest) { f.User("ancien").SetInt("admincount", 1) }, want: "ancien"},
 		{id: "warning_admincount", raise: func(f *adtest.Forest) { f.Group("Anciens admins").SetInt("admincount", 1) }, want: "Anciens admins"},
+		{id: "warning_admincount", quiet: func(f *adtest.Forest) {
+			// The built-in administrator stays protected outside any group.
+			for _, rid := range []uint32{512, 518, 519} {
+				f.ByRID(rid).Del("member")
+			}
+			f.Get("CN=Administrators,CN=Builtin," + f.DomainDN).Del("member")
+		}, raise: func(f *adtest.Forest) { f.Computer("ANCIEN-ADM", "Windows 11").SetInt("admincount", 1) }, want: "ANCIEN-ADM$"},
 		{id: "warning_admincount_0", raise: func(f *adtest.Forest) { f.User("nettoye").SetInt("admincount", 0) }, want: "nettoye"},
 		{id: "warning_dnszone_duplicated_zones",
 			quiet: func(f *adtest.Forest) {

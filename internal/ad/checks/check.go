@@ -2,7 +2,9 @@
 // ("vuln_*"). Each control point is a small unit keyed by its public ID that
 // declares the data it needs and returns the grades it fails with the
 // offending objects. Titles, remediations, grades and thresholds are data
-// (catalog.json, embedded, overridable by a user file).
+// (catalog.json, embedded, overridable by a user file). ANSSI's warnings
+// and informations (warning_*, info_*) are built the same way, apart
+// (advisory.go, advisories.json): they never enter the level.
 package checks
 
 import (

@@ -25,11 +25,12 @@ func accountWarnings() []Check {
 
 // sdPropProtected reports whether SDProp legitimately keeps adminCount=1
 // on an account or group: the privileged groups and their recursive
-// members, krbtgt, and the read-only domain controllers' group with its
+// members, the built-in administrator and krbtgt (protected whatever
+// their groups), and the read-only domain controllers' group with its
 // members.
 func sdPropProtected(d *model.Directory, o *model.Object) bool {
 	n := d.NodeOf(o)
-	if d.IsPrivileged(n) || o.RID() == model.RIDKrbtgt {
+	if rid := o.RID(); d.IsPrivileged(n) || rid == model.RIDKrbtgt || (rid == model.RIDAdministrator && o.Domain != nil && o.SID.Domain() == o.Domain.SID) {
 		return true
 	}
 	rodcs := d.WellKnownGroup(o.Domain, model.RIDRODCs)
