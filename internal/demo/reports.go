@@ -52,7 +52,7 @@ func ADReports() []ADReport {
 		Remediation: "Administrer avec des comptes nominatifs, garder le mot de passe du compte intégré sous séquestre et surveiller ses connexions."}}
 	second.Informations = []ad.Advisory{{ID: "info_laps", Kind: "info", Title: "Couverture de LAPS dans la forêt",
 		Detail:      "ordinateurs actifs (hors contrôleurs) couverts par LAPS : 412 sur 437 (94 %)",
-		Objects:     []ad.Object{{DN: "CN=PC-ACCUEIL-03,OU=Postes,DC=valmont,DC=local", Sam: "PC-ACCUEIL-03$", Detail: "mot de passe administrateur local non géré par LAPS"}},
+		Objects:     []ad.Object{{DN: "DC=valmont,DC=local", Detail: "412 sur 437 (94 %)"}},
 		Remediation: "Déployer LAPS (Windows LAPS de préférence) sur les ordinateurs non couverts."}}
 	second.AdvisoryCoverage = ad.AdvisoryCoverage{Total: 50, Evaluated: 41, NotRaised: []string{},
 		NotEvaluated: []ad.NotEvaluated{{ID: "warning_sysvol_files_acl", Why: "nécessite les descripteurs de sécurité des fichiers du SYSVOL, que Vigie ne lit pas"}}}
