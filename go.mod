@@ -2,6 +2,11 @@ module vigie
 
 go 1.26.8
 
+// Samba DCs generate TLS certificates with a negative serial number, which
+// Go refuses to parse by default even when verification is skipped: Vigie
+// must still read such LDAPS directories and identify such services.
+godebug x509negativeserial=1
+
 require (
 	github.com/Azure/go-ntlmssp v0.1.1
 	github.com/chromedp/chromedp v0.23.0

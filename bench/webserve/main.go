@@ -26,6 +26,7 @@ import (
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/demo"
+	"vigie/internal/french"
 	"vigie/internal/store"
 	"vigie/internal/web"
 )
@@ -94,7 +95,7 @@ func run() error {
 				privates = append(privates, f)
 			}
 		}
-		fmt.Fprintf(os.Stderr, "webserve : %d candidat(s) générés ignorés (numéros FINESS déjà pris) ; plus grand GHT : %s (%d entités)\n", skipped, largestGHT, biggest)
+		fmt.Fprintf(os.Stderr, "webserve : %s (numéros FINESS déjà pris) ; plus grand GHT : %s (%s)\n", french.Plural(skipped, "candidat généré ignoré", "candidats générés ignorés"), largestGHT, french.Plural(biggest, "entité", "entités"))
 	}
 	token, err := web.IssueAPIToken(ctx, st, "admin", "bench", "bench")
 	if err != nil {

@@ -288,8 +288,11 @@ func isNotFound(err error) bool {
 }
 
 // TestKillDuringAuditJob kills -9 « vigie serve » while an exposure audit
-// runs (its target answers nothing, so the probes wait): after a restart
-// the job is marked failed with the French reason and no audit is stored.
+// job runs in it (its target answers nothing, so the probes wait): the
+// audit job is River's, so after a restart the job is rescued and run
+// again (attempt 2, by the new process), and its audit is stored exactly
+// once, complete. The job timeout and rescue delay are shortened for the
+// test (River's rescuer itself runs every 30 s).
 func TestKillDuringAuditJob(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long")
@@ -314,7 +317,8 @@ func TestKillDuringAuditJob(t *testing.T) {
 	}()
 	port := ln.Addr().(*net.TCPAddr).Port
 	dir := t.TempDir()
-	s := startVigie(t, dir, "--allow-private-targets")
+	flags := []string{"--allow-private-targets", "--job-timeout", "40s", "--rescue-after", "45s", "--poll-interval", "200ms"}
+	s := startVigie(t, dir, flags...)
 	own := s.login("rssi-valmont")
 	if resp := s.postForm(own, "/entites/010000016/perimetre", "/entites/010000016/perimetre", url.Values{"perimetre": {"net 127.0.0.1/32"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("perimeter: %d", resp.StatusCode)
@@ -328,44 +332,53 @@ func TestKillDuringAuditJob(t *testing.T) {
 		t.Fatalf("launch: %d", resp.StatusCode)
 	}
 	jobPath := resp.Header.Get("Location")
-	running := false
-	for range 200 {
-		r, err := ref.Get(s.base + jobPath + "/etat")
+	state := func(s *vigieServer, c *http.Client) map[string]any {
+		r, err := c.Get(s.base + jobPath + "/etat")
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer r.Body.Close()
 		var st map[string]any
-		json.NewDecoder(r.Body).Decode(&st)
-		r.Body.Close()
-		if st["state"] == store.JobRunning && st["progress"].(float64) >= 90 {
-			running = true // the port scan is over, the probes wait
+		if err := json.NewDecoder(r.Body).Decode(&st); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	var first map[string]any
+	for range 400 {
+		st := state(s, ref)
+		if st["state"] == "running" && st["progress"].(float64) >= 90 {
+			first = st // the port scan is over, the probes wait
 			break
 		}
-		if st["state"] == store.JobDone || st["state"] == store.JobFailed {
+		if st["finished"] == true {
 			t.Fatalf("job ended before the kill: %v", st)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if !running {
+	if first == nil {
 		t.Fatal("the job never reached its probes")
 	}
 	before := countAudits(t, dir)
 	s.kill()
 
-	s2 := startVigie(t, dir, "--allow-private-targets")
+	s2 := startVigie(t, dir, flags...)
 	c := s2.login("referent-ght")
-	r, err := c.Get(s2.base + jobPath + "/etat")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var st map[string]any
-	json.NewDecoder(r.Body).Decode(&st)
-	r.Body.Close()
-	if st["state"] != store.JobFailed || !strings.Contains(fmt.Sprint(st["error"]), "interrompu") || st["audit_id"] != "" {
-		t.Errorf("job after kill -9 and restart: %v", st)
+	for deadline := time.Now().Add(150 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if st = state(s2, c); st["finished"] == true {
+			break
+		}
 	}
-	if after := countAudits(t, dir); after != before {
-		t.Errorf("exposure audits %d → %d: a killed job stored something", before, after)
+	workers := fmt.Sprint(st["workers"])
+	if st["state"] != "completed" || st["attempt"] != float64(2) || st["audit_id"] == "" || st["complete"] != true {
+		t.Fatalf("job after kill -9 and restart: %v", st)
+	}
+	if w := first["workers"].([]any); len(w) != 1 || !strings.HasPrefix(workers, fmt.Sprintf("[%v ", w[0])) || len(st["workers"].([]any)) != 2 {
+		t.Errorf("workers %s, want the killed process's then another", workers)
+	}
+	if after := countAudits(t, dir); after != before+1 {
+		t.Errorf("exposure audits %d → %d: want exactly one stored by the retried job", before, after)
 	}
 }
 
@@ -384,4 +397,79 @@ func countAudits(t *testing.T, dir string) int {
 		}
 	}
 	return n
+}
+
+// TestServeWithoutWorkers runs « vigie serve --workers 0 » and a separate
+// « vigie worker » process on the same data: an exposure audit launched
+// from the web is run by the worker (named in the job's attempts) and
+// stored once.
+func TestServeWithoutWorkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // an SSH-like banner: the probes identify it at once
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			io.WriteString(c, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
+			c.Close()
+		}
+	}()
+	dir := t.TempDir()
+	s := startVigie(t, dir, "--allow-private-targets", "--workers", "0")
+	w := exec.Command(os.Args[0], "worker", "--data", dir, "--id", "exécutant-externe", "--queues", "exposure=1", "--poll-interval", "200ms", "--allow-private-targets")
+	w.Env = append(os.Environ(), "VIGIE_TEST_AS_VIGIE=1", "XDG_DATA_HOME="+dir)
+	var werr bytes.Buffer
+	w.Stderr = &werr
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		w.Process.Signal(syscall.SIGTERM)
+		w.Wait()
+		if t.Failed() {
+			t.Logf("worker:\n%s", werr.String())
+		}
+	}()
+	own := s.login("rssi-valmont")
+	if resp := s.postForm(own, "/entites/010000016/perimetre", "/entites/010000016/perimetre", url.Values{"perimetre": {"net 127.0.0.1/32"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("perimeter: %d", resp.StatusCode)
+	}
+	ref := s.login("referent-ght")
+	if resp := s.postForm(ref, "/entites/010000016/perimetre", "/entites/010000016/perimetre/approbation", url.Values{"version": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approval: %d", resp.StatusCode)
+	}
+	before := countAudits(t, dir)
+	resp := s.postForm(ref, "/dossiers/CVL-99/audits/exposition", "/dossiers/CVL-99/audits/exposition",
+		url.Values{"entite": {"010000016"}, "ports": {fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("launch: %d", resp.StatusCode)
+	}
+	jobPath := resp.Header.Get("Location")
+	var st map[string]any
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		r, err := ref.Get(s.base + jobPath + "/etat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		st = nil
+		json.NewDecoder(r.Body).Decode(&st)
+		r.Body.Close()
+		if st["finished"] == true {
+			break
+		}
+	}
+	if st["state"] != "completed" || fmt.Sprint(st["workers"]) != "[exécutant-externe]" || st["audit_id"] == "" {
+		t.Fatalf("job run by the separate worker: %v", st)
+	}
+	if after := countAudits(t, dir); after != before+1 {
+		t.Errorf("exposure audits %d → %d", before, after)
+	}
 }

@@ -259,8 +259,8 @@ func TestProvisionalLevel(t *testing.T) {
 	if m["level_provisional"] != true || len(m["level_provisional_points"].([]any)) != 5 || m["level_label"] != r.LevelLabel {
 		t.Errorf("JSON: %v %v %v", m["level_provisional"], m["level_provisional_points"], m["level_label"])
 	}
-	if s := r.Summary(); !s.LevelProvisional {
-		t.Error("summary lost the caveat")
+	if s := r.Summary(); !s.LevelProvisional || strings.Join(s.LevelProvisionalPoints, ",") != strings.Join(want, ",") {
+		t.Errorf("summary lost the caveat: %v %v", s.LevelProvisional, s.LevelProvisionalPoints)
 	}
 
 	// Only a point of a grade at or above the level not evaluated: final.

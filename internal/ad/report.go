@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigie/internal/ad/snapshot"
+	"vigie/internal/french"
 )
 
 // ReportFormat identifies the JSON report layout.
@@ -152,6 +153,7 @@ type Summary struct {
 	Source                 string    `json:"source,omitempty"`
 	Level                  int       `json:"level"`
 	LevelProvisional       bool      `json:"level_provisional"`
+	LevelProvisionalPoints []string  `json:"level_provisional_points"`
 	LevelWithAcceptedRisks int       `json:"level_with_accepted_risks"`
 	FailedIDs              []string  `json:"failed_ids"`
 	NotEvaluated           int       `json:"not_evaluated"`
@@ -160,6 +162,7 @@ type Summary struct {
 // Summary returns the report's summary.
 func (r *Report) Summary() Summary {
 	s := Summary{Forest: r.Forest, CollectedAt: r.CollectedAt, Source: r.Source, Level: r.Level, LevelProvisional: r.LevelProvisional,
+		LevelProvisionalPoints: append([]string{}, r.LevelProvisionalPoints...),
 		LevelWithAcceptedRisks: r.LevelWithAcceptedRisks, NotEvaluated: len(r.Coverage.NotEvaluated), FailedIDs: []string{}}
 	seen := map[string]bool{}
 	for _, f := range r.Findings {
@@ -182,10 +185,7 @@ func LevelText(level int, provisional []string) string {
 }
 
 func pointsNotEvaluated(n int) string {
-	if n == 1 {
-		return "1 point non évalué"
-	}
-	return fmt.Sprintf("%d points non évalués", n)
+	return french.Plural(n, "point non évalué", "points non évalués")
 }
 
 // WriteJSON writes the report as indented JSON.

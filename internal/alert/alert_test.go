@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime/quotedprintable"
 	"net/http"
@@ -110,7 +111,9 @@ func TestMailImmediateOnceAndDigest(t *testing.T) {
 	mail := labSMTP(t)
 	st := newStore(t)
 	now := time.Date(2025, 3, 10, 9, 30, 0, 0, time.UTC)
-	n := &Notifier{Store: st, Mail: mail, Now: func() time.Time { return now }}
+	// Dates in the messages are in the application's zone, not the process's.
+	paris := time.FixedZone("CET", 3600)
+	n := &Notifier{Store: st, Mail: mail, Now: func() time.Time { return now }, Location: paris}
 	to, digestTo := recipient(), recipient()
 	if _, err := st.SaveAlertSubscription(ctx, store.AlertSubscription{Login: "rssi", Applicant: "690001235",
 		Kinds: []string{string(CriticalFinding)}, Channel: "email", Target: to}); err != nil {
@@ -146,7 +149,7 @@ func TestMailImmediateOnceAndDigest(t *testing.T) {
 		t.Fatalf("%d messages pour %s, attendu 2 (un par constat critique, aucun doublon)", len(got), to)
 	}
 	joined := strings.Join(got, "\n")
-	for _, want := range []string{"port 3389", "port 3390", "Retirer l'exposition directe du service.", "Dossier : 690001235"} {
+	for _, want := range []string{"port 3389", "port 3390", "Retirer l'exposition directe du service.", "Dossier : 690001235", "Date : 10/03/2025 10:30"} {
 		if !strings.Contains(joined, want) {
 			t.Fatalf("messages sans %q :\n%s", want, joined)
 		}
@@ -158,7 +161,7 @@ func TestMailImmediateOnceAndDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := mailbox(t, digestTo, 1)
-	if len(d) != 1 || !strings.Contains(d[0], "3 alertes Vigie") || !strings.Contains(d[0], "niveau ANSSI passé de 3 à 2") {
+	if len(d) != 1 || !strings.Contains(d[0], "3 alertes Vigie") || !strings.Contains(d[0], "niveau ANSSI passé de 3 à 2") || !strings.Contains(d[0], "10/03/2025 10:30") {
 		t.Fatalf("résumé : %q", d)
 	}
 	if err := n.Flush(ctx); err != nil {
@@ -243,8 +246,18 @@ func TestWebhookSigned(t *testing.T) {
 	if len(TurnedNotMet("ght-x", cur, cur, asOf, time.Now())) != 0 {
 		t.Fatal("un objectif déjà non atteint ne doit pas alerter de nouveau")
 	}
-	n := &Notifier{Store: st}
-	if err := n.Notify(ctx, events); err != nil {
+	// By default a webhook reaches public addresses only: the loopback
+	// receiver is refused, the alerts stay pending.
+	guarded := &Notifier{Store: st}
+	if err := guarded.Notify(ctx, events); !errors.Is(err, ErrDelivery) || !strings.Contains(err.Error(), "pas une adresse publique") {
+		t.Fatalf("webhook vers la boucle locale sans autorisation : %v", err)
+	}
+	if err := CheckURL(srv.URL, false); err == nil || CheckURL(srv.URL, true) != nil || CheckURL("ftp://exemple.fr", true) == nil ||
+		CheckURL("https://user:pw@exemple.fr/", true) == nil || CheckURL("https://exemple.fr/hook", false) != nil {
+		t.Errorf("CheckURL")
+	}
+	n := &Notifier{Store: st, Webhook: &Webhook{AllowPrivate: true}}
+	if err := n.FlushImmediate(ctx); err != nil { // the pending alerts, sent now
 		t.Fatal(err)
 	}
 	if err := n.Notify(ctx, events); err != nil {

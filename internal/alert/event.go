@@ -13,6 +13,7 @@ import (
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 )
 
 // Kind is the kind of an event; subscriptions choose kinds.
@@ -156,17 +157,21 @@ func DeadlinesWithin(applicant string, cur []care.Result, asOf civil.Date, days 
 		}
 		out = append(out, Event{Kind: DeadlineSoon, Applicant: applicant, Subject: subject,
 			Key:    "deadline:" + applicant + ":" + r.Objective + "|" + r.Entity + ":" + r.Next.Due.String(),
-			Title:  fmt.Sprintf("Objectif %s (%s) : échéance le %s, dans %d jour%s", r.Objective, nameOf(r), r.Next.Due.French(), left, plural(left)),
+			Title:  fmt.Sprintf("Objectif %s (%s) : échéance le %s, %s", r.Objective, nameOf(r), r.Next.Due.French(), inDays(left)),
 			Detail: r.Next.Action, At: at})
 	}
 	return out
 }
 
-func plural(n int) string {
-	if n > 1 {
-		return "s"
+// inDays says when a due date comes: « aujourd'hui », « demain », « dans 3 jours ».
+func inDays(n int) string {
+	switch n {
+	case 0:
+		return "aujourd'hui"
+	case 1:
+		return "demain"
 	}
-	return ""
+	return "dans " + french.Plural(n, "jour", "jours")
 }
 
 // Failed returns the event of a failed attempt of an audit job.

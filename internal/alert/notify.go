@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie/internal/french"
 	"vigie/internal/store"
 )
 
@@ -16,8 +17,26 @@ import (
 type Notifier struct {
 	Store   *store.Store
 	Mail    *SMTP    // nil: e-mail subscriptions stay pending
-	Webhook *Webhook // nil: a default one
+	Webhook *Webhook // nil: a default one (public destinations only)
 	Now     func() time.Time
+	// Allowed, when set, says whether a subscriber may still see an
+	// event's dossier and subject (accounts change role, scope, or are
+	// disabled): an event it refuses is not recorded for that subscriber.
+	Allowed func(ctx context.Context, login, applicant, subject string) (bool, error)
+	// Location is the time zone of the dates in the messages (the
+	// application's, as « vigie serve --timezone »; time.Local when nil).
+	Location *time.Location
+}
+
+// ErrDelivery marks the errors of sendings (kept pending, retried by
+// Flush), as opposed to the errors recording the events.
+var ErrDelivery = errors.New("envoi d'alerte")
+
+func (n *Notifier) loc() *time.Location {
+	if n.Location != nil {
+		return n.Location
+	}
+	return time.Local
 }
 
 func (n *Notifier) now() time.Time {
@@ -49,6 +68,15 @@ func (n *Notifier) Notify(ctx context.Context, events []Event) error {
 			if !matches(s, e) {
 				continue
 			}
+			if n.Allowed != nil {
+				ok, err := n.Allowed(ctx, s.Login, e.Applicant, e.Subject)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					continue
+				}
+			}
 			ok, err := n.Store.ClaimAlert(ctx, store.AlertDelivery{Subscription: s.ID, Key: e.Key, Kind: string(e.Kind),
 				Applicant: e.Applicant, Subject: e.Subject, Title: e.Title, Detail: e.Detail, At: e.At})
 			if err != nil {
@@ -77,6 +105,22 @@ func (n *Notifier) Flush(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// FlushImmediate sends again the pending deliveries of the subscriptions
+// not in digest mode (their first sending failed).
+func (n *Notifier) FlushImmediate(ctx context.Context) error {
+	subs, err := n.Store.AlertSubscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, s := range subs {
+		if !s.Digest {
+			errs = append(errs, n.deliver(ctx, s))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // deliver sends a subscription's pending deliveries: one message each, or
 // one digest for all of them.
 func (n *Notifier) deliver(ctx context.Context, s store.AlertSubscription) error {
@@ -93,7 +137,7 @@ func (n *Notifier) deliver(ctx context.Context, s store.AlertSubscription) error
 	}
 	for _, g := range groups {
 		if err := n.send(ctx, s, g); err != nil {
-			return fmt.Errorf("alerte pour %s (%s) : %w", s.Login, s.Target, err)
+			return fmt.Errorf("%w pour %s (%s) : %w", ErrDelivery, s.Login, s.Target, err)
 		}
 		keys := make([]string, len(g))
 		for i, d := range g {
@@ -142,31 +186,31 @@ func (n *Notifier) send(ctx context.Context, s store.AlertSubscription, ds []sto
 		if n.Mail == nil {
 			return errors.New("aucun serveur SMTP configuré")
 		}
-		subject, body := mailText(ds, s.Digest)
+		subject, body := mailText(ds, s.Digest, n.loc())
 		return n.Mail.Send(ctx, s.Target, subject, body)
 	}
 }
 
 // mailText writes the French subject and body of a message.
-func mailText(ds []store.AlertDelivery, digest bool) (string, string) {
+func mailText(ds []store.AlertDelivery, digest bool, loc *time.Location) (string, string) {
 	var b strings.Builder
 	if !digest && len(ds) == 1 {
 		d := ds[0]
 		fmt.Fprintf(&b, "%s\n\nDossier : %s\nConcerné : %s\nType : %s\nDate : %s\n", d.Title, d.Applicant, d.Subject,
-			Kind(d.Kind).French(), d.At.Local().Format("02/01/2006 15:04"))
+			Kind(d.Kind).French(), d.At.In(loc).Format("02/01/2006 15:04"))
 		if d.Detail != "" {
 			fmt.Fprintf(&b, "\n%s\n", d.Detail)
 		}
 		b.WriteString("\n-- \nVigie : alerte envoyée selon votre abonnement.\n")
 		return "[Vigie] " + d.Title, b.String()
 	}
-	fmt.Fprintf(&b, "%d alerte%s Vigie :\n", len(ds), plural(len(ds)))
+	fmt.Fprintf(&b, "%s Vigie :\n", french.Plural(len(ds), "alerte", "alertes"))
 	for _, d := range ds {
-		fmt.Fprintf(&b, "\n- %s (%s, %s)\n", d.Title, d.Subject, d.At.Local().Format("02/01/2006 15:04"))
+		fmt.Fprintf(&b, "\n- %s (%s, %s)\n", d.Title, d.Subject, d.At.In(loc).Format("02/01/2006 15:04"))
 		if d.Detail != "" {
 			fmt.Fprintf(&b, "  %s\n", d.Detail)
 		}
 	}
 	b.WriteString("\n-- \nVigie : résumé envoyé selon votre abonnement.\n")
-	return fmt.Sprintf("[Vigie] Résumé : %d alerte%s", len(ds), plural(len(ds))), b.String()
+	return fmt.Sprintf("[Vigie] Résumé : %s", french.Plural(len(ds), "alerte", "alertes")), b.String()
 }

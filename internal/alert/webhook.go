@@ -2,6 +2,7 @@ package alert
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -9,10 +10,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+
+	"vigie/internal/exposure/scope"
+	"vigie/internal/french"
 )
 
 // Headers of a signed webhook request. The signature is
@@ -47,7 +55,7 @@ func VerifyWebhook(secret []byte, timestamp, signature string, body []byte, now 
 		return errors.New("horodatage illisible")
 	}
 	if d := now.Sub(time.Unix(ts, 0)); d > window || d < -window {
-		return fmt.Errorf("horodatage hors de la fenêtre de %s : rejeu refusé", window)
+		return fmt.Errorf("horodatage hors de la fenêtre de %s : rejeu refusé", french.Duration(window))
 	}
 	if !hmac.Equal([]byte(Sign(secret, ts, body)), []byte(signature)) {
 		return errors.New("signature invalide")
@@ -57,14 +65,59 @@ func VerifyWebhook(secret []byte, timestamp, signature string, body []byte, now 
 
 // Webhook posts alerts as signed JSON.
 type Webhook struct {
-	Client *http.Client // http.DefaultClient when nil
-	Now    func() time.Time
+	// Client sends the requests (when nil, a client that connects only to
+	// public internet addresses, checked after DNS resolution, and follows
+	// no redirection: a subscriber cannot make Vigie reach its own network).
+	Client *http.Client
+	// AllowPrivate lifts that restriction of the default client (a
+	// laboratory, or a receiver on the operator's network: --allow-private-targets).
+	AllowPrivate bool
+	Now          func() time.Time
+	// Timeout bounds one sending with the default client (30 s when zero).
+	Timeout time.Duration
+}
+
+// client returns the HTTP client of the sendings.
+func (w *Webhook) client() *http.Client {
+	if w.Client != nil {
+		return w.Client
+	}
+	d := &net.Dialer{Timeout: 10 * time.Second}
+	if !w.AllowPrivate {
+		d.Control = func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return fmt.Errorf("adresse %s illisible", address)
+			}
+			return scope.PublicAddr(ap.Addr().Unmap())
+		}
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy, tr.DialContext = nil, d.DialContext
+	return &http.Client{Transport: tr, Timeout: cmp.Or(w.Timeout, 30*time.Second),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// CheckURL checks a webhook address when it is recorded: http or https
+// with a host; an address literal must be public unless allowPrivate (a
+// name is checked after resolution, at each sending).
+func CheckURL(raw string, allowPrivate bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return fmt.Errorf("adresse %q : adresse http(s) attendue, sans identifiants", raw)
+	}
+	if a, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !allowPrivate {
+		if err := scope.PublicAddr(a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Post sends body to url, signed with secret; any answer but 2xx fails.
 func (w *Webhook) Post(ctx context.Context, url string, secret []byte, body []byte) error {
 	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
-		return fmt.Errorf("webhook %q : adresse http(s) attendue", url)
+		return fmt.Errorf("webhook %q : adresse en http:// ou https:// attendue", url)
 	}
 	now := time.Now
 	if w.Now != nil {
@@ -78,11 +131,7 @@ func (w *Webhook) Post(ctx context.Context, url string, secret []byte, body []by
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
 	req.Header.Set(HeaderSignature, Sign(secret, ts, body))
-	c := w.Client
-	if c == nil {
-		c = http.DefaultClient
-	}
-	resp, err := c.Do(req)
+	resp, err := w.client().Do(req)
 	if err != nil {
 		return fmt.Errorf("webhook %s : %w", url, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/civil"
+	"vigie/internal/french"
 )
 
 // cadenceResult is the verdict of a cadence rule on one AD or perimeter.
@@ -84,10 +85,10 @@ func (e *evaluator) cadencePhase(dates []civil.Date, max int, what string) caden
 	c.expected = end.DaysSince(start) / max
 	c.used = c.done
 	c.next = e.cadenceNext(what, prev.AddDays(max), len(gaps) > 0)
-	count := fmt.Sprintf("%s pour %s depuis le %s (%s)", Plural(c.done, "audit réalisé", "audits réalisés"),
-		Plural(c.expected, "attendu", "attendus"), start.French(), e.phaseFrom)
+	count := fmt.Sprintf("%s pour %s depuis le %s (%s)", french.Plural(c.done, "audit réalisé", "audits réalisés"),
+		french.Plural(c.expected, "attendu", "attendus"), start.French(), e.phaseFrom)
 	if before > 0 {
-		count += " ; " + Plural(before, "audit antérieur", "audits antérieurs") + " au début de la phase non " + agree(before, "compté", "comptés")
+		count += " ; " + french.Plural(before, "audit antérieur", "audits antérieurs") + " au début de la phase non " + french.Agree(before, "compté", "comptés")
 	}
 	switch {
 	case len(gaps) > 0:
@@ -97,7 +98,7 @@ func (e *evaluator) cadencePhase(dates []civil.Date, max int, what string) caden
 			parts[i] = g.String()
 		}
 		c.reason = fmt.Sprintf("%s : au plus %d jours entre deux audits pendant la phase opérationnelle, or %s — %s ; %s",
-			what, max, strings.Join(parts, " ; "), agree(len(gaps), "écart non rattrapable", "écarts non rattrapables"), count)
+			what, max, strings.Join(parts, " ; "), french.Agree(len(gaps), "écart non rattrapable", "écarts non rattrapables"), count)
 	case c.done == 0:
 		c.status = e.pending()
 		c.reason = fmt.Sprintf("aucun %s depuis le début de la phase ; %s", what, count)
@@ -128,14 +129,6 @@ func (e *evaluator) cadenceNext(what string, due civil.Date, broken bool) *Next 
 func counts2(done, expected int) (*int, *int) {
 	p := &[2]int{done, expected}
 	return &p[0], &p[1]
-}
-
-// agree returns the singular or plural form for n.
-func agree(n int, one, many string) string {
-	if n <= 1 {
-		return one
-	}
-	return many
 }
 
 // cadenceLastTwo is the lenient reading, a catalogue option: the last two
@@ -180,7 +173,7 @@ func (e *evaluator) cadenceLastTwo(dates []civil.Date, max int, what string) cad
 	}
 	c.status = Met
 	c.reason = fmt.Sprintf("%s ; les deux derniers (%s et %s) sont espacés de %d jours (lecture souple : seuls les deux derniers audits comptent)",
-		Plural(n, "audit", "audits"), prev.French(), last.French(), last.DaysSince(prev))
+		french.Plural(n, "audit", "audits"), prev.French(), last.French(), last.DaysSince(prev))
 	for i := 1; i < n-1; i++ {
 		if g := dates[i].DaysSince(dates[i-1]); g > max {
 			c.warnings = append(c.warnings, fmt.Sprintf("écart de %d jours entre les audits du %s et du %s (plus de %d jours)", g, dates[i-1].French(), dates[i].French(), max))

@@ -99,6 +99,18 @@ const (
 	ReadingLastTwo = "last_two"
 )
 
+// Readings of a provisional AD level (some control points that could lower
+// it were not evaluated) by the level rule.
+const (
+	// ProvisionalVerify: a provisional level counts at face value, but a
+	// result that rests on one is « à vérifier » — a warning, never a plain
+	// success (the default).
+	ProvisionalVerify = "verify"
+	// ProvisionalExclude: a provisional level never counts as reaching the
+	// required level; the objective waits for a complete audit.
+	ProvisionalExclude = "exclude"
+)
+
 // Params are a rule's thresholds. Unused ones stay zero.
 type Params struct {
 	MaxIntervalDays int `json:"max_interval_days,omitempty"`
@@ -118,6 +130,9 @@ type Params struct {
 	// business directions.
 	GeneralManagementTerms []string `json:"general_management_terms,omitempty"`
 	BusinessTerms          []string `json:"business_terms,omitempty"`
+	// Provisional is how the level rule reads a provisional level
+	// (ProvisionalVerify when empty).
+	Provisional string `json:"provisional,omitempty"`
 }
 
 // StepDef is a step of the dossier's life.
@@ -208,6 +223,9 @@ func (w *Wave) check() error {
 		}
 		if r := o.Params.Reading; r != "" && r != ReadingPhase && r != ReadingLastTwo {
 			return fmt.Errorf("objectives[%d] (%s) : lecture %q inconnue (attendu %q ou %q)", i, o.ID, r, ReadingPhase, ReadingLastTwo)
+		}
+		if p := o.Params.Provisional; p != "" && p != ProvisionalVerify && p != ProvisionalExclude {
+			return fmt.Errorf("objectives[%d] (%s) : lecture d'un niveau provisoire %q inconnue (attendu %q ou %q)", i, o.ID, p, ProvisionalVerify, ProvisionalExclude)
 		}
 		if seen[o.ID] {
 			return fmt.Errorf("objectives[%d] : objectif %s en double", i, o.ID)

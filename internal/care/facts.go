@@ -4,7 +4,10 @@
 package care
 
 import (
+	"strconv"
+
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -67,6 +70,35 @@ type ADAudit struct {
 	Source       string     `json:"source"`
 	FailedChecks []string   `json:"failed_checks,omitempty"`
 	Report       string     `json:"report,omitempty"` // reference of the report (file, stored audit id)
+	// Provisional is true when control points that could lower the level
+	// were not evaluated: the real level can only be lower or equal.
+	// ProvisionalPoints names them (empty when the source gave only the
+	// flag); a list implies the flag.
+	Provisional       bool     `json:"level_provisional,omitempty"`
+	ProvisionalPoints []string `json:"level_provisional_points,omitempty"`
+}
+
+// IsProvisional reports whether the audit's level is provisional.
+func (a ADAudit) IsProvisional() bool { return a.Provisional || len(a.ProvisionalPoints) > 0 }
+
+// LevelText is the audit's level for people, with its caveat when
+// provisional: « niveau 3 (provisoire : 4 points non évalués) ».
+func (a ADAudit) LevelText() string {
+	return LevelText(a.Level, a.IsProvisional(), len(a.ProvisionalPoints))
+}
+
+// LevelText writes an ANSSI level for people: « niveau 3 », or with its
+// caveat « niveau 3 (provisoire : 4 points non évalués) » — « (provisoire) »
+// alone when the number of points is not known (0).
+func LevelText(level int, provisional bool, points int) string {
+	s := "niveau " + strconv.Itoa(level)
+	switch {
+	case !provisional:
+		return s
+	case points <= 0:
+		return s + " (provisoire)"
+	}
+	return s + " (provisoire : " + french.Plural(points, "point non évalué", "points non évalués") + ")"
 }
 
 // Counts are vulnerabilities by severity.

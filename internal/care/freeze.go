@@ -87,6 +87,7 @@ func (e *evaluator) posture() *Posture {
 			a := &e.f.ADAudits[i]
 			if a.Directory == d.ID && !a.Date.After(e.now) && !a.Date.Before(dp.Date) {
 				dp.Date, dp.Level, dp.Source = a.Date, a.Level, a.Source
+				dp.Provisional, dp.ProvisionalPoints = a.IsProvisional(), a.ProvisionalPoints
 			}
 		}
 		p.Directories = append(p.Directories, dp)

@@ -1,20 +1,10 @@
 package care
 
 import (
-	"strconv"
 	"strings"
 
 	"vigie/internal/org"
 )
-
-// Plural writes a count with its noun agreed: Plural(1, "audit", "audits")
-// is "1 audit", Plural(0, …) "0 audit" (French: 0 and 1 take the singular).
-func Plural(n int, one, many string) string {
-	if n <= 1 && n >= -1 {
-		return strconv.Itoa(n) + " " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
 
 // KitLabel returns the French label of an ANS exercise kit level
 // ("intermediaire" → "intermédiaire").

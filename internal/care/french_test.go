@@ -1,17 +1,12 @@
 package care_test
 
 import (
-	"regexp"
 	"testing"
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/demo"
-)
-
-var (
-	isoDate = regexp.MustCompile(`\b20[0-9]{2}-[01][0-9]-[0-3][0-9]\b`)
-	parenS  = regexp.MustCompile(`\((s|e|es)\)`)
+	"vigie/internal/french/frenchtest"
 )
 
 // Reasons, next actions, warnings and notes a CISO reads: dates JJ/MM/AAAA,
@@ -43,11 +38,8 @@ func TestReasonsReadWithoutHelp(t *testing.T) {
 				}
 			}
 			for _, s := range texts {
-				if m := isoDate.FindString(s); m != "" {
-					t.Fatalf("%s: ISO date %q in %q", at, m, s)
-				}
-				if m := parenS.FindString(s); m != "" {
-					t.Fatalf("%s: %q instead of an agreed plural in %q", at, m, s)
+				if p := frenchtest.Problems(s); p != nil {
+					t.Fatalf("%s: %s", at, p[0])
 				}
 			}
 		}

@@ -156,6 +156,15 @@ type DirectoryPosture struct {
 	Date      civil.Date `json:"date,omitzero"`
 	Level     int        `json:"level,omitempty"`
 	Source    string     `json:"source,omitempty"`
+	// Provisional and ProvisionalPoints: the level's caveat, as in ADAudit.
+	Provisional       bool     `json:"level_provisional,omitempty"`
+	ProvisionalPoints []string `json:"level_provisional_points,omitempty"`
+}
+
+// LevelText is the latest level for people, with its caveat when
+// provisional (see ADAudit.LevelText).
+func (d DirectoryPosture) LevelText() string {
+	return LevelText(d.Level, d.Provisional || len(d.ProvisionalPoints) > 0, len(d.ProvisionalPoints))
 }
 
 // ExposurePosture is the latest whole-perimeter exposure audit of an EJ

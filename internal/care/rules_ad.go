@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -32,14 +33,29 @@ func adEvidence(a *ADAudit) Evidence {
 	if ref == "" {
 		ref = a.Directory + "@" + a.Date.French()
 	}
-	return Evidence{Kind: "ad_audit", Ref: ref, Date: a.Date, Detail: fmt.Sprintf("niveau %d (%s)", a.Level, a.Source)}
+	detail := fmt.Sprintf("niveau %d (%s)", a.Level, a.Source)
+	if a.IsProvisional() {
+		detail = a.LevelText() + ", source " + a.Source
+	}
+	return Evidence{Kind: "ad_audit", Ref: ref, Date: a.Date, Detail: detail}
+}
+
+// provisionalNote says that a level an objective rests on is provisional:
+// « niveau 3 provisoire (4 points non évalués) sur l'audit du 12/03/2025 :
+// à confirmer par un audit complet ».
+func provisionalNote(a *ADAudit) string {
+	s := fmt.Sprintf("niveau %d provisoire", a.Level)
+	if n := len(a.ProvisionalPoints); n > 0 {
+		s += " (" + french.Plural(n, "point non évalué", "points non évalués") + ")"
+	}
+	return s + " sur l'audit du " + a.Date.French() + " : à confirmer par un audit complet"
 }
 
 func ignoredNote(n int) string {
 	if n == 0 {
 		return ""
 	}
-	return " ; " + Plural(n, "audit d'une autre source non pris en compte", "audits d'une autre source non pris en compte")
+	return " ; " + french.Plural(n, "audit d'une autre source non pris en compte", "audits d'une autre source non pris en compte")
 }
 
 // uncoveredEJs returns the EJ of the dossier that no directory names (the EJ
@@ -99,15 +115,20 @@ func ruleADCadence(e *evaluator, o *Objective) []Result {
 type levelState int
 
 const (
-	levelNone      levelState = iota // no audit
-	levelLastBelow                   // the last audit is below the level
-	levelSingle                      // one audit at the level
-	levelPrevBelow                   // the last is at the level, the one before is not
-	levelMet                         // the last two are at the level
+	levelNone        levelState = iota // no audit
+	levelLastBelow                     // the last audit is below the level
+	levelSingle                        // one audit at the level
+	levelPrevBelow                     // the last is at the level, the one before is not
+	levelMet                           // the last two are at the level
+	levelUnconfirmed                   // the last two are at the level, one only provisionally, and provisional levels do not count
 )
 
-func adLevelState(audits []*ADAudit, min int) levelState {
-	n := len(audits)
+// adLevelState places the last two audits against the required level. A
+// provisional level below it is a failure all the same (the real level can
+// only be lower); one at or above it counts unless p excludes provisional
+// levels.
+func adLevelState(audits []*ADAudit, p Params) levelState {
+	n, min := len(audits), p.MinLevel
 	switch {
 	case n == 0:
 		return levelNone
@@ -117,8 +138,22 @@ func adLevelState(audits []*ADAudit, min int) levelState {
 		return levelSingle
 	case audits[n-2].Level < min:
 		return levelPrevBelow
+	case p.Provisional == ProvisionalExclude && (audits[n-1].IsProvisional() || audits[n-2].IsProvisional()):
+		return levelUnconfirmed
 	}
 	return levelMet
+}
+
+// provisionalWarnings lists the provisional levels among the audits a
+// level verdict rests on, when they reach the required level.
+func provisionalWarnings(min int, audits ...*ADAudit) []string {
+	var out []string
+	for _, a := range audits {
+		if a.IsProvisional() && a.Level >= min {
+			out = append(out, provisionalNote(a))
+		}
+	}
+	return out
 }
 
 // nextADSDue is the date of the next ADS audit a directory needs while the
@@ -150,7 +185,7 @@ func (e *evaluator) nextADSDue(d Directory) civil.Date {
 			}
 		case "ad-level":
 			audits, _ := e.directoryAudits(o, d.ID)
-			if adLevelState(audits, o.Params.MinLevel) != levelMet {
+			if adLevelState(audits, o.Params) != levelMet {
 				earliest(e.deadline)
 			}
 		}
@@ -191,13 +226,13 @@ func ruleADLevel(e *evaluator, o *Objective) []Result {
 		if due := e.nextADSDue(d); !due.IsZero() {
 			next = &Next{Action: fmt.Sprintf("prochain audit ADS de %s au plus tard le %s", d.Name, due.French()), Due: due}
 		}
-		switch adLevelState(audits, min) {
+		switch adLevelState(audits, o.Params) {
 		case levelNone:
 			r.Status, r.Reason, r.Next = e.pending(), fmt.Sprintf("aucun audit ADS de %s enregistré", d.Name), next
 		case levelLastBelow:
 			last := audits[n-1]
 			r.Status = NotMet
-			r.Reason = fmt.Sprintf("niveau %d au dernier audit ADS du %s (niveau %d requis)", last.Level, last.Date.French(), min)
+			r.Reason = fmt.Sprintf("%s au dernier audit ADS du %s (niveau %d requis)", last.LevelText(), last.Date.French(), min)
 			if len(last.FailedChecks) > 0 {
 				r.Reason += " ; points de contrôle en échec : " + strings.Join(last.FailedChecks, ", ")
 			}
@@ -208,18 +243,32 @@ func ruleADLevel(e *evaluator, o *Objective) []Result {
 			r.Evidence = []Evidence{adEvidence(last)}
 		case levelSingle:
 			r.Status = e.pending()
-			r.Reason = fmt.Sprintf("un seul audit ADS (niveau %d le %s) : le suivant doit aussi atteindre le niveau %d", audits[0].Level, audits[0].Date.French(), min)
+			r.Reason = fmt.Sprintf("un seul audit ADS, %s le %s : le suivant doit aussi atteindre le niveau %d", audits[0].LevelText(), audits[0].Date.French(), min)
 			r.Evidence, r.Next = []Evidence{adEvidence(audits[0])}, next
+			r.Warnings = provisionalWarnings(min, audits[0])
 		case levelPrevBelow:
 			prev, last := audits[n-2], audits[n-1]
 			r.Status = e.pending()
-			r.Reason = fmt.Sprintf("niveau %d le %s puis %d le %s : un second audit consécutif au niveau %d est nécessaire", prev.Level, prev.Date.French(), last.Level, last.Date.French(), min)
+			r.Reason = fmt.Sprintf("%s le %s puis %s le %s : un second audit consécutif au niveau %d est nécessaire", prev.LevelText(), prev.Date.French(), last.LevelText(), last.Date.French(), min)
 			r.Evidence, r.Next = []Evidence{adEvidence(prev), adEvidence(last)}, next
+			r.Warnings = provisionalWarnings(min, last)
+		case levelUnconfirmed:
+			prev, last := audits[n-2], audits[n-1]
+			r.Status = e.pending()
+			r.Reason = fmt.Sprintf("%s et %s aux deux derniers audits ADS (%s et %s) : un niveau provisoire ne compte pas, un audit complet doit le confirmer",
+				prev.LevelText(), last.LevelText(), prev.Date.French(), last.Date.French())
+			r.Evidence, r.Next = []Evidence{adEvidence(prev), adEvidence(last)}, next
+			r.Warnings = provisionalWarnings(min, prev, last)
 		default:
 			prev, last := audits[n-2], audits[n-1]
 			r.Status = Met
 			r.Reason = fmt.Sprintf("niveaux %d et %d aux deux derniers audits ADS (%s et %s)", prev.Level, last.Level, prev.Date.French(), last.Date.French())
 			r.Evidence = []Evidence{adEvidence(prev), adEvidence(last)}
+			if r.Warnings = provisionalWarnings(min, prev, last); len(r.Warnings) > 0 {
+				// Met only thanks to a provisional level: to be checked.
+				r.Reason = fmt.Sprintf("%s et %s aux deux derniers audits ADS (%s et %s) : à vérifier, un niveau provisoire doit être confirmé par un audit complet",
+					prev.LevelText(), last.LevelText(), prev.Date.French(), last.Date.French())
+			}
 		}
 		r.Reason += ignoredNote(ignored)
 		out = append(out, r)

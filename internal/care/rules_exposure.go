@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -65,8 +66,8 @@ func exposureEvidence(a *ExposureAudit) Evidence {
 	detail := "nombre de vulnérabilités inconnu"
 	switch {
 	case a.Counts != nil:
-		detail = Plural(a.Counts.Critical, "critique", "critiques") + ", " + Plural(a.Counts.High, "élevée", "élevées") + ", " +
-			Plural(a.Counts.Medium, "moyenne", "moyennes") + ", " + Plural(a.Counts.Low, "faible", "faibles")
+		detail = french.Plural(a.Counts.Critical, "critique", "critiques") + ", " + french.Plural(a.Counts.High, "élevée", "élevées") + ", " +
+			french.Plural(a.Counts.Medium, "moyenne", "moyennes") + ", " + french.Plural(a.Counts.Low, "faible", "faibles")
 	case a.NoCritical != nil && *a.NoCritical:
 		detail = "aucune vulnérabilité critique selon la source"
 	case a.NoCritical != nil:
@@ -78,7 +79,7 @@ func exposureEvidence(a *ExposureAudit) Evidence {
 func setAsideNote(partial, ignored int) string {
 	s := ""
 	if partial > 0 {
-		s += " ; " + Plural(partial, "audit sur un périmètre incomplet non pris en compte", "audits sur un périmètre incomplet non pris en compte")
+		s += " ; " + french.Plural(partial, "audit sur un périmètre incomplet non pris en compte", "audits sur un périmètre incomplet non pris en compte")
 	}
 	return s + ignoredNote(ignored)
 }
@@ -141,7 +142,7 @@ func (e *evaluator) cleanPair(audits []*ExposureAudit, p Params) Result {
 	}
 	if nb > p.MaxCritical {
 		r.Status = NotMet
-		r.Reason = fmt.Sprintf("%s au dernier audit d'exposition du %s (%s)", agree(nb, "vulnérabilité critique", "vulnérabilités critiques"), b.Date.French(), e.evidenceOf(b).Detail)
+		r.Reason = fmt.Sprintf("%s au dernier audit d'exposition du %s (%s)", french.Agree(nb, "vulnérabilité critique", "vulnérabilités critiques"), b.Date.French(), e.evidenceOf(b).Detail)
 		due := e.deadline.AddDays(-p.MinSpacingDays)
 		if due.Before(e.now) {
 			due = e.deadline

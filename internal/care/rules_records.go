@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -147,14 +148,14 @@ func ruleExercise(e *evaluator, o *Objective) []Result {
 			r.Evidence = []Evidence{{Kind: "exercise", Ref: exerciseRef(used), Date: used.Date, Detail: used.Scenario}}
 		}
 		if len(refused) > 0 {
-			r.Reason += " ; " + agree(len(refused), "exercice non retenu", "exercices non retenus") + " : " + strings.Join(refused, ", ")
+			r.Reason += " ; " + french.Agree(len(refused), "exercice non retenu", "exercices non retenus") + " : " + strings.Join(refused, ", ")
 		}
 		if late > 0 {
-			r.Reason += " ; " + Plural(late, "action du plan en retard", "actions du plan en retard")
+			r.Reason += " ; " + french.Plural(late, "action du plan en retard", "actions du plan en retard")
 		}
 		if len(onParent) > 0 {
 			r.Reason += fmt.Sprintf(" ; %s au niveau de l'EJ (%s) : pour un établissement privé, chaque EG doit avoir le sien",
-				agree(len(onParent), "exercice enregistré", "exercices enregistrés"), strings.Join(onParent, ", "))
+				french.Agree(len(onParent), "exercice enregistré", "exercices enregistrés"), strings.Join(onParent, ", "))
 		}
 		out = append(out, r)
 	}
@@ -223,14 +224,14 @@ func ruleOSIS(e *evaluator, o *Objective) []Result {
 			r.Status, r.Reason = e.pending(), fmt.Sprintf("aucune saisie oSIS pour %d ou %d", e.at.Year-o.Params.MaxAgeYears, e.at.Year)
 		case rec.BudgetShare && rec.Answered() >= want:
 			r.Status, r.Reason = Met, fmt.Sprintf("oSIS %d%s : part du budget numérique et %s", rec.Year,
-				e.recordNote(rec.Entity, rec.Date, t), Plural(rec.Answered(), "mesure prioritaire renseignée", "mesures prioritaires renseignées"))
+				e.recordNote(rec.Entity, rec.Date, t), french.Plural(rec.Answered(), "mesure prioritaire renseignée", "mesures prioritaires renseignées"))
 		default:
 			var miss []string
 			if !rec.BudgetShare {
 				miss = append(miss, "part du budget numérique non renseignée")
 			}
 			if rec.Answered() < want {
-				miss = append(miss, fmt.Sprintf("%s sur %d", Plural(rec.Answered(), "mesure prioritaire renseignée", "mesures prioritaires renseignées"), want))
+				miss = append(miss, fmt.Sprintf("%s sur %d", french.Plural(rec.Answered(), "mesure prioritaire renseignée", "mesures prioritaires renseignées"), want))
 			}
 			r.Status, r.Reason = e.pending(), fmt.Sprintf("oSIS %d%s incomplet : %s", rec.Year, e.recordNote(rec.Entity, rec.Date, t), strings.Join(miss, ", "))
 		}
@@ -287,7 +288,7 @@ func ruleBudget(e *evaluator, o *Objective) []Result {
 		default:
 			r.Status = Met
 			r.Reason = fmt.Sprintf("%d%s : part du budget numérique %s %%, %s ETP SSI", rec.Year, e.recordNote(rec.Entity, rec.Date, ej),
-				frenchNumber(*rec.DigitalSharePct), frenchNumber(*rec.SSIFTE))
+				french.Decimal(*rec.DigitalSharePct, 2), french.Decimal(*rec.SSIFTE, 2))
 		}
 		if rec != nil {
 			ref := fmt.Sprintf("%s@%d", rec.Entity, rec.Year)
@@ -302,11 +303,6 @@ func ruleBudget(e *evaluator, o *Objective) []Result {
 		out = append(out, r)
 	}
 	return out
-}
-
-// frenchNumber prints 2.8 as "2,8".
-func frenchNumber(v float64) string {
-	return strings.Replace(strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), "."), ".", ",", 1)
 }
 
 // overdueActions counts the actions of a plan still open after their due date.

@@ -83,16 +83,22 @@ func adDone(err error) error {
 func adUsageFunc(env *Env, fs *flag.FlagSet, synopsis string) func() {
 	return func() {
 		fmt.Fprintf(env.Stderr, "Usage : %s\n\nOptions :\n", synopsis)
-		fs.VisitAll(func(f *flag.Flag) {
-			arg := ""
-			if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
-				arg = " VALEUR"
-			}
-			fmt.Fprintf(env.Stderr, "  -%s%s\n      %s", f.Name, arg, f.Usage)
-			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
-				fmt.Fprintf(env.Stderr, " (défaut : %s)", f.DefValue)
-			}
-			fmt.Fprintln(env.Stderr)
-		})
+		adPrintOptions(env, fs)
 	}
+}
+
+// adPrintOptions lists the options of an ad subcommand in French (the
+// flag package's PrintDefaults writes « (default …) »).
+func adPrintOptions(env *Env, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		arg := ""
+		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
+			arg = " VALEUR"
+		}
+		fmt.Fprintf(env.Stderr, "  -%s%s\n      %s", f.Name, arg, f.Usage)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(env.Stderr, " (défaut : %s)", f.DefValue)
+		}
+		fmt.Fprintln(env.Stderr)
+	})
 }

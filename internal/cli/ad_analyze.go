@@ -33,7 +33,7 @@ func adAnalyze(ctx context.Context, env *Env, args []string) error {
 	directory := fs.String("directory", "", "avec --save : identifiant de l'annuaire dans le dossier (ex. ad-chu)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage : vigie ad analyze INSTANTANÉ [options]\n\nAnalyse un instantané selon les 76 points de contrôle ANSSI.\n\nOptions :")
-		fs.PrintDefaults()
+		adPrintOptions(env, fs)
 		fmt.Fprint(env.Stderr, adAnalyzeFormats)
 	}
 	pos, err := adParse(fs, args)
@@ -104,7 +104,7 @@ func adDiff(ctx context.Context, env *Env, args []string) error {
 	out := fs.String("o", "", "écrire la comparaison dans ce fichier")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage : vigie ad diff AVANT APRÈS [options]\n\nCompare deux audits (rapports JSON ou instantanés) : corrigés, nouveaux, toujours en échec.\n\nOptions :")
-		fs.PrintDefaults()
+		adPrintOptions(env, fs)
 	}
 	pos, err := adParse(fs, args)
 	if err != nil {

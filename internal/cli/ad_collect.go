@@ -7,11 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"golang.org/x/term"
 
 	"vigie/internal/ad/ldapcollect"
+	"vigie/internal/french"
 )
 
 // adConnFlags are the connection options shared by collect and audit.
@@ -159,7 +159,7 @@ func adPrintSummary(env *Env, path string, s ldapcollect.Summary) {
 	fmt.Fprintf(env.Stdout, "  Contextes de nommage : %d\n", len(s.NamingContexts))
 	fmt.Fprintf(env.Stdout, "  Objets : %d\n", s.Objects)
 	fmt.Fprintf(env.Stdout, "  Éléments non collectés : %d\n", s.Gaps)
-	fmt.Fprintf(env.Stdout, "  Durée : %s\n", s.Elapsed.Round(100*time.Millisecond))
+	fmt.Fprintf(env.Stdout, "  Durée : %s\n", french.Duration(s.Elapsed))
 }
 
 // AuditCollect collects into a temporary snapshot and returns its path and a

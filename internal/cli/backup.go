@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"vigie/internal/french"
 	"vigie/internal/store"
 )
 
@@ -157,8 +158,9 @@ func runKey(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("la base est rechiffrée avec %s, qui n'a pas pu remplacer %s : renommez-la à la main : %w", next, store.KeyFile, err)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "Clé remplacée : %d rapport(s), %d connexion(s), %d pièce(s) et %d partie(s) de pièces rechiffrés.\n",
-		stats.Reports, stats.Connections, stats.EvidenceFiles, stats.EvidenceChunks)
+	fmt.Fprintf(env.Stdout, "Clé remplacée ; rechiffrés avec la nouvelle clé : %s, %s, %s (%s).\n",
+		french.Plural(stats.Reports, "rapport", "rapports"), french.Plural(stats.Connections, "connexion", "connexions"),
+		french.Plural(stats.EvidenceFiles, "pièce justificative", "pièces justificatives"), french.Plural(stats.EvidenceChunks, "partie", "parties"))
 	if !managed {
 		fmt.Fprintf(env.Stdout, "Utilisez désormais --key-file %s ; l'ancienne clé ne sert plus.\n", next)
 	}

@@ -71,7 +71,7 @@ func TestBackupRestoreRotate(t *testing.T) {
 	}
 
 	// Rotation: the connection opens with the new key only.
-	if code, out, errb := run("key", "rotate", "--data", a); code != 0 || !strings.Contains(out, "1 connexion(s)") {
+	if code, out, errb := run("key", "rotate", "--data", a); code != 0 || !strings.Contains(out, "1 connexion,") {
 		t.Fatalf("key rotate: %d %s %s", code, out, errb)
 	}
 	keyA2, _ := os.ReadFile(filepath.Join(a, store.KeyFile))

@@ -64,6 +64,7 @@ func commands() []command {
 		{"vulndb", "base locale de vulnérabilités (KEV CISA)", runVulnDB},
 		{"serve", "serveur web : interface en français et API JSON", runServe},
 		{"worker", "exécutant des audits en file (sans serveur web)", runWorker},
+		{"alert", "abonnements aux alertes (courriel, webhook signé), évaluation et envoi", runAlert},
 		{"user", "comptes de l'interface web (création, mot de passe, jeton d'API)", runUser},
 		{"backup", "sauvegarde en ligne de la base SQLite", runBackup},
 		{"restore", "restauration d'une sauvegarde dans le dossier des données", runRestore},

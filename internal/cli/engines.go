@@ -15,7 +15,6 @@ import (
 	"vigie/internal/exposure/scan"
 	"vigie/internal/exposure/scope"
 	"vigie/internal/store"
-	"vigie/internal/web"
 )
 
 // Scan settings of the audits launched from the UI: gentler than the
@@ -27,20 +26,26 @@ const (
 	webProbeTimeout        = 4 * time.Second
 )
 
-// engines runs the UI's audits (web.Engines) with the wiring of
+// engines runs the queued audits (see jobEngines) with the wiring of
 // « vigie exposure scan » and « vigie ad audit ».
 type engines struct{ env *Env }
 
-// newEngines returns the engines « vigie serve » gives the web server.
-func newEngines(env *Env) web.Engines { return engines{env: env} }
-
-// ParsePorts reads a port list as « vigie exposure scan --ports » does.
-func (e engines) ParsePorts(spec string) ([]int, error) { return portscan.ParseSet(spec) }
+// exposureRequest is what a queued exposure audit scans.
+type exposureRequest struct {
+	// Perimeter is the declared perimeter (already restricted to the
+	// targets): the scope guard of scan.Run refuses anything outside it.
+	Perimeter *scope.Perimeter
+	// Ports are the TCP ports to try.
+	Ports []int
+	// AllowPrivateTargets lifts the refusal of non-public destinations
+	// (--allow-private-targets, lab only).
+	AllowPrivateTargets bool
+}
 
 // ExposureAudit scans req.Perimeter (the scope guard of scan.Run refuses
 // anything outside it) and judges the services with the default policy and,
 // when installed, the vulnerability database.
-func (e engines) ExposureAudit(ctx context.Context, req web.ExposureRequest, progress web.ScanProgress) (*exposure.Audit, error) {
+func (e engines) ExposureAudit(ctx context.Context, req exposureRequest, progress func(done, total uint64, open int)) (*exposure.Audit, error) {
 	if req.Perimeter == nil || req.Perimeter.Empty() {
 		return nil, errors.New("périmètre vide")
 	}
@@ -73,7 +78,7 @@ func (e engines) ExposureAudit(ctx context.Context, req web.ExposureRequest, pro
 // ADAudit collects the directory with a simple bind (the CA, when given,
 // lives in a temporary file for the collection only) and analyses it as
 // « vigie ad audit » does.
-func (e engines) ADAudit(ctx context.Context, c store.ADConnection, progress web.CollectProgress) (*ad.Report, error) {
+func (e engines) ADAudit(ctx context.Context, c store.ADConnection, progress func(namingContext string, objects int)) (*ad.Report, error) {
 	cfg := ldapcollect.Config{Host: c.Host, Port: c.Port, TLS: c.TLS, AllowCleartext: c.TLS == ldapcollect.TLSNone,
 		Auth: ldapcollect.AuthSimple, User: c.User, Password: c.Password}
 	if c.CAPEM != "" {

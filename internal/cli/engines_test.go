@@ -10,7 +10,6 @@ import (
 	"vigie/internal/ad/adlab"
 	"vigie/internal/ad/ldapcollect"
 	"vigie/internal/care"
-	"vigie/internal/store"
 	"vigie/internal/web"
 )
 
@@ -25,7 +24,7 @@ func TestEngineTLSModes(t *testing.T) {
 // scan nothing.
 func TestEngineRefusesEmptyPerimeter(t *testing.T) {
 	env := &Env{Getenv: func(string) string { return "" }, Now: time.Now}
-	if _, err := newEngines(env).ExposureAudit(context.Background(), web.ExposureRequest{}, nil); err == nil {
+	if _, err := (engines{env: env}).ExposureAudit(context.Background(), exposureRequest{}, nil); err == nil {
 		t.Error("empty perimeter accepted")
 	}
 }
@@ -58,7 +57,7 @@ func TestServeADJobAgainstLabDC(t *testing.T) {
 	}
 	resp = s.postFrom(c, "/dossiers/CVL-99/audits", "/dossiers/CVL-99/annuaires/ad-valmont/audit", url.Values{})
 	st := s.waitJob(c, resp.Header.Get("Location"))
-	if st["state"] != store.JobDone {
+	if st["state"] != "completed" {
 		t.Fatalf("AD job: %+v", st)
 	}
 	f := s.facts("CVL-99")

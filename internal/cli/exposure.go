@@ -14,6 +14,7 @@ import (
 	"vigie/internal/exposure/scan"
 	"vigie/internal/exposure/scope"
 	"vigie/internal/exposure/vulndb"
+	"vigie/internal/french"
 )
 
 // runExposure dispatches the « vigie exposure » subcommands.
@@ -37,7 +38,7 @@ func runExposure(ctx context.Context, env *Env, args []string) error {
 	return usagef("exposure : sous-commande inconnue %q (voir « vigie exposure -h »)", args[0])
 }
 
-const scanUsage = "exposure scan [CIBLES…] [--perimeter FICHIER] [--ports 22,80,443,8000-8100|default|top-1000] [--syn] [--resolver 127.0.0.1:53] [--format table|json|jsonl|csv|sarif] [-o FICHIER] [--fail-on critical] [--quiet] [--save --entity FINESS[,FINESS…]] [--queue --entity FINESS --perimeter FICHIER] [--allow-private-targets]"
+const scanUsage = "exposure scan [CIBLES…] [--perimeter FICHIER] [--ports 22,80,443,8000-8100|default|top-1000] [--syn] [--resolver 127.0.0.1:53] [--format table|json|jsonl|csv|sarif] [-o FICHIER] [--fail-on critical] [--quiet] [--save --entity FINESS[,FINESS…]] [--queue --entity FINESS [--perimeter FICHIER]] [--allow-private-targets]"
 
 // exposureScan runs « vigie exposure scan ».
 func exposureScan(ctx context.Context, env *Env, args []string) error {
@@ -68,7 +69,7 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	var save saveFlags
 	save.register(fs)
 	entityList := fs.String("entity", "", "avec --save : FINESS des entités dont l'audit couvre le périmètre (séparés par des virgules ; défaut : les entités du fichier de périmètre)")
-	queue := fs.Bool("queue", false, "mettre l'audit en file (il est exécuté par « vigie worker » ou « vigie serve ») au lieu de le lancer ici ; demande --entity et --perimeter")
+	queue := fs.Bool("queue", false, "mettre l'audit en file (il est exécuté par « vigie worker » ou « vigie serve ») au lieu de le lancer ici ; demande --entity ; sans --perimeter, le périmètre approuvé de l'établissement")
 	targets, err := parse(env, fs, scanUsage, args)
 	if err != nil {
 		return err
@@ -136,7 +137,7 @@ func exposureScan(ctx context.Context, env *Env, args []string) error {
 	}
 	if env.IsTerminal && !*quiet {
 		cfg.Scan.Progress = func(done, total uint64, open int) {
-			fmt.Fprintf(env.Stderr, "\rscan : %d/%d tentatives (%d %%), %d port(s) ouvert(s)   ", done, total, done*100/max(total, 1), open)
+			fmt.Fprintf(env.Stderr, "\rscan : %d/%d tentatives (%d %%), %s   ", done, total, done*100/max(total, 1), french.Plural(open, "port ouvert", "ports ouverts"))
 			if done == total {
 				fmt.Fprintln(env.Stderr)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"vigie/internal/exposure"
 	"vigie/internal/exposure/opssies"
+	"vigie/internal/french"
 	"vigie/internal/report"
 )
 
@@ -173,8 +174,8 @@ func exposureDiff(ctx context.Context, env *Env, args []string) error {
 	if !pair.OK {
 		verdict = "non (" + strings.Join(pair.Reasons, " ; ") + ")"
 	}
-	_, err = fmt.Fprintf(env.Stdout, "\nD1.O2.B — deux audits successifs sans vulnérabilité critique, espacés de %d à %d jours (écart : %d jours) : %s\n",
-		report.DefaultPairWindow.MinDays, report.DefaultPairWindow.MaxDays, pair.GapDays, verdict)
+	_, err = fmt.Fprintf(env.Stdout, "\nD1.O2.B — deux audits successifs sans vulnérabilité critique, espacés de %d à %d jours (écart : %s) : %s\n",
+		report.DefaultPairWindow.MinDays, report.DefaultPairWindow.MaxDays, french.Plural(pair.GapDays, "jour", "jours"), verdict)
 	return err
 }
 

@@ -65,7 +65,7 @@ func TestExposureDiffCommand(t *testing.T) {
 	if code := runOut(env, exposureDiff, a, b); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
-	for _, want := range []string{"Nouvelles : 0, corrigées : 1, toujours présentes : 1", "RDP exposé", "écart : 50 jours", "non (l'audit précédent relève 1 vulnérabilité(s) critique(s))"} {
+	for _, want := range []string{"Nouvelles : 0, corrigées : 1, toujours présentes : 1", "RDP exposé", "écart : 50 jours", "non (l'audit précédent relève 1 vulnérabilité critique)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("diff table lacks %q:\n%s", want, out)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"vigie/internal/exposure"
 	"vigie/internal/exposure/scan"
+	"vigie/internal/french"
 )
 
 // writeScanOutput renders the audit to -o or stdout: the formats shared with
@@ -38,7 +39,7 @@ func printUnidentified(env *Env, us []scan.Unidentified) {
 	if len(us) == 0 {
 		return
 	}
-	fmt.Fprintf(env.Stderr, "\n%d port(s) ouvert(s) sans service identifié :\n", len(us))
+	fmt.Fprintf(env.Stderr, "\n%s sans service identifié :\n", french.Plural(len(us), "port ouvert", "ports ouverts"))
 	for _, u := range us {
 		where := net.JoinHostPort(u.Host, strconv.Itoa(u.Port))
 		if u.Service != "" {

@@ -218,7 +218,7 @@ func TestExposureScanPrintsUnidentified(t *testing.T) {
 	defer l.Close()
 	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 	code, out, stderr := runCLI(t, "exposure", "scan", "127.0.44.4", "--ports", port, "--nmap-probes", "", "--allow-private-targets")
-	if code != 0 || !strings.Contains(stderr, "1 port(s) ouvert(s) sans service identifié") ||
+	if code != 0 || !strings.Contains(stderr, "1 port ouvert sans service identifié") ||
 		!strings.Contains(stderr, "127.0.44.4:"+port+" : service non identifié") || !strings.Contains(stderr, "sans réponse") {
 		t.Fatalf("code %d, stderr %q", code, stderr)
 	}

@@ -34,6 +34,9 @@ func TestHelpEverywhere(t *testing.T) {
 			if code != 0 || !strings.Contains(out+errs, "Usage") {
 				t.Errorf("vigie %s: exit %d, stdout %.100q, stderr %.100q", strings.Join(args, " "), code, out, errs)
 			}
+			if m := regexp.MustCompile(`\(default |Usage of|\s-\S+ (string|int|duration|value)\n`).FindString(out + errs); m != "" {
+				t.Errorf("vigie %s: %q, the flag package's English, in the usage", strings.Join(args, " "), m)
+			}
 		}
 	}
 	// « vigie help COMMANDE » is « vigie COMMANDE --help ».

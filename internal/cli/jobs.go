@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"vigie/internal/ad"
+	"vigie/internal/alert"
 	"vigie/internal/exposure"
 	"vigie/internal/exposure/portscan"
 	"vigie/internal/exposure/scope"
 	"vigie/internal/jobs"
 	"vigie/internal/store"
-	"vigie/internal/web"
 )
 
 // jobEngines wires the audit engines of the job workers: the same as the
@@ -25,7 +25,7 @@ func jobEngines(env *Env, allowPrivate bool) jobs.Engines {
 	return jobs.Engines{
 		ParsePorts: portscan.ParseSet,
 		Exposure: func(ctx context.Context, p *scope.Perimeter, ports []int, progress func(done, total uint64, open int)) (*exposure.Audit, error) {
-			return e.ExposureAudit(ctx, web.ExposureRequest{Perimeter: p, Ports: ports, AllowPrivateTargets: allowPrivate}, progress)
+			return e.ExposureAudit(ctx, exposureRequest{Perimeter: p, Ports: ports, AllowPrivateTargets: allowPrivate}, progress)
 		},
 		AD: func(ctx context.Context, c store.ADConnection, progress func(string, int)) (*ad.Report, error) {
 			return e.ADAudit(ctx, c, progress)
@@ -68,18 +68,25 @@ type jobFlags struct {
 	pollInterval time.Duration
 	schedule     bool
 	tick         time.Duration
-	// allowPrivate lets exposure jobs reach non-public addresses (lab only);
-	// serve sets it from its own --allow-private-targets.
+	// allowPrivate lets exposure jobs (and webhooks) reach non-public
+	// addresses (lab only); serve sets it from its own --allow-private-targets.
 	allowPrivate bool
 	// loc is the time zone of the saved audits' dates: serve sets it from
 	// its --timezone; else $VIGIE_TIMEZONE or Europe/Paris (zoneOf).
 	loc *time.Location
+	// Alerts: the mail server, and how often the leader evaluates the
+	// dossiers and sends the digests.
+	smtp         smtpFlags
+	alertEvery   time.Duration
+	digestEvery  time.Duration
+	deadlineDays int
 }
 
 func (j *jobFlags) register(fs interface {
 	StringVar(*string, string, string, string)
 	DurationVar(*time.Duration, string, time.Duration, string)
 	BoolVar(*bool, string, bool, string)
+	IntVar(*int, string, int, string)
 }) {
 	fs.StringVar(&j.id, "id", "", "nom de ce processus parmi les exécutants (défaut : machine-pid)")
 	fs.DurationVar(&j.jobTimeout, "job-timeout", jobs.DefaultJobTimeout, "durée maximale d'une tentative d'audit")
@@ -87,6 +94,10 @@ func (j *jobFlags) register(fs interface {
 	fs.DurationVar(&j.pollInterval, "poll-interval", 0, "intervalle de recherche de tâches (défaut : 1 s)")
 	fs.BoolVar(&j.schedule, "schedule", true, "mettre en file les audits planifiés à leur date (le processus élu s'en charge)")
 	fs.DurationVar(&j.tick, "schedule-interval", jobs.DefaultTickInterval, "intervalle de recherche des audits planifiés arrivés à échéance")
+	fs.DurationVar(&j.alertEvery, "alert-interval", time.Hour, "intervalle d'évaluation des dossiers pour les alertes (objectif devenu « non atteint », échéance proche) ; 0 : jamais")
+	fs.DurationVar(&j.digestEvery, "digest-interval", 24*time.Hour, "intervalle d'envoi des résumés d'alertes ; 0 : jamais")
+	fs.IntVar(&j.deadlineDays, "deadline-days", alert.DefaultDeadlineDays, "alerte « échéance proche » : jours avant l'échéance")
+	j.smtp.register(fs)
 }
 
 // openJobs opens the job engine on st; queues empty opens an engine that
@@ -104,7 +115,14 @@ func openJobs(ctx context.Context, env *Env, st *store.Store, queues map[string]
 		}
 	}
 	if len(queues) > 0 {
-		wireAlerts(&cfg, alertNotifier(env, st), log)
+		n, err := alertNotifier(env, st, jf, cfg.Location)
+		if err != nil {
+			return nil, err
+		}
+		wireAlerts(&cfg, n, log)
+		if jf != nil {
+			cfg.Periodic = alertTasks(st, n, jf, log)
+		}
 	}
 	return jobs.Open(ctx, cfg)
 }

@@ -15,58 +15,76 @@ import (
 )
 
 // queueExposure enqueues an exposure audit (« vigie exposure scan
-// --queue »): the perimeter file is stored as is and the job names it by
-// its ID, never by free-text targets.
+// --queue »): of the perimeter file, stored as is and named by its ID in
+// the job (never free-text targets); or, without --perimeter, of the
+// entity's approved perimeter as it is when the job runs.
 func queueExposure(ctx context.Context, env *Env, save *saveFlags, entities []org.FINESS, perimFile, ports string, targets []string) error {
 	switch {
 	case len(targets) > 0:
-		return usagef("exposure scan --queue : pas de cibles en argument, le périmètre entier (--perimeter) est audité")
-	case perimFile == "":
-		return usagef("exposure scan --queue : --perimeter FICHIER requis")
+		return usagef("exposure scan --queue : pas de cibles en argument, le périmètre entier (--perimeter, ou le périmètre approuvé) est audité")
 	case len(entities) == 0:
 		return usagef("exposure scan --queue : --entity FINESS requis")
+	case perimFile == "" && len(entities) != 1:
+		return usagef("exposure scan --queue : sans --perimeter, une seule --entity (son périmètre approuvé est audité)")
 	}
 	if _, err := portscan.ParseSet(ports); err != nil {
 		return usagef("exposure scan : --ports : %v", err)
 	}
-	b, err := os.ReadFile(perimFile)
-	if err != nil {
-		return inputErr(fmt.Errorf("périmètre %s : %w", perimFile, err))
-	}
-	p, err := scope.Parse(strings.NewReader(string(b)))
-	if err != nil {
-		return inputErr(fmt.Errorf("périmètre %s : %w", perimFile, err))
-	}
-	if p.Empty() {
-		return inputErr(fmt.Errorf("périmètre %s : vide", perimFile))
+	var text []byte
+	if perimFile != "" {
+		b, err := os.ReadFile(perimFile)
+		if err != nil {
+			return inputErr(fmt.Errorf("périmètre %s : %w", perimFile, err))
+		}
+		p, err := scope.Parse(strings.NewReader(string(b)))
+		if err != nil {
+			return inputErr(fmt.Errorf("périmètre %s : %w", perimFile, err))
+		}
+		if p.Empty() {
+			return inputErr(fmt.Errorf("périmètre %s : vide", perimFile))
+		}
+		text = b
 	}
 	st, err := save.sf.open(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	applicant := ""
 	for _, e := range entities {
-		if _, err := st.Entity(ctx, e); errors.Is(err, store.ErrNotFound) {
-			return inputErr(fmt.Errorf("--entity %s : établissement absent de la base", e))
+		a, err := st.ApplicantOf(ctx, e)
+		if errors.Is(err, store.ErrNotFound) {
+			return inputErr(fmt.Errorf("--entity %s : établissement absent de la base ou d'aucun dossier", e))
 		} else if err != nil {
 			return err
 		}
+		if applicant != "" && a.ID != applicant {
+			return inputErr(fmt.Errorf("--entity %s : d'un autre dossier (%s) que les précédents (%s)", e, a.ID, applicant))
+		}
+		applicant = a.ID
 	}
 	by := actor(env, save.by)
-	ref, err := st.SavePerimeterSnapshot(ctx, string(b), by)
-	if err != nil {
-		return err
+	ref, shown := jobs.ApprovedRef(entities[0]), "périmètre approuvé de "+string(entities[0])
+	if text == nil {
+		if _, err := st.ApprovedExposurePerimeter(ctx, entities[0]); err != nil {
+			return inputErr(fmt.Errorf("--entity %s : %w (ou donnez --perimeter FICHIER)", entities[0], err))
+		}
+	} else {
+		if ref, err = st.SavePerimeterSnapshot(ctx, string(text), by); err != nil {
+			return err
+		}
+		shown = "périmètre " + ref[:12]
 	}
 	eng, err := openJobs(ctx, env, st, nil, nil, nil)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	id, err := eng.EnqueueExposure(ctx, jobs.ExposureRequest{Entities: entities, Perimeter: ref, Ports: ports, By: by})
+	id, err := eng.EnqueueExposure(ctx, jobs.ExposureRequest{Applicant: applicant, Entities: entities, Perimeter: ref, Ports: ports, By: by})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Audit d'exposition mis en file : tâche %d (périmètre %s).\n", id, ref[:12])
+	fmt.Fprintf(env.Stdout, "Audit d'exposition mis en file : tâche %d (%s).\n", id, shown)
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"vigie/internal/civil"
 	"vigie/internal/dossier"
 	"vigie/internal/exposure/opssies"
+	"vigie/internal/french"
 	"vigie/internal/jsonfr"
 	"vigie/internal/org"
 	"vigie/internal/report"
@@ -134,7 +135,7 @@ func importOPSSIES(ctx context.Context, env *Env, sf *storeFlags, path string, b
 				verdict = n
 			}
 			fmt.Fprintf(env.Stdout, "Audit d'exposition %s importé : %s, %s, %s, %s.\n", id, a.Source, a.Date.French(),
-				care.Plural(len(a.Entities), "entité", "entités"), verdict)
+				french.Plural(len(a.Entities), "entité", "entités"), verdict)
 		}
 	}
 	return nil
@@ -143,7 +144,7 @@ func importOPSSIES(ctx context.Context, env *Env, sf *storeFlags, path string, b
 func noCriticalLabel(a care.ExposureAudit) (string, bool) {
 	switch {
 	case a.Counts != nil:
-		return care.Plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques"), true
+		return french.Plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques"), true
 	case a.NoCritical != nil && *a.NoCritical:
 		return "aucune vulnérabilité critique", true
 	case a.NoCritical != nil:
@@ -497,14 +498,14 @@ func runFiness(ctx context.Context, env *Env, args []string) error {
 	if len(x.Errors) > 0 {
 		for i, e := range x.Errors {
 			if i == 20 {
-				fmt.Fprintf(env.Stderr, "… et %d autres lignes invalides\n", len(x.Errors)-20)
+				fmt.Fprintf(env.Stderr, "… et %s\n", french.Plural(len(x.Errors)-20, "autre ligne invalide", "autres lignes invalides"))
 				break
 			}
 			fmt.Fprintf(env.Stderr, "%s : %s\n", pos[0], e)
 		}
 		if !*skip {
 			return inputErr(fmt.Errorf("%s : %s, rien n'a été importé (--skip-invalid pour importer les lignes valides)", pos[0],
-				care.Plural(len(x.Errors), "ligne invalide", "lignes invalides")))
+				french.Plural(len(x.Errors), "ligne invalide", "lignes invalides")))
 		}
 	}
 	st, err := sf.open(ctx, env)
@@ -538,11 +539,11 @@ func runFiness(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("finess import : %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "%s (extraction %s du %s) : %s, %d mis à jour, %s.\n",
-		care.Plural(len(es), "établissement lu", "établissements lus"), x.Version, frenchDate(x.Date),
-		care.Plural(stats.Added, "ajouté", "ajoutés"), stats.Updated, care.Plural(stats.Unchanged, "inchangé", "inchangés"))
+		french.Plural(len(es), "établissement lu", "établissements lus"), x.Version, frenchDate(x.Date),
+		french.Plural(stats.Added, "ajouté", "ajoutés"), stats.Updated, french.Plural(stats.Unchanged, "inchangé", "inchangés"))
 	if newEJ > 0 {
 		fmt.Fprintf(env.Stdout, "%s sans statut juridique : l'extraction des établissements ne le donne pas ; complétez-le (dossier ou saisie) pour que les objectifs par EJ/EG s'évaluent.\n",
-			care.Plural(newEJ, "EJ nouvelle", "EJ nouvelles"))
+			french.Plural(newEJ, "EJ nouvelle", "EJ nouvelles"))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vigie/internal/ad"
+	"vigie/internal/ad/adcare"
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/exposure"
@@ -76,9 +77,7 @@ func (s *saveFlags) saveAD(ctx context.Context, env *Env, directory string, r *a
 	if err != nil {
 		return "", err
 	}
-	sum := r.Summary()
-	a := care.ADAudit{Directory: directory, Date: civil.Of(sum.CollectedAt.In(zoneOf(env))), Level: sum.Level,
-		Source: care.SourceVigie, FailedChecks: sum.FailedIDs}
+	a := adcare.Audit(r.Summary(), "", directory, zoneOf(env))
 	st, err := s.sf.open(ctx, env)
 	if err != nil {
 		return "", err

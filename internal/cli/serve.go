@@ -121,7 +121,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if *allowPrivate {
 		fmt.Fprintln(env.Stderr, "attention : --allow-private-targets : les audits d'exposition peuvent viser des adresses non publiques (usage de laboratoire)")
 	}
-	cfg := web.Config{Store: st, Now: env.Now, Logger: log, Engines: newEngines(env), Location: loc,
+	cfg := web.Config{Store: st, Now: env.Now, Logger: log, Jobs: eng, Location: loc,
 		AllowPrivateTargets: *allowPrivate, MaxRunningAudits: *maxAudits, TrustedProxies: trusted, IdleTimeout: *idle}
 	if *demoMode {
 		cfg.DemoDate = demo.AsOf()
@@ -130,10 +130,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Close() // stops the background audits
-	if err := srv.FailInterruptedJobs(ctx); err != nil {
-		return err
-	}
+	defer srv.Close()
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return inputErr(fmt.Errorf("--listen %s : %w", *listen, err))

@@ -162,7 +162,7 @@ func (s *served) waitJob(c *http.Client, jobPath string) map[string]any {
 		if err := json.Unmarshal([]byte(body), &st); err != nil {
 			s.t.Fatalf("%s/etat: %v %s", jobPath, err, body)
 		}
-		if st["state"] == store.JobDone || st["state"] == store.JobFailed {
+		if st["finished"] == true {
 			return st
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -216,7 +216,7 @@ func TestServeExposureAuditJob(t *testing.T) {
 		t.Fatalf("launch: %d", resp.StatusCode)
 	}
 	st := s.waitJob(c, resp.Header.Get("Location"))
-	if st["state"] != store.JobDone || st["audit_id"] == "" {
+	if st["state"] != "completed" || st["audit_id"] == "" {
 		t.Fatalf("job: %+v", st)
 	}
 	f := s.facts("CVL-99")

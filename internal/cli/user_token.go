@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie/internal/french"
 	"vigie/internal/store"
 	"vigie/internal/web"
 )
@@ -78,7 +79,7 @@ func runUserToken(ctx context.Context, env *Env, sub string, args []string) erro
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "%d jeton(s) de %s révoqué(s).\n", n, *login)
+		fmt.Fprintf(env.Stdout, "%s : %s.\n", *login, french.Plural(int(n), "jeton révoqué", "jetons révoqués"))
 	default:
 		for _, id := range ids {
 			if err := st.RevokeAPIToken(ctx, id, *login, who); err != nil {

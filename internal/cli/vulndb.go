@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigie/internal/exposure/vulndb"
+	"vigie/internal/french"
 )
 
 const (
@@ -222,11 +223,11 @@ func vulndbCheck(env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s %s : aucune vulnérabilité connue dans la base locale (produit reconnu : %s).\n", pos[0], pos[1], ouiNon(db.Knows(pos[0])))
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "%s %s : %d vulnérabilité(s) connue(s) — %s\n\n", pos[0], pos[1], len(vs), vulndb.VersionOnlyLabel)
+	fmt.Fprintf(env.Stdout, "%s %s : %s — %s\n\n", pos[0], pos[1], french.Plural(len(vs), "vulnérabilité connue", "vulnérabilités connues"), vulndb.VersionOnlyLabel)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CVE\tSÉVÉRITÉ\tCVSS\tKEV\tCORRIGÉ EN\tTITRE")
 	for _, v := range vs {
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%s\n", v.CVE, v.Severity.French(), v.CVSS, ouiNon(v.KEV), v.Fixed, v.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", v.CVE, v.Severity.French(), french.Fixed(v.CVSS, 1), ouiNon(v.KEV), v.Fixed, v.Title)
 	}
 	return tw.Flush()
 }

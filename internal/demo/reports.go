@@ -18,7 +18,9 @@ var paris = time.FixedZone("Europe/Paris", 2*3600)
 
 // ADReports returns two Vigie audits of the CH de Valmont's directory, six
 // weeks apart: the second fixes the Kerberoastable administrator and keeps
-// the weak policy, so that the audit page has something to compare.
+// the weak policy, so that the audit page has something to compare. The
+// dormant accounts point (grade 1) could not be evaluated: the first
+// level (1) is final, the second (2) provisional.
 func ADReports() []ADReport {
 	spn := ad.Finding{ID: "vuln_spn_priv", Grade: 1, Title: "Comptes privilégiés avec SPN (Kerberoasting)",
 		Detail:      "Un compte membre d'un groupe privilégié porte un SPN : son mot de passe peut être attaqué hors ligne.",
@@ -39,12 +41,16 @@ func ADReports() []ADReport {
 		Why: "l'attribut lastLogonTimestamp est absent de tous les comptes collectés"}
 	base := func(at time.Time, fs []ad.Finding, level int) *ad.Report {
 		return &ad.Report{Format: ad.ReportFormat, Forest: "valmont.local", CollectedAt: at, Source: "ldap", Server: "dc1.valmont.local",
-			Level: level, LevelWithAcceptedRisks: level, Findings: fs, Passed: []string{},
+			Level: level, LevelWithAcceptedRisks: level, Findings: fs, Passed: []string{}, LevelProvisionalPoints: []string{},
 			Coverage: ad.Coverage{Total: 76, Evaluated: 75, NotEvaluated: []ad.NotEvaluated{dormant}},
 			Stats:    ad.Stats{Objects: 4812, Domains: 1, Descriptors: 4812, PrivilegedAccs: 9}}
 	}
 	first := base(time.Date(2025, 4, 22, 10, 5, 0, 0, paris), []ad.Finding{spn, pol, krb}, 1)
 	second := base(time.Date(2025, 6, 3, 14, 30, 0, 0, paris), []ad.Finding{pol, krb}, 2)
+	second.LevelProvisional, second.LevelProvisionalPoints = true, []string{dormant.ID}
+	for _, r := range []*ad.Report{first, second} {
+		r.LevelLabel = ad.LevelText(r.Level, r.LevelProvisionalPoints)
+	}
 	// ANSSI warnings and informations: shown apart, they leave the level at 2.
 	second.Warnings = []ad.Advisory{{ID: "warning_rid500", Kind: "warning", Grades: []int{1},
 		Title:       "Compte intégré administrateur du domaine utilisé il y a moins de 30 jours",

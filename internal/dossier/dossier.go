@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 	"vigie/internal/jsonfr"
 )
 
@@ -66,7 +67,7 @@ func (e *Errors) Error() string {
 		b.WriteString("\n  - " + x.Error())
 	}
 	if e.More > 0 {
-		fmt.Fprintf(&b, "\n  … et %d autres (seules les %d premières sont listées)", e.More, MaxErrors)
+		fmt.Fprintf(&b, "\n  … et %s (seules les %d premières sont listées)", french.Plural(e.More, "autre", "autres"), MaxErrors)
 	}
 	return b.String()
 }

@@ -94,6 +94,12 @@ func TestErrorsNamePathAndProblem(t *testing.T) {
 		{"syntax", `"wave": "D1-2024",|"wave": "D1-2024",,`, "JSON invalide ligne 3"},
 		{"not a list", `"budget": [{"entity": "010000016", "year": 2024, "digital_share_pct": 2.8, "ssi_fte": 1.5}]|"budget": {}`, "budget : une liste est attendue"},
 		{"negative share", `"digital_share_pct": 2.8|"digital_share_pct": -1`, "budget[0].digital_share_pct : pourcentage hors de 0–100"},
+		{"points of a final level", `"level": 2, "source": "ADS"|"level": 2, "source": "ADS", "level_provisional": false, "level_provisional_points": ["vuln_a"]`,
+			"ad_audits[0].level_provisional_points : 1 point non évalué donné alors que « level_provisional » vaut false"},
+		{"bad point identifier", `"level": 2, "source": "ADS"|"level": 2, "source": "ADS", "level_provisional_points": ["vuln a"]`,
+			"ad_audits[0].level_provisional_points[0] : identifiant de point de contrôle \"vuln a\" invalide"},
+		{"point twice", `"level": 2, "source": "ADS"|"level": 2, "source": "ADS", "level_provisional_points": ["vuln_a", "vuln_a"]`,
+			"ad_audits[0].level_provisional_points[1] : point \"vuln_a\" en double"},
 		{"support not EJ", `"support": "010000016"|"support": "010000024"`, "ght.support : l'établissement support doit être une EJ"},
 	}
 	for _, c := range cases {

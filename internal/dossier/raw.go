@@ -66,6 +66,9 @@ type rawADAudit struct {
 	Source       string   `json:"source"`
 	FailedChecks []string `json:"failed_checks"`
 	Report       string   `json:"report"`
+	// Provisional and ProvisionalPoints: the level's caveat (nil: not said).
+	Provisional       *bool    `json:"level_provisional"`
+	ProvisionalPoints []string `json:"level_provisional_points"`
 }
 
 type rawExposure struct {

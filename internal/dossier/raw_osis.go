@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 // catalogueMeasures returns the priority measure IDs of the built-in
@@ -54,7 +55,7 @@ func (v *validator) measures(p string, r rawOSIS, x *care.OSIS) {
 		}
 	}
 	if n := r.PriorityMeasuresAnswered; n != nil && *n != len(r.Measures) {
-		v.fail(p+".priority_measures_answered", "nombre déclaré %d, mais %s dans « measures »", *n, plural(len(r.Measures), "mesure renseignée", "mesures renseignées"))
+		v.fail(p+".priority_measures_answered", "nombre déclaré %d, mais %s dans « measures »", *n, french.Plural(len(r.Measures), "mesure renseignée", "mesures renseignées"))
 	}
 	if len(answers) > 0 {
 		x.Measures = answers

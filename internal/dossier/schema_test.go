@@ -59,6 +59,21 @@ func TestSchemaMatchesReader(t *testing.T) {
 	if err := Write(&writtenDated, datedFacts); err != nil {
 		t.Fatal(err)
 	}
+	provisional := edit(t, `"level": 2, "source": "ADS"}|"level": 2, "source": "ADS"}, {"directory": "ad-chu", "date": "2024-09-01", "level": 3, "source": "vigie", "level_provisional": true, "level_provisional_points": ["vuln_permissions_dpapi", "vuln_rodc_priv_revealed"]}`)
+	provisionalFacts, err := Parse(provisional)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := provisionalFacts.ADAudits[1]; !a.Provisional || len(a.ProvisionalPoints) != 2 {
+		t.Fatalf("caveat not read: %+v", a)
+	}
+	var writtenProvisional bytes.Buffer
+	if err := Write(&writtenProvisional, provisionalFacts); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(writtenProvisional.Bytes(), []byte(`"level_provisional": true`)) {
+		t.Errorf("caveat not written:\n%s", writtenProvisional.String())
+	}
 	docExample, err := os.ReadFile(filepath.Join("..", "..", "docs", "exemple-dossier.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +82,8 @@ func TestSchemaMatchesReader(t *testing.T) {
 		t.Errorf("docs/exemple-dossier.json refused by the reader: %v", err)
 	}
 	for name, b := range map[string][]byte{"issue example": []byte(issueExample), "demo": demo.GHTDossier(), "written": written.Bytes(),
-		"dated records": dated, "dated records written": writtenDated.Bytes(), "docs/exemple-dossier.json": docExample} {
+		"dated records": dated, "dated records written": writtenDated.Bytes(), "docs/exemple-dossier.json": docExample,
+		"provisional level": provisional, "provisional level written": writtenProvisional.Bytes()} {
 		if err := validate(b); err != nil {
 			t.Errorf("%s rejected by the schema: %v", name, err)
 		}
@@ -80,6 +96,9 @@ func TestSchemaMatchesReader(t *testing.T) {
 		"bad kind":                   `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "ET"}]}`,
 		"governance list of strings": `{"format": "vigie-dossier/1", "wave": "D1-2024", "ght": {"code": "X", "support": "010000016"}, "entities": [{"finess": "010000016", "kind": "EJ"}], "governance": ["oui"]}`,
 		"oSIS date":                  `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "osis": [{"entity": "010000016", "year": 2024, "date": "01/02/2024"}]}`,
+		"points of a final level":    `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "directories": [{"id": "x", "entities": ["010000016"]}], "ad_audits": [{"directory": "x", "date": "2024-01-01", "level": 3, "source": "vigie", "level_provisional": false, "level_provisional_points": ["vuln_a"]}]}`,
+		"bad point identifier":       `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "directories": [{"id": "x", "entities": ["010000016"]}], "ad_audits": [{"directory": "x", "date": "2024-01-01", "level": 3, "source": "vigie", "level_provisional_points": ["vuln a"]}]}`,
+		"point twice":                `{"format": "vigie-dossier/1", "wave": "D1-2024", "entities": [{"finess": "010000016", "kind": "EJ"}], "directories": [{"id": "x", "entities": ["010000016"]}], "ad_audits": [{"directory": "x", "date": "2024-01-01", "level": 3, "source": "vigie", "level_provisional_points": ["vuln_a", "vuln_a"]}]}`,
 	} {
 		if validate([]byte(b)) == nil {
 			t.Errorf("%s accepted by the schema", name)

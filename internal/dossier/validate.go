@@ -119,17 +119,3 @@ func (d *raw) facts(v *validator) *care.Facts {
 	repeats(v, d, f)
 	return f
 }
-
-// plural agrees a noun with a count ("1 mesure", "3 mesures").
-func plural(n int, one, many string) string { return care.Plural(n, one, many) }
-
-// listOf writes a French list: "a", "a et b", "a, b et c".
-func listOf(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " et " + xs[len(xs)-1]
-}

@@ -2,10 +2,12 @@ package dossier
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 var (
@@ -49,8 +51,9 @@ func (d *raw) audits(v *validator, f *care.Facts) {
 			x.Level = *r.Level
 		}
 		if !slices.Contains(adSources, r.Source) {
-			v.fail(p+".source", "source %q inconnue (attendu %s)", r.Source, listOfOr(adSources))
+			v.fail(p+".source", "source %q inconnue (attendu %s)", r.Source, french.ListOr(adSources))
 		}
+		x.Provisional, x.ProvisionalPoints = v.provisional(p, r)
 		f.ADAudits = append(f.ADAudits, x)
 	}
 	for _, it := range d.ExposureAudits {
@@ -78,4 +81,35 @@ func (d *raw) audits(v *validator, f *care.Facts) {
 		}
 		f.ExposureAudits = append(f.ExposureAudits, x)
 	}
+}
+
+// pointIDRe is a control point's identifier in a level's caveat (e.g.
+// vuln_permissions_dpapi, vuln1_krbtgt): no space, stored space-separated.
+var pointIDRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+
+// provisional reads an AD audit's level caveat: level_provisional, and the
+// control points not evaluated that could lower the level (their list
+// implies the flag; with level_provisional false it is a contradiction).
+func (v *validator) provisional(p string, r rawADAudit) (bool, []string) {
+	if r.Provisional != nil && !*r.Provisional && len(r.ProvisionalPoints) > 0 {
+		v.fail(p+".level_provisional_points", "%s alors que « level_provisional » vaut false : un niveau avec des points non évalués est provisoire",
+			french.Plural(len(r.ProvisionalPoints), "point non évalué donné", "points non évalués donnés"))
+		return false, nil
+	}
+	seen := map[string]bool{}
+	for j, id := range r.ProvisionalPoints {
+		q := fmt.Sprintf("%s.level_provisional_points[%d]", p, j)
+		switch {
+		case !pointIDRe.MatchString(id):
+			v.fail(q, "identifiant de point de contrôle %q invalide (lettres, chiffres et _ seulement, ex. vuln_permissions_dpapi)", id)
+		case seen[id]:
+			v.fail(q, "point %q en double", id)
+		}
+		seen[id] = true
+	}
+	var points []string
+	if len(r.ProvisionalPoints) > 0 {
+		points = r.ProvisionalPoints
+	}
+	return (r.Provisional != nil && *r.Provisional) || len(points) > 0, points
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -141,6 +142,6 @@ func (d *raw) shape(v *validator, f *care.Facts) {
 		v.fail("entities", "aucune entité juridique (EJ) : le dossier doit déclarer l'EJ qui porte la candidature (et, pour un GHT, chacune de ses EJ)")
 	case f.GHT == nil && len(ejs) > 1:
 		v.fail("entities", "%s hors GHT dans un même dossier (%s) : hors GHT, une EJ porte seule ses EG ; déclarez le GHT (« ght ») ou faites un dossier par EJ",
-			plural(len(ejs), "EJ", "EJ"), listOf(ejs))
+			french.Plural(len(ejs), "EJ", "EJ"), french.List(ejs))
 	}
 }

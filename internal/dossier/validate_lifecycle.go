@@ -6,6 +6,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 )
 
 var steps = []string{"candidature_submitted", care.StepCandidatureValidated, care.StepDeclared, "instructed", "controlled", "attestation", "paid"}
@@ -55,7 +56,7 @@ func (d *raw) lifecycle(v *validator, f *care.Facts) {
 	for _, it := range elements[rawPayment](v, "dossier.payments", d.Dossier.Payments, nil) {
 		p, pm := it.path, it.val
 		if pm.AmountEUR <= 0 {
-			v.fail(p+".amount_eur", "montant invalide : %v", pm.AmountEUR)
+			v.fail(p+".amount_eur", "montant invalide : %s", french.Decimal(pm.AmountEUR, 6))
 		}
 		obj := pm.Objective
 		if obj != "" {

@@ -6,6 +6,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -24,7 +25,7 @@ func (d *raw) records(v *validator, f *care.Facts) {
 				for i, def := range v.wave.Prerequisites {
 					ids[i] = def.ID
 				}
-				v.fail(p+".id", "prérequis %q inconnu de la vague %s (attendu %s)", r.ID, v.wave.ID, listOfOr(ids))
+				v.fail(p+".id", "prérequis %q inconnu de la vague %s (attendu %s)", r.ID, v.wave.ID, french.ListOr(ids))
 			}
 		}
 		if r.Met == nil {
@@ -68,10 +69,10 @@ func (d *raw) records(v *validator, f *care.Facts) {
 			DigitalSharePct: r.DigitalSharePct, SSIFTE: r.SSIFTE}
 		checkYear(v, p+".year", r.Year)
 		if r.DigitalSharePct != nil && (*r.DigitalSharePct < 0 || *r.DigitalSharePct > 100) {
-			v.fail(p+".digital_share_pct", "pourcentage hors de 0–100 : %v", *r.DigitalSharePct)
+			v.fail(p+".digital_share_pct", "pourcentage hors de 0–100 : %s", french.Decimal(*r.DigitalSharePct, 6))
 		}
 		if r.SSIFTE != nil && (*r.SSIFTE < 0 || *r.SSIFTE > 10000) {
-			v.fail(p+".ssi_fte", "nombre d'ETP invalide : %v", *r.SSIFTE)
+			v.fail(p+".ssi_fte", "nombre d'ETP invalide : %s", french.Decimal(*r.SSIFTE, 6))
 		}
 		if e := v.entities[x.Entity]; e != nil && e.Kind == org.EG {
 			if ej := v.entities[e.Parent]; ej != nil && ej.Category != org.Public {
@@ -86,14 +87,6 @@ func checkYear(v *validator, path string, y int) {
 	if y < 2000 || y > 2100 {
 		v.fail(path, "année invalide : %d", y)
 	}
-}
-
-// listOfOr writes "a", "a ou b", "a, b ou c".
-func listOfOr(xs []string) string {
-	if len(xs) < 2 {
-		return strings.Join(xs, "")
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " ou " + xs[len(xs)-1]
 }
 
 func (d *raw) governance(v *validator, f *care.Facts) {

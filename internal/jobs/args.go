@@ -34,6 +34,9 @@ type ExposureArgs struct {
 	// Run identifies the job for its whole life (all its attempts): the
 	// stored audit's ID derives from it, so that the audit is stored once.
 	Run string `json:"run"`
+	// Applicant is the dossier the entities belong to (who may see the job
+	// and whom its alerts concern).
+	Applicant string `json:"applicant,omitempty"`
 	// Entities are the FINESS numbers the audit covers.
 	Entities []string `json:"entities"`
 	// Perimeter references the perimeter to scan (see PerimeterSource).

@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivertype"
 
+	"vigie/internal/french"
 	"vigie/internal/store"
 )
 
@@ -68,6 +69,9 @@ type Config struct {
 	PollInterval time.Duration
 	// Scheduler, when set, has the elected leader enqueue due audits.
 	Scheduler *SchedulerConfig
+	// Periodic are housekeeping tasks the elected leader enqueues
+	// (alert evaluation, digest flush).
+	Periodic []Periodic
 	// OnFailure is called when an attempt of an audit job fails (alerts).
 	OnFailure func(ctx context.Context, j Job)
 	// OnStored is called once an audit job has stored its audit (alerts);
@@ -96,12 +100,15 @@ type client interface {
 
 // Engine enqueues, runs and reports audit jobs.
 type Engine struct {
-	cfg     Config
-	client  client
-	closeDB func()
-	log     *slog.Logger
-	working bool
-	started bool
+	cfg    Config
+	client client
+	// txInsert inserts a job in a serialised transaction of the driver,
+	// after check accepted the unfinished audit jobs (quota.go).
+	txInsert func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error)
+	closeDB  func()
+	log      *slog.Logger
+	working  bool
+	started  bool
 }
 
 // Open connects the engine to the store's database, applying River's
@@ -127,7 +134,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		cfg.RescueAfter = cfg.JobTimeout + DefaultRescueMargin
 	}
 	if cfg.RescueAfter < cfg.JobTimeout {
-		return nil, fmt.Errorf("moteur de tâches : le délai de reprise (%s) doit dépasser la durée maximale d'une tentative (%s)", cfg.RescueAfter, cfg.JobTimeout)
+		return nil, fmt.Errorf("moteur de tâches : le délai de reprise (%s) doit dépasser la durée maximale d'une tentative (%s)", french.Duration(cfg.RescueAfter), french.Duration(cfg.JobTimeout))
 	}
 	if cfg.Perimeters == nil {
 		cfg.Perimeters = StoredPerimeters{Store: cfg.Store}
@@ -178,6 +185,33 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("moteur de tâches : %w", err)
 		}
 		e.client, e.closeDB = c, pool.Close
+		e.txInsert = func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error) {
+			tx, err := pool.Begin(ctx)
+			if err != nil {
+				return 0, err
+			}
+			defer tx.Rollback(context.WithoutCancel(ctx))
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, quotaLock); err != nil {
+				return 0, err
+			}
+			rows, err := tx.Query(ctx, fmt.Sprintf(unfinishedSQL, "args::text"))
+			if err != nil {
+				return 0, err
+			}
+			jobs, err := readUnfinished(rows)
+			rows.Close()
+			if err != nil {
+				return 0, err
+			}
+			if err := check(jobs); err != nil {
+				return 0, err
+			}
+			res, err := c.InsertTx(ctx, tx, args, nil)
+			if err != nil {
+				return 0, err
+			}
+			return res.Job.ID, tx.Commit(ctx)
+		}
 	default:
 		db, err := openSQLite(ctx, where)
 		if err != nil {
@@ -194,6 +228,30 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("moteur de tâches : %w", err)
 		}
 		e.client, e.closeDB = c, func() { db.Close() }
+		e.txInsert = func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error) {
+			tx, err := db.BeginTx(ctx, nil) // immediate (see openSQLite): serialised
+			if err != nil {
+				return 0, err
+			}
+			defer tx.Rollback()
+			rows, err := tx.QueryContext(ctx, fmt.Sprintf(unfinishedSQL, "json(args)"))
+			if err != nil {
+				return 0, err
+			}
+			jobs, err := readUnfinished(rows)
+			rows.Close()
+			if err != nil {
+				return 0, err
+			}
+			if err := check(jobs); err != nil {
+				return 0, err
+			}
+			res, err := c.InsertTx(ctx, tx, args, nil)
+			if err != nil {
+				return 0, err
+			}
+			return res.Job.ID, tx.Commit()
+		}
 	}
 	return e, nil
 }
@@ -229,6 +287,9 @@ func (e *Engine) riverConfig() (*river.Config, error) {
 	if err := river.AddWorkerSafely(workers, &tickWorker{e: e}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &periodicWorker{e: e}); err != nil {
+		return nil, err
+	}
 	rc := &river.Config{
 		ID:                   cfg.ID,
 		Workers:              workers,
@@ -256,6 +317,7 @@ func (e *Engine) riverConfig() (*river.Config, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return tickArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "vigie-schedule-tick", RunOnStart: true})}
 		}
+		rc.PeriodicJobs = append(rc.PeriodicJobs, periodicJobs(cfg.Periodic)...)
 	}
 	return rc, nil
 }

@@ -46,8 +46,10 @@ func (f *fakeExposure) engines() Engines {
 }
 
 func TestExposureJobStoredOnce(t *testing.T) {
+	t.Parallel()
 	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			st, ej := openTestStore(t, db.dsn(t), testKey())
 			ref, err := st.SavePerimeterSnapshot(ctx, "entity "+string(ej)+"\nnet 192.0.2.0/30\n", "test")
@@ -130,6 +132,7 @@ func TestExposureJobStoredOnce(t *testing.T) {
 }
 
 func TestExposureJobRefusesUnknownPerimeter(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, ej := openTestStore(t, databases[0].dsn(t), testKey())
 	fake := &fakeExposure{}

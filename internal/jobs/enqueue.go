@@ -12,6 +12,8 @@ import (
 
 // ExposureRequest asks for an exposure audit of entities on a referenced perimeter.
 type ExposureRequest struct {
+	// Applicant is the dossier of the entities (see ExposureArgs).
+	Applicant string
 	Entities  []org.FINESS
 	Perimeter string // reference understood by the PerimeterSource
 	Ports     string // « default » when empty
@@ -20,17 +22,22 @@ type ExposureRequest struct {
 
 // EnqueueExposure queues an exposure audit and returns the job's ID.
 func (e *Engine) EnqueueExposure(ctx context.Context, r ExposureRequest) (int64, error) {
-	if len(r.Entities) == 0 || r.Perimeter == "" {
-		return 0, errors.New("audit d'exposition : établissement et périmètre requis")
+	if err := validExposure(r); err != nil {
+		return 0, err
 	}
+	return e.insert(ctx, exposureArgs(r))
+}
+
+// exposureArgs returns the arguments of a new exposure job.
+func exposureArgs(r ExposureRequest) ExposureArgs {
 	if r.Ports == "" {
 		r.Ports = "default"
 	}
-	a := ExposureArgs{Run: newRun(), Perimeter: r.Perimeter, Ports: r.Ports, By: r.By}
+	a := ExposureArgs{Run: newRun(), Applicant: r.Applicant, Perimeter: r.Perimeter, Ports: r.Ports, By: r.By}
 	for _, f := range r.Entities {
 		a.Entities = append(a.Entities, string(f))
 	}
-	return e.insert(ctx, a)
+	return a
 }
 
 // ADRequest asks for an AD audit of a directory with its stored connection.
@@ -42,8 +49,8 @@ type ADRequest struct {
 
 // EnqueueAD queues an AD audit and returns the job's ID.
 func (e *Engine) EnqueueAD(ctx context.Context, r ADRequest) (int64, error) {
-	if r.Applicant == "" || r.Directory == "" {
-		return 0, errors.New("audit AD : dossier et annuaire requis")
+	if err := validAD(r); err != nil {
+		return 0, err
 	}
 	return e.insert(ctx, ADArgs{Run: newRun(), Applicant: r.Applicant, Directory: r.Directory, By: r.By})
 }
@@ -56,4 +63,27 @@ func (e *Engine) insert(ctx context.Context, args river.JobArgs) (int64, error) 
 		return 0, fmt.Errorf("mise en file de la tâche : %w", err)
 	}
 	return res.Job.ID, nil
+}
+
+func validExposure(r ExposureRequest) error {
+	if len(r.Entities) == 0 || r.Perimeter == "" {
+		return errors.New("audit d'exposition : établissement et périmètre requis")
+	}
+	return nil
+}
+
+func validAD(r ADRequest) error {
+	if r.Applicant == "" || r.Directory == "" {
+		return errors.New("audit AD : dossier et annuaire requis")
+	}
+	return nil
+}
+
+// ParsePorts reads a port list as the workers will (Engines.ParsePorts):
+// the launch form checks it before queuing.
+func (e *Engine) ParsePorts(spec string) ([]int, error) {
+	if e.cfg.Engines.ParsePorts == nil {
+		return nil, errors.New("liste de ports non vérifiable : moteurs d'audit absents")
+	}
+	return e.cfg.Engines.ParsePorts(spec)
 }

@@ -110,7 +110,7 @@ func startWorker(t *testing.T, bin, dsn, keyFile, id string) *worker {
 	t.Helper()
 	w := &worker{id: id, log: &strings.Builder{}}
 	w.cmd = exec.Command(bin, "worker", "--database", dsn, "--key-file", keyFile, "--data", t.TempDir(),
-		"--queues", "exposure=1", "--id", id, "--job-timeout", "20s", "--rescue-after", "25s",
+		"--queues", "exposure=1", "--id", id, "--job-timeout", "10s", "--rescue-after", "12s",
 		"--poll-interval", "200ms", "--schedule=false", "--allow-private-targets")
 	w.cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+t.TempDir())
 	out, err := w.cmd.StdoutPipe()
@@ -166,8 +166,10 @@ func TestKilledWorkerJobRetriedOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("processus réels : pas en mode -short")
 	}
+	t.Parallel()
 	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			bin := vigieBinary(t)
 			dsn := db.dsn(t)

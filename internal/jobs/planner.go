@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"vigie/internal/care"
@@ -104,15 +105,39 @@ func (p *Planner) Due(ctx context.Context, now time.Time) ([]Planned, error) {
 		if next.IsZero() || next.After(today) || sc.LastRun == next {
 			continue
 		}
+		// A run that cannot run (perimeter awaiting approval, controller
+		// withdrawn…) waits, its date not consumed: the schedules page says why.
+		if why, err := p.Blocked(ctx, sc); err != nil {
+			return nil, fmt.Errorf("planification %s : %w", sc.ID, err)
+		} else if why != "" {
+			continue
+		}
 		pl := Planned{Schedule: sc.ID, DueOn: next.String()}
 		if sc.Kind == store.ScheduleExposure {
-			pl.Exposure = &ExposureRequest{Entities: []org.FINESS{org.FINESS(sc.Subject)}, Perimeter: sc.Perimeter, Ports: sc.Ports}
+			pl.Exposure = &ExposureRequest{Applicant: sc.Applicant, Entities: []org.FINESS{org.FINESS(sc.Subject)}, Perimeter: sc.Perimeter, Ports: sc.Ports}
 		} else {
 			pl.AD = &ADRequest{Applicant: sc.Applicant, Directory: sc.Subject}
 		}
 		out = append(out, pl)
 	}
 	return out, nil
+}
+
+// Blocked says in French why the runs of a schedule cannot be launched
+// now ("" when they can): an exposure audit needs its entity's approved
+// perimeter, an AD audit a stored connection to a declared controller.
+func (p *Planner) Blocked(ctx context.Context, sc store.Schedule) (string, error) {
+	var err error
+	switch sc.Kind {
+	case store.ScheduleExposure:
+		_, err = StoredPerimeters{Store: p.Store}.Perimeter(ctx, []org.FINESS{org.FINESS(sc.Subject)}, sc.Perimeter)
+	case store.ScheduleAD:
+		_, err = StoredConnections{Store: p.Store}.Connection(ctx, sc.Applicant, sc.Subject)
+	}
+	if errors.Is(err, ErrRefused) {
+		return "audits suspendus : " + strings.TrimPrefix(err.Error(), ErrRefused.Error()+" : "), nil
+	}
+	return "", err
 }
 
 // Enqueued records the run of a planned audit.

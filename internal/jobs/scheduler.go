@@ -64,14 +64,10 @@ func (w *tickWorker) Work(ctx context.Context, job *river.Job[tickArgs]) error {
 func (e *Engine) EnqueuePlanned(ctx context.Context, p Planned) (int64, error) {
 	switch {
 	case p.Exposure != nil:
-		r := p.Exposure
-		a := ExposureArgs{Run: newRun(), Perimeter: r.Perimeter, Ports: r.Ports, By: SchedulerActor, Schedule: p.Schedule, DueOn: p.DueOn}
-		if a.Ports == "" {
-			a.Ports = "default"
-		}
-		for _, f := range r.Entities {
-			a.Entities = append(a.Entities, string(f))
-		}
+		r := *p.Exposure
+		r.By = SchedulerActor
+		a := exposureArgs(r)
+		a.Schedule, a.DueOn = p.Schedule, p.DueOn
 		return e.insert(ctx, a)
 	case p.AD != nil:
 		return e.insert(ctx, ADArgs{Run: newRun(), Applicant: p.AD.Applicant, Directory: p.AD.Directory, By: SchedulerActor, Schedule: p.Schedule, DueOn: p.DueOn})

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,8 +15,10 @@ import (
 // the scheduler on: the due exposure audit of a schedule is enqueued once,
 // run, and the next one is planned 30 days later.
 func TestSchedulerEnqueuesDueAuditOnce(t *testing.T) {
+	t.Parallel()
 	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			st, ej := openTestStore(t, db.dsn(t), testKey())
 			ref, err := st.SavePerimeterSnapshot(ctx, "net 192.0.2.0/30\n", "test")
@@ -82,5 +85,52 @@ func TestSchedulerEnqueuesDueAuditOnce(t *testing.T) {
 				t.Fatalf("%d scans, attendu 1", fake.calls.Load())
 			}
 		})
+	}
+}
+
+// TestPlannerWaitsForApproval: a schedule of an approved perimeter is not
+// due while the perimeter awaits approval (its date is not consumed), then
+// is, naming the approved perimeter and the dossier.
+func TestPlannerWaitsForApproval(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, ej := openTestStore(t, databases[0].dsn(t), testKey())
+	app, err := st.ApplicantOf(ctx, ej)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveSchedule(ctx, store.Schedule{Kind: store.ScheduleExposure, Applicant: app.ID, Subject: string(ej),
+		Perimeter: ApprovedRef(ej), Ports: "443", EveryDays: 30, Enabled: true}, "rssi"); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := care.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Planner{Store: st, Catalogue: cat}
+	sc, err := st.ScheduleOf(ctx, store.ScheduleExposure, string(ej))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	if due, err := p.Due(ctx, now); err != nil || len(due) != 0 {
+		t.Fatalf("due without an approved perimeter: %+v %v", due, err)
+	}
+	if why, err := p.Blocked(ctx, sc); err != nil || !strings.HasPrefix(why, "audits suspendus : ") {
+		t.Fatalf("blocked: %q %v", why, err)
+	}
+	if _, _, err := st.RecordExposurePerimeter(ctx, ej, "net 192.0.2.0/29\n", "rssi"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ApproveExposurePerimeter(ctx, ej, 1, "referent"); err != nil {
+		t.Fatal(err)
+	}
+	due, err := p.Due(ctx, now)
+	if err != nil || len(due) != 1 || due[0].Exposure == nil || due[0].Exposure.Perimeter != ApprovedRef(ej) ||
+		due[0].Exposure.Applicant != app.ID || due[0].DueOn != "2026-01-10" {
+		t.Fatalf("due once approved: %+v %v", due, err)
+	}
+	if why, err := p.Blocked(ctx, sc); err != nil || why != "" {
+		t.Fatalf("not blocked once approved: %q %v", why, err)
 	}
 }

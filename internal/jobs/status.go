@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -50,6 +51,9 @@ type Job struct {
 	Complete bool
 	// Progress is the last progress recorded (nil before the first).
 	Progress *store.JobProgress
+	// CancelRequested: someone cancelled the job while it ran; its worker
+	// has not stopped it yet.
+	CancelRequested bool
 }
 
 // AttemptError is the error of one failed attempt.
@@ -70,6 +74,9 @@ func (j Job) Finished() bool {
 
 // StateFr names the job's state in French.
 func (j Job) StateFr() string {
+	if j.CancelRequested && !j.Finished() {
+		return "annulation demandée"
+	}
 	if !j.Finished() && j.State != string(rivertype.JobStateRunning) && len(j.Errors) > 0 {
 		return "en échec, nouvelle tentative prévue"
 	}
@@ -97,12 +104,26 @@ func (e *Engine) Job(ctx context.Context, id int64) (Job, error) {
 	return jobs[0], nil
 }
 
+// Cancel cancels a job: one waiting in a queue never runs; a running one
+// has its context cancelled (its worker notices within seconds) and stores
+// nothing. A finished job is left as it is. It returns the job afterwards.
+func (e *Engine) Cancel(ctx context.Context, id int64) (Job, error) {
+	if _, err := e.client.JobCancel(ctx, id); errors.Is(err, river.ErrNotFound) {
+		return Job{}, fmt.Errorf("tâche %d : %w", id, ErrNotFound)
+	} else if err != nil {
+		return Job{}, fmt.Errorf("annulation de la tâche %d : %w", id, err)
+	}
+	return e.Job(ctx, id)
+}
+
 // ListFilter selects jobs for Jobs.
 type ListFilter struct {
 	// Kinds restricts the kinds (default: both audit kinds).
 	Kinds []string
 	// States restricts River's states (default: all).
 	States []string
+	// Applicants restricts the jobs to those dossiers (default: all).
+	Applicants []string
 	// Limit caps the count (default 100), newest first.
 	Limit int
 }
@@ -124,6 +145,15 @@ func (e *Engine) Jobs(ctx context.Context, f ListFilter) ([]Job, error) {
 			st[i] = rivertype.JobState(s)
 		}
 		p = p.States(st...)
+	}
+	if len(f.Applicants) > 0 {
+		names := make([]string, len(f.Applicants))
+		args := river.NamedArgs{}
+		for i, a := range f.Applicants {
+			names[i] = fmt.Sprintf("@applicant_%d", i)
+			args[names[i][1:]] = a
+		}
+		p = p.Where("args ->> 'applicant' IN ("+strings.Join(names, ", ")+")", args)
 	}
 	res, err := e.client.JobList(ctx, p)
 	if err != nil {
@@ -166,6 +196,7 @@ func jobOf(r *rivertype.JobRow) Job {
 		var a ExposureArgs
 		if json.Unmarshal(r.EncodedArgs, &a) == nil {
 			j.Entities, j.Perimeter, j.Ports, j.Run, j.By, j.Schedule, j.DueOn = a.Entities, a.Perimeter, a.Ports, a.Run, a.By, a.Schedule, a.DueOn
+			j.Applicant = a.Applicant
 		}
 	case KindAD:
 		var a ADArgs
@@ -174,10 +205,14 @@ func jobOf(r *rivertype.JobRow) Job {
 		}
 	}
 	var md struct {
-		Output *output `json:"output"`
+		Output          *output `json:"output"`
+		CancelAttempted string  `json:"cancel_attempted_at"`
 	}
-	if json.Unmarshal(r.Metadata, &md) == nil && md.Output != nil {
-		j.AuditID, j.Complete = md.Output.AuditID, md.Output.Complete
+	if json.Unmarshal(r.Metadata, &md) == nil {
+		if md.Output != nil {
+			j.AuditID, j.Complete = md.Output.AuditID, md.Output.Complete
+		}
+		j.CancelRequested = md.CancelAttempted != ""
 	}
 	return j
 }

@@ -10,8 +10,11 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"vigie/internal/ad/adcare"
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/exposure/scope"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -51,20 +54,17 @@ func (w *exposureWorker) Work(ctx context.Context, job *river.Job[ExposureArgs])
 	progress.set(1, "préparation du périmètre")
 	per, err := e.cfg.Perimeters.Perimeter(ctx, entities, a.Perimeter)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return river.JobCancel(err)
-		}
-		return err
+		return cancelIfRefused(err)
 	}
 	ports, err := e.cfg.Engines.ParsePorts(a.Ports)
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("ports %q : %w", a.Ports, err))
 	}
 	audit, err := e.cfg.Engines.Exposure(ctx, per, ports, func(done, total uint64, open int) {
-		progress.set(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %d port(s) ouvert(s)", done, total, open))
+		progress.set(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %s", done, total, french.Plural(open, "port ouvert", "ports ouverts")))
 	})
 	if err != nil {
-		return fmt.Errorf("audit d'exposition : %w", err)
+		return cancelIfRefused(fmt.Errorf("audit d'exposition : %w", err))
 	}
 	progress.set(95, "enregistrement de l'audit")
 	blob, err := json.Marshal(audit)
@@ -108,10 +108,7 @@ func (w *adWorker) Work(ctx context.Context, job *river.Job[ADArgs]) error {
 	}
 	c, err := e.cfg.Connections.Connection(ctx, a.Applicant, a.Directory)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return river.JobCancel(err)
-		}
-		return err
+		return cancelIfRefused(err)
 	}
 	progress.set(5, "connexion au contrôleur "+c.Host)
 	rep, err := e.cfg.Engines.AD(ctx, c, func(nc string, objects int) {
@@ -125,9 +122,7 @@ func (w *adWorker) Work(ctx context.Context, job *river.Job[ADArgs]) error {
 	if err != nil {
 		return err
 	}
-	s := rep.Summary()
-	sum := care.ADAudit{ID: id, Directory: a.Directory, Date: civil.Of(s.CollectedAt.In(e.cfg.Location)), Level: s.Level,
-		Source: care.SourceVigie, FailedChecks: s.FailedIDs}
+	sum := adcare.Audit(rep.Summary(), id, a.Directory, e.cfg.Location)
 	if _, err := e.cfg.Store.SaveADAudit(store.WithActor(ctx, a.By), sum, blob); err != nil && !errors.Is(err, store.ErrExists) {
 		return fmt.Errorf("enregistrement du rapport : %w", err)
 	} else if err == nil && e.cfg.OnStored != nil {
@@ -135,6 +130,17 @@ func (w *adWorker) Work(ctx context.Context, job *river.Job[ADArgs]) error {
 	}
 	progress.set(100, "terminé")
 	return river.RecordOutput(ctx, output{AuditID: id, Complete: true})
+}
+
+// cancelIfRefused has River give up a job that cannot succeed by being
+// retried: refused by its source (ErrRefused, an unknown reference) or by
+// the scope guard (a non-public destination in a process without
+// --allow-private-targets). Other errors are retried.
+func cancelIfRefused(err error) error {
+	if _, ok := errors.AsType[*scope.NonPublicError](err); ok || errors.Is(err, ErrRefused) || errors.Is(err, store.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	return err
 }
 
 // output is what a finished audit job records in River.

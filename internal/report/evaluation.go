@@ -9,6 +9,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 )
 
 // EvaluationJSON writes the evaluation as indented JSON.
@@ -109,7 +110,7 @@ func writeResult(b *strings.Builder, r care.Result) {
 	}
 	fmt.Fprintf(b, "  %s %s — %s : %s\n", ResultMark(r), name, r.Status.French(), r.Reason)
 	if r.Done != nil && r.Expected != nil {
-		fmt.Fprintf(b, "      audits : %s / %s\n", care.Plural(*r.Done, "réalisé", "réalisés"), care.Plural(*r.Expected, "attendu", "attendus"))
+		fmt.Fprintf(b, "      audits : %s / %s\n", french.Plural(*r.Done, "réalisé", "réalisés"), french.Plural(*r.Expected, "attendu", "attendus"))
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(b, "      ! %s\n", w)
@@ -137,7 +138,7 @@ func writePosture(b *strings.Builder, p *care.Posture) {
 			fmt.Fprintf(b, "  annuaire %s : aucun audit\n", d.Name)
 			continue
 		}
-		fmt.Fprintf(b, "  annuaire %s : niveau %d au dernier audit (%s, %s)\n", d.Name, d.Level, d.Source, d.Date.French())
+		fmt.Fprintf(b, "  annuaire %s : %s au dernier audit (%s, %s)\n", d.Name, d.LevelText(), d.Source, d.Date.French())
 	}
 	for _, x := range p.Exposure {
 		switch {
@@ -153,7 +154,7 @@ func writePosture(b *strings.Builder, p *care.Posture) {
 			fmt.Fprintf(b, "  exposition de %s : aucune vulnérabilité critique au dernier audit (%s, %s)\n", x.Name, x.Source, x.Date.French())
 		default:
 			fmt.Fprintf(b, "  exposition de %s : %s au dernier audit (%s, %s)\n", x.Name,
-				care.Plural(*x.Critical, "vulnérabilité critique", "vulnérabilités critiques"), x.Source, x.Date.French())
+				french.Plural(*x.Critical, "vulnérabilité critique", "vulnérabilités critiques"), x.Source, x.Date.French())
 		}
 	}
 }
@@ -202,7 +203,7 @@ func recordsUsed(rs []care.Result) string {
 	}
 	if len(dates) == 1 && len(rs) > 1 {
 		for d := range dates {
-			return strings.Join(ids[:len(ids)-1], ", ") + " et " + ids[len(ids)-1] + " " + strings.Replace(d, "saisi ", "saisis ", 1)
+			return french.List(ids) + " " + strings.Replace(d, "saisi ", "saisis ", 1)
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -10,6 +10,7 @@ import (
 	"vigie/internal/civil"
 	"vigie/internal/demo"
 	"vigie/internal/dossier"
+	"vigie/internal/french/frenchtest"
 )
 
 func demoEval(t *testing.T, at string) (*care.Evaluation, *care.Wave) {
@@ -27,11 +28,7 @@ func demoEval(t *testing.T, at string) (*care.Evaluation, *care.Wave) {
 	return ev, w
 }
 
-var (
-	isoDate  = regexp.MustCompile(`\b20[0-9]{2}-[01][0-9]-[0-3][0-9]\b`)
-	parenS   = regexp.MustCompile(`\(s\)`)
-	noAccent = regexp.MustCompile(`\b(intermediaire|debutant|confirme)\b`)
-)
+var noAccent = regexp.MustCompile(`\b(intermediaire|debutant|confirme)\b`)
 
 // The report a CISO reads: French dates, agreed plurals, accents; a closed
 // wave shows its frozen verdict and, apart, the current posture.
@@ -43,10 +40,9 @@ func TestEvaluationTableFrench(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := b.String()
-		for _, re := range []*regexp.Regexp{isoDate, parenS, noAccent} {
-			if m := re.FindString(out); m != "" {
-				t.Errorf("%s: %q in the report", at, m)
-			}
+		frenchtest.Check(t, at, out)
+		if m := noAccent.FindString(out); m != "" {
+			t.Errorf("%s: %q in the report", at, m)
 		}
 		closed := civil.MustParse(at).After(civil.MustParse("2025-06-30"))
 		if strings.Contains(out, "NE COMPTE PAS pour la vague") != closed || strings.Contains(out, "Verdict de la vague") != closed {

@@ -11,6 +11,7 @@ import (
 
 	"vigie/internal/exposure"
 	"vigie/internal/exposure/opssies"
+	"vigie/internal/french"
 )
 
 //go:embed exposure_report.html.tmpl
@@ -94,6 +95,7 @@ func ExposureHTML(w io.Writer, a *exposure.Audit, opt ExposureHTMLOptions) error
 	v.Level, v.Convention = levels.Level(v.Counts), levels.Convention
 	t, err := template.New("exposure").Funcs(template.FuncMap{
 		"date":       frenchDateTime,
+		"plural":     french.Plural,
 		"sevFR":      func(s exposure.Severity) string { return s.French() },
 		"sevClass":   func(s exposure.Severity) string { return "sev-" + string(s) },
 		"confFR":     confidenceFR,

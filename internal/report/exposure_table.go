@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 )
 
 // ExposureTable writes the audit as a French text report: the perimeter,
@@ -23,8 +24,9 @@ func ExposureTable(w io.Writer, a *exposure.Audit) error {
 	}
 	fmt.Fprintf(b, "Hôtes répondants : %d, ports ouverts : %d\n", len(a.Hosts), ports)
 	fmt.Fprintf(b, "Aucune vulnérabilité critique (D1.O2.B, cet audit) : %s\n", ouiNon(c.Critical == 0))
-	fmt.Fprintf(b, "Vulnérabilités : %d critique(s), %d élevée(s), %d moyenne(s), %d faible(s), %d info\n\n",
-		c.Critical, c.High, c.Medium, c.Low, c.Info)
+	fmt.Fprintf(b, "Vulnérabilités : %s, %s, %s, %s, %d info\n\n",
+		french.Plural(c.Critical, "critique", "critiques"), french.Plural(c.High, "élevée", "élevées"),
+		french.Plural(c.Medium, "moyenne", "moyennes"), french.Plural(c.Low, "faible", "faibles"), c.Info)
 	if len(a.Findings) == 0 {
 		b.WriteString("Aucune constatation.\n")
 	} else {
@@ -80,10 +82,8 @@ func DeltaTable(w io.Writer, prev, cur *exposure.Audit, d exposure.Delta) error 
 func perimeterLine(p exposure.Perimeter) string {
 	var parts []string
 	add := func(n int, one, many string) {
-		if n == 1 {
-			parts = append(parts, "1 "+one)
-		} else if n > 1 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, many))
+		if n > 0 {
+			parts = append(parts, french.Plural(n, one, many))
 		}
 	}
 	add(len(p.Domains), "domaine", "domaines")

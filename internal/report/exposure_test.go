@@ -98,8 +98,8 @@ func TestExposureHTMLVerdictFirstAndSelfContained(t *testing.T) {
 		t.Errorf("sections out of order: verdict %d counts %d plan %d detail %d", iVerdict, iCounts, iPlan, iDetail)
 	}
 	for _, want := range []string{
-		"Deux audits successifs conformes : NON", "50 jours", "l&#39;audit courant relève 2 vulnérabilité(s) critique(s)",
-		"CHU Exemple", "P1 — immédiate", "AS64500", "old.chu-exemple.fr", "2 nouvelle(s)", "1 corrigée(s)", "2 toujours présente(s)", "SMB exposé",
+		"Deux audits successifs conformes : NON", "50 jours", "l&#39;audit courant relève 2 vulnérabilités critiques",
+		"CHU Exemple", "P1 — immédiate", "AS64500", "old.chu-exemple.fr", "2 nouvelles", "1 corrigée", "2 toujours présentes", "SMB exposé",
 		"correspondance de version uniquement", "CVE-2024-21762", "par version", "Administration à distance",
 		"Types de vulnérabilités", "<td>Administration à distance</td><td>1</td>", "Indice de conformité CaRE D1 (champ <code>outcome.level</code> du fichier OPSSIES) : <strong>3</strong>",
 	} {
@@ -285,7 +285,7 @@ func TestExposureTableAndDelta(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"SÉVÉRITÉ", "critique", "192.0.2.1:3389", "Aucune vulnérabilité critique (D1.O2.B, cet audit) : non", "1 critique(s)", "hors périmètre"} {
+	for _, want := range []string{"SÉVÉRITÉ", "critique", "192.0.2.1:3389", "Aucune vulnérabilité critique (D1.O2.B, cet audit) : non", "1 critique,", "hors périmètre"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 )
 
 // PairWindow is the spacing CaRE D1.O2.B requires between two successive
@@ -47,13 +48,13 @@ func CheckPair(prev, cur *exposure.Audit, w PairWindow) PairVerdict {
 	if v.GapDays < 0 {
 		v.Reasons = append(v.Reasons, "l'audit « précédent » est postérieur à l'audit courant")
 	} else if !v.GapOK {
-		v.Reasons = append(v.Reasons, fmt.Sprintf("écart de %d jours entre les deux audits, hors de l'intervalle exigé de %d à %d jours", v.GapDays, w.MinDays, w.MaxDays))
+		v.Reasons = append(v.Reasons, fmt.Sprintf("écart de %s entre les deux audits, hors de l'intervalle exigé de %d à %d jours", french.Plural(v.GapDays, "jour", "jours"), w.MinDays, w.MaxDays))
 	}
 	if !v.PreviousClean {
-		v.Reasons = append(v.Reasons, fmt.Sprintf("l'audit précédent relève %d vulnérabilité(s) critique(s)", countsOf(prev).Critical))
+		v.Reasons = append(v.Reasons, "l'audit précédent relève "+french.Plural(countsOf(prev).Critical, "vulnérabilité critique", "vulnérabilités critiques"))
 	}
 	if !v.CurrentClean {
-		v.Reasons = append(v.Reasons, fmt.Sprintf("l'audit courant relève %d vulnérabilité(s) critique(s)", countsOf(cur).Critical))
+		v.Reasons = append(v.Reasons, "l'audit courant relève "+french.Plural(countsOf(cur).Critical, "vulnérabilité critique", "vulnérabilités critiques"))
 	}
 	if !v.BothComplete {
 		v.Reasons = append(v.Reasons, "au moins un des deux audits ne couvre pas tout le périmètre déclaré")
@@ -81,5 +82,5 @@ func frenchDateTime(t time.Time) string {
 	if t.IsZero() {
 		return "date inconnue"
 	}
-	return t.In(parisLocation()).Format("02/01/2006 à 15:04")
+	return french.DateTime(t.In(parisLocation()))
 }

@@ -126,10 +126,10 @@ func Make(in Input) Plan {
 	}
 	gap := f.DaysSince(p)
 	if !anchored {
-		slots = append(slots, Slot{Date: p, Why: fmt.Sprintf("premier audit de la paire avant l'échéance du %s (%d jours avant le suivant)", in.Deadline, gap)})
+		slots = append(slots, Slot{Date: p, Why: fmt.Sprintf("premier audit de la paire avant l'échéance du %s (%d jours avant le suivant)", in.Deadline.French(), gap)})
 	}
 	slots = append(slots, Slot{Date: f, Why: fmt.Sprintf("second audit de la paire : %d jours après celui du %s (entre %d et %d), avant l'échéance du %s",
-		gap, p, in.MinGap, in.MaxGap, in.Deadline)})
+		gap, p.French(), in.MinGap, in.MaxGap, in.Deadline.French())})
 	for _, s := range regular(f.AddDays(in.Every), in.Until, cadence) {
 		if s.Date.After(in.Deadline) {
 			slots = append(slots, s)
@@ -174,7 +174,7 @@ func pair(in Input, past []Past) (p, f civil.Date, anchored bool, warn string) {
 			return p, f, false, ""
 		}
 	}
-	return p, f, false, fmt.Sprintf("échéance du %s trop proche : deux audits sans vulnérabilité critique espacés d'au moins %d jours n'y tiennent plus", in.Deadline, in.MinGap)
+	return p, f, false, fmt.Sprintf("échéance du %s trop proche : deux audits sans vulnérabilité critique espacés d'au moins %d jours n'y tiennent plus", in.Deadline.French(), in.MinGap)
 }
 
 func min2(a, b civil.Date) civil.Date {

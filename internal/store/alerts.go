@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -58,8 +59,38 @@ func (s *Store) SaveAlertSubscription(ctx context.Context, a AlertSubscription) 
 
 // AlertSubscriptions lists the subscriptions (with their secrets).
 func (s *Store) AlertSubscriptions(ctx context.Context) ([]AlertSubscription, error) {
+	return s.alertSubscriptions(ctx, ``)
+}
+
+// AlertSubscriptionsOf lists a user's subscriptions (with their secrets).
+func (s *Store) AlertSubscriptionsOf(ctx context.Context, login string) ([]AlertSubscription, error) {
+	return s.alertSubscriptions(ctx, `WHERE login = $1`, login)
+}
+
+// DeleteAlertSubscription deletes a subscription of login, with its
+// deliveries (ErrNotFound when login has no such subscription).
+func (s *Store) DeleteAlertSubscription(ctx context.Context, id int64, login string) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_subscriptions WHERE id = $1 AND login = $2`, id, login).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("abonnement %d : %w", id, ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM alert_deliveries WHERE subscription = $1`, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM alert_subscriptions WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return s.trail(ctx, tx, login, ActionAlertSubscription, login, fmt.Sprintf("abonnement %d supprimé", id))
+	})
+}
+
+func (s *Store) alertSubscriptions(ctx context.Context, where string, args ...any) ([]AlertSubscription, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, login, applicant, subject, kinds, channel, target, secret, digest, created_at
-		FROM alert_subscriptions ORDER BY id`)
+		FROM alert_subscriptions `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("abonnements : %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -52,7 +53,7 @@ func applicantOfFacts(f care.Facts) (string, ApplicantKind, error) {
 		}
 	}
 	if len(ejs) != 1 {
-		return "", "", fmt.Errorf("dossier hors GHT : une seule EJ attendue, %s", care.Plural(len(ejs), "trouvée", "trouvées"))
+		return "", "", fmt.Errorf("dossier hors GHT : une seule EJ attendue, %s", french.Plural(len(ejs), "trouvée", "trouvées"))
 	}
 	return string(ejs[0]), ApplicantEJ, nil
 }

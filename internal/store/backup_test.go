@@ -43,9 +43,6 @@ func fillEverything(t *testing.T, s *Store) {
 	if err := s.CreateAPIToken(ctx, "rssi", "tok", "", "t"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateWebJob(ctx, WebJob{Kind: JobAD, Applicant: "ARA-99", Directory: "ARA-99-ad1", CreatedBy: "t", CreatedAt: now}); err != nil {
-		t.Fatal(err)
-	}
 	if _, _, err := s.RecordExposurePerimeter(ctx, f.Entities[1].FINESS, "domain chu.fr\n", "rssi"); err != nil {
 		t.Fatal(err)
 	}

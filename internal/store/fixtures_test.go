@@ -66,7 +66,8 @@ func ghtFacts(t testing.TB) care.Facts {
 			{Directory: "ARA-99-ad1", Date: d("2024-09-01"), Level: 3, Source: care.SourceADS, ID: "ads-2024-123"},
 			{Directory: "ARA-99-ad1", Date: d("2024-05-01"), Level: 2, Source: care.SourceADS,
 				FailedChecks: []string{"vuln2_privileged_members", "vuln1_spn_priv"}, Report: "ads-mai.pdf"},
-			{Directory: "ARA-99-ad2", Date: d("2024-05-01"), Level: 1, Source: care.SourceVigie},
+			{Directory: "ARA-99-ad2", Date: d("2024-05-01"), Level: 1, Source: care.SourceVigie,
+				Provisional: true, ProvisionalPoints: []string{"vuln_permissions_dpapi", "vuln_rodc_priv_revealed"}},
 		},
 		ExposureAudits: []care.ExposureAudit{
 			{Entities: []org.FINESS{ej2, ej1}, Date: d("2024-06-01"), CompletePerimeter: true,

@@ -203,11 +203,11 @@ func (im importer) exercises(xs []care.Exercise) error {
 			[]col{{"kit", x.Kit}, {"scenario", x.Scenario}, {"general_management", nullBool(x.GeneralManagement)},
 				{"clinical", nullBool(x.Clinical)}, {"hot_debrief", x.HotDebrief.String()}, {"retex", x.Retex.String()}}, false)
 		if err != nil {
-			return fmt.Errorf("exercice de crise du %s (%s) : %w", x.Date, x.Entity, err)
+			return fmt.Errorf("exercice de crise du %s (%s) : %w", x.Date.French(), x.Entity, err)
 		}
 		changed, err := replacePlan(im.ctx, im.tx, x, listModeOf(o, false))
 		if err != nil {
-			return fmt.Errorf("participants et plan d'action de l'exercice du %s (%s) : %w", x.Date, x.Entity, err)
+			return fmt.Errorf("participants et plan d'action de l'exercice du %s (%s) : %w", x.Date.French(), x.Entity, err)
 		}
 		o = merge(o, changed, false)
 		im.stats.count(KindExercise, o)
@@ -276,7 +276,7 @@ func (im importer) dossier(d care.Dossier) error {
 			[]col{{"applicant", im.applicant}, {"step", st.Step}, {"date", st.Date.String()}},
 			[]col{{"actor", st.By}, {"outcome", st.Outcome}, {"note", st.Note}}, false)
 		if err != nil {
-			return fmt.Errorf("étape %s du %s : %w", st.Step, st.Date, err)
+			return fmt.Errorf("étape %s du %s : %w", st.Step, st.Date.French(), err)
 		}
 		im.stats.count(KindStep, o)
 	}
@@ -285,7 +285,7 @@ func (im importer) dossier(d care.Dossier) error {
 			[]col{{"applicant", im.applicant}, {"date", p.Date.String()}, {"amount_eur", p.AmountEUR}, {"objective", p.Objective}},
 			[]col{{"actor", p.By}}, false)
 		if err != nil {
-			return fmt.Errorf("paiement du %s : %w", p.Date, err)
+			return fmt.Errorf("paiement du %s : %w", p.Date.French(), err)
 		}
 		im.stats.count(KindPayment, o)
 	}

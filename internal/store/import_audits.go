@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"vigie/internal/care"
 )
@@ -34,7 +35,8 @@ func findAudit(ctx context.Context, tx *wtx, table, id, naturalWhere string, nat
 
 func adAuditCols(a care.ADAudit) []col {
 	return []col{{"id", a.ID}, {"directory", a.Directory}, {"date", a.Date.String()}, {"level", a.Level},
-		{"source", a.Source}, {"report", a.Report}}
+		{"source", a.Source}, {"report", a.Report},
+		{"level_provisional", a.IsProvisional()}, {"provisional_points", strings.Join(a.ProvisionalPoints, " ")}}
 }
 
 func (im importer) adAudits(as []care.ADAudit) error {
@@ -44,7 +46,7 @@ func (im importer) adAudits(as []care.ADAudit) error {
 		}
 		o, err := upsertADAudit(im.ctx, im.tx, a)
 		if err != nil {
-			return fmt.Errorf("audit AD %s du %s (annuaire %s) : %w", a.ID, a.Date, a.Directory, err)
+			return fmt.Errorf("audit AD %s du %s (annuaire %s) : %w", a.ID, a.Date.French(), a.Directory, err)
 		}
 		im.stats.count(KindADAudit, o)
 	}
@@ -120,7 +122,7 @@ func (im importer) exposureAudits(as []care.ExposureAudit) error {
 		}
 		o, err := upsertExposureAudit(im.ctx, im.tx, a)
 		if err != nil {
-			return fmt.Errorf("audit d'exposition %s du %s : %w", a.ID, a.Date, err)
+			return fmt.Errorf("audit d'exposition %s du %s : %w", a.ID, a.Date.French(), err)
 		}
 		im.stats.count(KindExposureAudit, o)
 	}

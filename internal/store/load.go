@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
@@ -170,12 +171,17 @@ func (l loader) directories(f *care.Facts) error {
 
 func (l loader) adAudits(f *care.Facts) error {
 	idx := map[string]int{}
-	err := l.each(`SELECT a.uid, a.id, a.directory, a.date, a.level, a.source, a.report FROM ad_audits a
+	err := l.each(`SELECT a.uid, a.id, a.directory, a.date, a.level, a.source, a.report, a.level_provisional, a.provisional_points FROM ad_audits a
 		JOIN directories d ON d.id = a.directory WHERE d.applicant = $1`, func(r *sql.Rows) error {
 		var a care.ADAudit
-		var uid, d string
-		if err := r.Scan(&uid, &a.ID, &a.Directory, &d, &a.Level, &a.Source, &a.Report); err != nil {
+		var uid, d, points string
+		var provisional sql.NullBool // NULL: not yet read back from the report (final until then)
+		if err := r.Scan(&uid, &a.ID, &a.Directory, &d, &a.Level, &a.Source, &a.Report, &provisional, &points); err != nil {
 			return err
+		}
+		a.Provisional = provisional.Bool
+		if points != "" {
+			a.ProvisionalPoints = strings.Fields(points)
 		}
 		if err := dates(d, &a.Date); err != nil {
 			return err

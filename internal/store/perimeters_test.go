@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
-	"time"
 )
 
 // TestPerimetersAndControllers runs on every engine: perimeter versions
@@ -15,7 +13,6 @@ func TestPerimetersAndControllers(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			t.Run("perimeters", func(t *testing.T) { testPerimeters(t, e.config) })
 			t.Run("controllers", func(t *testing.T) { testControllers(t, e.config) })
-			t.Run("job_limits", func(t *testing.T) { testJobLimits(t, e.config) })
 		})
 	}
 }
@@ -101,56 +98,5 @@ func testControllers(t *testing.T, newConfig func(testing.TB) Config) {
 	}
 	if dcs, _ := s.DomainControllers(ctx, "ARA-99-ad1"); len(dcs) != 0 {
 		t.Fatalf("withdrawn controllers still listed: %+v", dcs)
-	}
-}
-
-func testJobLimits(t *testing.T, newConfig func(testing.TB) Config) {
-	ctx := context.Background()
-	s := open(t, newConfig(t))
-	f := ghtFacts(t)
-	mustImport(t, s, f, "test")
-	lim := JobLimits{PerEntity: 1, Server: 3}
-	job := func(entity string) WebJob {
-		return WebJob{Kind: JobExposure, Applicant: "ARA-99", Entity: entity, CreatedBy: "t", CreatedAt: time.Now()}
-	}
-	a := string(f.Entities[0].FINESS)
-	id, err := s.CreateWebJobLimited(ctx, job(a), lim)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var qe *QuotaError
-	if _, err := s.CreateWebJobLimited(ctx, job(a), lim); !errors.As(err, &qe) || !qe.Entity {
-		t.Fatalf("second audit of the same entity: %v", err)
-	}
-	if err := s.FinishWebJob(ctx, id, time.Now(), "", "fin"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.CreateWebJobLimited(ctx, job(a), lim); err != nil {
-		t.Fatalf("after the first ended: %v", err)
-	}
-	// Concurrent launches for distinct entities: never more than the server's limit.
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	ok := 0
-	for i := 1; i < 5; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := s.CreateWebJobLimited(ctx, job(string(f.Entities[i].FINESS)), lim); err == nil {
-				mu.Lock()
-				ok++
-				mu.Unlock()
-			} else if !errors.As(err, new(*QuotaError)) {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	if ok != 2 {
-		t.Errorf("%d launches passed, want 2 (server limit 3, one running)", ok)
-	}
-	j, err := s.WebJobByID(ctx, id)
-	if err != nil || j.Entity != a {
-		t.Fatalf("job entity not stored: %+v %v", j, err)
 	}
 }

@@ -47,7 +47,7 @@ func (s *Store) SaveADAudit(ctx context.Context, a care.ADAudit, report []byte) 
 			return err
 		}
 		return s.trail(ctx, tx.Tx, actorOf(ctx), ActionSaveAD, a.ID,
-			fmt.Sprintf("annuaire %s, %s, niveau %d, source %s", a.Directory, a.Date, a.Level, a.Source))
+			fmt.Sprintf("annuaire %s, %s, %s, source %s", a.Directory, a.Date, a.LevelText(), a.Source))
 	})
 	if err != nil {
 		return "", fmt.Errorf("enregistrement de l'audit AD %s : %w", a.ID, err)

@@ -72,18 +72,33 @@ func (s *Store) SaveSchedule(ctx context.Context, sc Schedule, by string) error 
 	})
 }
 
+// ScheduleOf returns the schedule of a subject (ErrNotFound when none).
+func (s *Store) ScheduleOf(ctx context.Context, kind, subject string) (Schedule, error) {
+	scs, err := s.schedules(ctx, `WHERE s.id = $1`, ScheduleID(kind, subject))
+	if err != nil {
+		return Schedule{}, err
+	}
+	if len(scs) == 0 {
+		return Schedule{}, fmt.Errorf("planification %s : %w", ScheduleID(kind, subject), ErrNotFound)
+	}
+	return scs[0], nil
+}
+
 // Schedules lists the schedules (of one dossier when applicant is not
 // empty), with their last run.
 func (s *Store) Schedules(ctx context.Context, applicant string) ([]Schedule, error) {
+	if applicant != "" {
+		return s.schedules(ctx, `WHERE s.applicant = $1`, applicant)
+	}
+	return s.schedules(ctx, ``)
+}
+
+// schedules runs the schedule query with a WHERE clause.
+func (s *Store) schedules(ctx context.Context, where string, args ...any) ([]Schedule, error) {
 	q := `SELECT s.id, s.kind, s.applicant, s.subject, s.perimeter, s.ports, s.every_days, s.enabled, s.updated_by, s.updated_at,
 		COALESCE((SELECT MAX(due_on) FROM schedule_runs r WHERE r.schedule = s.id), '')
-		FROM audit_schedules s`
-	var args []any
-	if applicant != "" {
-		q += ` WHERE s.applicant = $1`
-		args = append(args, applicant)
-	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY s.id`, args...)
+		FROM audit_schedules s `
+	rows, err := s.r.QueryContext(ctx, q+where+` ORDER BY s.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("planifications : %w", err)
 	}
@@ -111,7 +126,7 @@ func (s *Store) RecordScheduleRun(ctx context.Context, schedule string, dueOn ci
 	res, err := s.w.ExecContext(ctx, `INSERT INTO schedule_runs (schedule, due_on, job_id, enqueued_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (schedule, due_on) DO NOTHING`, schedule, dueOn.String(), jobID, webTime(s.now()))
 	if err != nil {
-		return false, fmt.Errorf("lancement planifié %s du %s : %w", schedule, dueOn, err)
+		return false, fmt.Errorf("lancement planifié %s du %s : %w", schedule, dueOn.French(), err)
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err

@@ -3,8 +3,7 @@ package store
 import (
 	"fmt"
 	"strings"
-
-	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 // Kind names a kind of stored row, as counted in ImportStats.
@@ -140,10 +139,10 @@ func (s ImportStats) String() string {
 		if !ok {
 			continue
 		}
-		p := fmt.Sprintf("%s : %s, %s, %s", k.French(), care.Plural(r.Added, "ajouté", "ajoutés"),
-			care.Plural(r.Updated, "modifié", "modifiés"), care.Plural(r.Unchanged, "inchangé", "inchangés"))
+		p := fmt.Sprintf("%s : %s, %s, %s", k.French(), french.Plural(r.Added, "ajouté", "ajoutés"),
+			french.Plural(r.Updated, "modifié", "modifiés"), french.Plural(r.Unchanged, "inchangé", "inchangés"))
 		if r.Kept > 0 {
-			p += ", " + care.Plural(r.Kept, "conservé", "conservés") + " (audits immuables)"
+			p += ", " + french.Plural(r.Kept, "conservé", "conservés") + " (audits immuables)"
 		}
 		parts = append(parts, p)
 	}

@@ -9,8 +9,8 @@ import (
 
 // Actions recorded in the audit trail (the first ones change no fact of
 // any dossier — accounts, tokens, connections, jobs, failed logins,
-// perimeters and controllers, schedules, key rotation — see
-// changesNoFacts).
+// perimeters and controllers, schedules, alert subscriptions, key
+// rotation — see changesNoFacts).
 const (
 	ActionADConnection = "connexion_annuaire"
 	ActionJobPrefix    = "tache_"
@@ -20,6 +20,10 @@ const (
 	ActionGovernance   = "gouvernance"
 	ActionStep         = "étape du dossier"
 	ActionLoginFailed  = "connexion_echouee"
+	// ActionAlertSubscription: a subscription to alerts (an account's own).
+	ActionAlertSubscription = "abonnement_alerte"
+	// ActionJobCancel: an audit job cancelled from the web application.
+	ActionJobCancel = ActionJobPrefix + "annulee"
 )
 
 type dossierKey struct{}
@@ -35,8 +39,8 @@ func WithDossier(ctx context.Context, applicant string) context.Context {
 // changesNoFacts reports whether an action leaves every dossier's facts as
 // they were (what LoadFacts reads): accounts (compte_…), tokens (jeton_…),
 // sessions, jobs and their perimeters, AD connections, declared exposure
-// perimeters and domain controllers, schedules, key rotation, failed
-// logins. Such an action without a dossier leaves the cached dossiers
+// perimeters and domain controllers, schedules, alert subscriptions, key
+// rotation, failed logins. Such an action without a dossier leaves the cached dossiers
 // valid; any other action without one makes them all stale.
 func changesNoFacts(action string) bool {
 	switch {
@@ -45,7 +49,7 @@ func changesNoFacts(action string) bool {
 	}
 	switch action {
 	case ActionADConnection, ActionLoginFailed, ActionLogoutAll, ActionJobPerimeter, ActionSchedule, ActionKeyRotation,
-		ActionPerimeter, ActionControllers:
+		ActionPerimeter, ActionControllers, ActionAlertSubscription:
 		return true
 	}
 	return false

@@ -47,7 +47,7 @@ func (s *Store) RecordADAudit(ctx context.Context, a care.ADAudit, report []byte
 			return err
 		}
 		if err := s.trail(ctx, tx.Tx, actorOf(ctx), ActionSaveAD, a.ID,
-			fmt.Sprintf("annuaire %s, %s, niveau %d, source %s", a.Directory, a.Date, a.Level, a.Source)); err != nil {
+			fmt.Sprintf("annuaire %s, %s, %s, source %s", a.Directory, a.Date, a.LevelText(), a.Source)); err != nil {
 			return err
 		}
 		if ev == nil {

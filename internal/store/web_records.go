@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 // RecordExercise adds a crisis exercise recorded from the web application.
@@ -36,7 +37,7 @@ func (s *Store) RecordExercise(ctx context.Context, x care.Exercise, by string) 
 			return fmt.Errorf("participants et plan d'action de l'exercice : %w", err)
 		}
 		return s.trail(ctx, tx, by, ActionExercise, string(x.Entity), fmt.Sprintf("exercice du %s, kit %s, %s, %s",
-			x.Date.French(), x.Kit, care.Plural(len(x.Participants), "participant", "participants"), care.Plural(len(x.Actions), "action", "actions")))
+			x.Date.French(), x.Kit, french.Plural(len(x.Participants), "participant", "participants"), french.Plural(len(x.Actions), "action", "actions")))
 	})
 }
 

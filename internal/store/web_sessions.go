@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"vigie/internal/french"
 )
 
 // WebSession is a browser session. TokenHash is the SHA-256 of the cookie
@@ -20,6 +21,10 @@ type WebSession struct {
 	ExpiresAt time.Time
 	// LastSeen is the last request of the session (idle timeout).
 	LastSeen time.Time
+	// DataVersion is the store's data version (see DataVersion), read by
+	// WebSessionByHash in the same query: a page needs both, and one
+	// round trip to the database instead of two matters under load.
+	DataVersion int64
 }
 
 // CreateWebSession stores a new session and removes the sessions expired
@@ -44,10 +49,11 @@ func (s *Store) WebSessionByHash(ctx context.Context, tokenHash string, now time
 	var ss WebSession
 	var u WebUser
 	var created, expires, seen string
-	err := s.r.QueryRowContext(ctx, `SELECT s.token_hash, s.login, s.csrf, s.created_at, s.expires_at, s.last_seen, u.role, u.scope
+	err := s.r.QueryRowContext(ctx, `SELECT s.token_hash, s.login, s.csrf, s.created_at, s.expires_at, s.last_seen, u.role, u.scope,
+		(SELECT version FROM data_version WHERE id = 1)
 		FROM web_sessions s JOIN web_users u ON u.login = s.login
 		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at = ''`, tokenHash, webTime(now)).
-		Scan(&ss.TokenHash, &ss.Login, &ss.CSRF, &created, &expires, &seen, &u.Role, &u.Scope)
+		Scan(&ss.TokenHash, &ss.Login, &ss.CSRF, &created, &expires, &seen, &u.Role, &u.Scope, &ss.DataVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return WebSession{}, WebUser{}, fmt.Errorf("session : %w", ErrNotFound)
 	}
@@ -79,7 +85,7 @@ func (s *Store) DeleteWebSessions(ctx context.Context, login, by string) (int64,
 			return fmt.Errorf("sessions de %s : %w", login, err)
 		}
 		n, _ = res.RowsAffected()
-		return s.trail(ctx, tx, by, ActionLogoutAll, login, fmt.Sprintf("%d session(s) fermée(s)", n))
+		return s.trail(ctx, tx, by, ActionLogoutAll, login, french.Plural(int(n), "session fermée", "sessions fermées"))
 	})
 	return n, err
 }

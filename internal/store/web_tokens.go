@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"vigie/internal/french"
 )
 
 // DefaultTokenTTL is how long an API token lasts unless its creator says otherwise.
@@ -146,7 +147,7 @@ func (s *Store) RevokeAPITokens(ctx context.Context, login, by string) (int64, e
 		if n, err = s.revokeTokensTx(ctx, tx, login, by); err != nil || n == 0 {
 			return err
 		}
-		return s.trail(ctx, tx, by, ActionTokenRevoke, login, fmt.Sprintf("%d jeton(s) révoqué(s)", n))
+		return s.trail(ctx, tx, by, ActionTokenRevoke, login, french.Plural(int(n), "jeton révoqué", "jetons révoqués"))
 	})
 	return n, err
 }
@@ -174,7 +175,7 @@ func (s *Store) SetWebUserDisabled(ctx context.Context, login string, disabled b
 			if err != nil {
 				return err
 			}
-			detail = fmt.Sprintf("compte désactivé : sessions fermées, %d jeton(s) révoqué(s)", n)
+			detail = "compte désactivé : sessions fermées, " + french.Plural(int(n), "jeton révoqué", "jetons révoqués")
 		}
 		return s.trail(ctx, tx, by, action, login, detail)
 	})

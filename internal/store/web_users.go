@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"vigie/internal/french"
 )
 
 // WebUser is a local account of the web application. The role and scope
@@ -84,7 +85,7 @@ func (s *Store) SetWebPassword(ctx context.Context, login, hash, by string) erro
 		if err != nil {
 			return err
 		}
-		return s.trail(ctx, tx, by, ActionUserPassword, login, fmt.Sprintf("sessions fermées, %d jeton(s) révoqué(s)", n))
+		return s.trail(ctx, tx, by, ActionUserPassword, login, "sessions fermées, "+french.Plural(int(n), "jeton révoqué", "jetons révoqués"))
 	})
 }
 

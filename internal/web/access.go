@@ -47,6 +47,13 @@ func (s *Server) resolveScope(ctx context.Context, p *Principal) (*scope, error)
 		return sc, nil
 	}
 	f := org.FINESS(p.value)
+	version, known := knownVersion(ctx)
+	if known {
+		if c, ok := s.scopes.get(f, version); ok {
+			sc.own, sc.ownApplicant = c.own, c.ownApplicant
+			return sc, nil
+		}
+	}
 	sc.own = map[org.FINESS]bool{f: true}
 	children, err := s.st.Entities(ctx, store.EntityFilter{Parent: f})
 	if err != nil {
@@ -61,6 +68,9 @@ func (s *Server) resolveScope(ctx context.Context, p *Principal) (*scope, error)
 		sc.ownApplicant = a.ID
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, fmt.Errorf("périmètre de %s : %w", p.Login, err)
+	}
+	if known {
+		s.scopes.put(f, version, scopeEntry{own: sc.own, ownApplicant: sc.ownApplicant})
 	}
 	return sc, nil
 }

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"context"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -11,8 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"vigie/internal/care"
-	"vigie/internal/civil"
+	"vigie/internal/jobs"
 	"vigie/internal/store"
 )
 
@@ -170,7 +167,7 @@ func (s *Server) adLaunch(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	if s.engines == nil {
+	if s.jobs == nil {
 		return errNoEngines
 	}
 	c, err := s.st.ADConnectionOf(r.Context(), v.Applicant.ID, dir)
@@ -185,51 +182,14 @@ func (s *Server) adLaunch(w http.ResponseWriter, r *http.Request, rq *request) e
 		return &httpError{Status: http.StatusBadRequest, Msg: "Audit refusé : " + errUndeclaredController(dir, c.Host).Error() + "."}
 	}
 	app := v.Applicant.ID
-	id, err := s.startJob(r.Context(), store.WebJob{Kind: store.JobAD, Applicant: app, Target: dir, Directory: dir, CreatedBy: rq.p.Login},
-		func(ctx context.Context, progress jobProgress) (string, error) {
-			return s.runAD(ctx, app, dir, rq.p.Login, progress)
-		})
-	if qe, ok := errors.AsType[*store.QuotaError](err); ok {
+	id, err := s.jobs.EnqueueADLimited(r.Context(), jobs.ADRequest{Applicant: app, Directory: dir, By: rq.p.Login}, s.jobLimits)
+	if qe, ok := errors.AsType[*jobs.QuotaError](err); ok {
 		return &httpError{Status: http.StatusTooManyRequests, Msg: "Audit non lancé : " + qe.Error() + "."}
 	}
 	if err != nil {
 		return err
 	}
+	s.trailJob(r.Context(), rq.p.Login, "tache_ad", app, fmt.Sprintf("tâche %d : annuaire %s", id, dir))
 	http.Redirect(w, r, fmt.Sprintf("/dossiers/%s/taches/%d", app, id), http.StatusSeeOther)
 	return nil
-}
-
-// runAD has the engines collect and analyse the directory, then stores
-// the report (source vigie). The password only lives in memory.
-func (s *Server) runAD(ctx context.Context, app, dir, by string, progress jobProgress) (string, error) {
-	c, err := s.st.ADConnectionOf(ctx, app, dir)
-	if err != nil {
-		return "", fmt.Errorf("lecture de la connexion chiffrée : %w", err)
-	}
-	// Checked again when the job runs: the declaration may have changed.
-	if ok, _, err := s.declaredController(ctx, dir, c.Host); err != nil {
-		return "", err
-	} else if !ok {
-		return "", errUndeclaredController(dir, c.Host)
-	}
-	progress(5, "connexion au contrôleur "+c.Host)
-	rep, err := s.engines.ADAudit(ctx, c, func(namingContext string, objects int) {
-		progress(min(10+objects/1000, 80), fmt.Sprintf("collecte de %s : %d objets", namingContext, objects))
-	})
-	if err != nil {
-		return "", fmt.Errorf("audit de l'annuaire %s impossible : %w", dir, err)
-	}
-	progress(95, "enregistrement du rapport")
-	blob, err := json.Marshal(rep)
-	if err != nil {
-		return "", err
-	}
-	sum := rep.Summary()
-	a := care.ADAudit{Directory: dir, Date: civil.Of(sum.CollectedAt.In(s.loc)), Level: sum.Level,
-		Source: care.SourceVigie, FailedChecks: sum.FailedIDs}
-	id, err := s.st.SaveADAudit(store.WithActor(ctx, by), a, blob)
-	if err != nil {
-		return "", fmt.Errorf("enregistrement du rapport : %w", err)
-	}
-	return id, nil
 }

@@ -2,16 +2,12 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"vigie/internal/care"
-	"vigie/internal/civil"
-	"vigie/internal/exposure"
-	perim "vigie/internal/exposure/scope"
+	"vigie/internal/jobs"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -34,12 +30,12 @@ func exposureForm(v *view, choices []option) *recForm {
 	}, Back: "/dossiers/" + v.Applicant.ID + "/audits", Opts: map[string][]option{"entite": choices}}
 }
 
-// exposureRequest is a validated exposure audit launch.
+// exposureRequest is a validated exposure audit launch: the entity and
+// the version of its approved perimeter the user saw.
 type exposureRequest struct {
-	Entities  []org.FINESS
-	Perimeter *perim.Perimeter
-	Ports     []int
-	Target    string // summary shown on the job
+	Entity  org.FINESS
+	Version int
+	Ports   string
 }
 
 // approvedChoices lists the dossier's entities in the view whose current
@@ -68,7 +64,7 @@ func (s *Server) exposureLaunch(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil {
 		return err
 	}
-	if s.engines == nil {
+	if s.jobs == nil {
 		return errNoEngines
 	}
 	choices, approved, err := s.approvedChoices(r.Context(), v, f)
@@ -81,17 +77,14 @@ func (s *Server) exposureLaunch(w http.ResponseWriter, r *http.Request, rq *requ
 		return nil
 	}
 	fm.fill(r.PostForm.Get)
-	req, ok := validateExposure(fm, approved, s.engines.ParsePorts)
+	req, ok := validateExposure(fm, approved, s.jobs.ParsePorts)
 	if !ok {
 		s.renderRec(w, r, rq, fm)
 		return nil
 	}
-	id, err := s.startJob(r.Context(), store.WebJob{Kind: store.JobExposure, Applicant: v.Applicant.ID, Target: req.Target,
-		Entity: string(req.Entities[0]), CreatedBy: rq.p.Login},
-		func(ctx context.Context, progress jobProgress) (string, error) {
-			return s.runExposure(ctx, req, rq.p.Login, progress)
-		})
-	if qe, ok := errors.AsType[*store.QuotaError](err); ok {
+	id, err := s.jobs.EnqueueExposureLimited(r.Context(), jobs.ExposureRequest{Applicant: v.Applicant.ID, Entities: []org.FINESS{req.Entity},
+		Perimeter: jobs.ApprovedVersionRef(req.Entity, req.Version), Ports: req.Ports, By: rq.p.Login}, s.jobLimits)
+	if qe, ok := errors.AsType[*jobs.QuotaError](err); ok {
 		fm.get("entite").Err = qe.Error()
 		s.renderRec(w, r, rq, fm)
 		return nil
@@ -99,6 +92,8 @@ func (s *Server) exposureLaunch(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil {
 		return err
 	}
+	s.trailJob(r.Context(), rq.p.Login, "tache_exposure", v.Applicant.ID,
+		fmt.Sprintf("tâche %d : périmètre approuvé de %s (version %d), ports %s", id, req.Entity, req.Version, req.Ports))
 	http.Redirect(w, r, fmt.Sprintf("/dossiers/%s/taches/%d", v.Applicant.ID, id), http.StatusSeeOther)
 	return nil
 }
@@ -126,55 +121,19 @@ func validateExposure(fm *recForm, approved map[org.FINESS]store.ExposurePerimet
 	var req exposureRequest
 	if v, ok := fm.choice("entite", "choisissez l'établissement dont le périmètre approuvé sera scanné"); ok {
 		ap := approved[org.FINESS(v)]
-		p, err := scanPerimeter(ap)
-		if err != nil {
+		if _, err := scanPerimeter(ap); err != nil {
 			fm.get("entite").Err = err.Error()
 		} else {
-			req.Entities, req.Perimeter = []org.FINESS{ap.Entity}, p
-			req.Target = fmt.Sprintf("périmètre approuvé de %s (version %d)", ap.Entity, ap.Version)
+			req.Entity, req.Version = ap.Entity, ap.Version
 		}
 	}
 	pt := fm.get("ports")
 	if pt.Value == "" {
 		pt.Err = "valeur obligatoire"
-	} else if ports, err := parsePorts(pt.Value); err != nil {
+	} else if _, err := parsePorts(pt.Value); err != nil {
 		pt.Err = err.Error()
 	} else {
-		req.Ports = ports
+		req.Ports = pt.Value
 	}
 	return req, fm.errCount() == 0
 }
-
-// runExposure scans the perimeter with the engines (whose scope guard
-// refuses anything outside it) and stores the audit with the source "vigie".
-func (s *Server) runExposure(ctx context.Context, req exposureRequest, by string, progress jobProgress) (string, error) {
-	progress(1, "préparation du périmètre")
-	a, err := s.engines.ExposureAudit(ctx, ExposureRequest{Perimeter: req.Perimeter, Ports: req.Ports, AllowPrivateTargets: s.allowPrivate},
-		func(done, total uint64, open int) {
-			progress(int(done*90/max(total, 1)), fmt.Sprintf("scan des ports : %d/%d tentatives, %d port(s) ouvert(s)", done, total, open))
-		})
-	if err != nil {
-		return "", fmt.Errorf("audit d'exposition : %w", err)
-	}
-	progress(95, "enregistrement de l'audit")
-	return s.saveExposure(ctx, req.Entities, a, by)
-}
-
-// saveExposure stores an exposure audit and its summary (source vigie).
-func (s *Server) saveExposure(ctx context.Context, entities []org.FINESS, a *exposure.Audit, by string) (string, error) {
-	blob, err := json.Marshal(a)
-	if err != nil {
-		return "", err
-	}
-	sum := care.ExposureAudit{Entities: entities, Date: civil.Of(a.FinishedAt.In(s.loc)), CompletePerimeter: a.Complete,
-		Counts: &care.Counts{Critical: a.Summary.Critical, High: a.Summary.High, Medium: a.Summary.Medium, Low: a.Summary.Low, Info: a.Summary.Info},
-		Source: care.SourceVigie}
-	id, err := s.st.SaveExposureAudit(store.WithActor(ctx, by), sum, blob)
-	if err != nil {
-		return "", fmt.Errorf("enregistrement de l'audit : %w", err)
-	}
-	return id, nil
-}
-
-// jobID formats a job ID for links.
-func jobID(id int64) string { return strconv.FormatInt(id, 10) }

@@ -11,6 +11,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -245,7 +246,7 @@ func (s *Server) pairCheck(v *view, a care.ExposureAudit, earlier []care.Exposur
 	clean := func(x care.ExposureAudit) (bool, string) {
 		switch {
 		case x.Counts != nil && x.Counts.Critical > 0:
-			return false, plural(x.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques")
+			return false, french.Plural(x.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques")
 		case x.Counts == nil && (x.NoCritical == nil || !*x.NoCritical):
 			return false, "nombre de vulnérabilités critiques inconnu"
 		}

@@ -6,105 +6,31 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
-	"sync"
+	"strings"
 	"time"
-	"vigie/internal/care"
-	"vigie/internal/org"
 
+	"vigie/internal/care"
+	"vigie/internal/civil"
+	"vigie/internal/jobs"
+	"vigie/internal/org"
 	"vigie/internal/store"
 )
 
-// interruptedJob is the reason recorded for a job stopped by a shutdown.
-const interruptedJob = "Audit interrompu par l'arrêt du serveur Vigie : relancez-le."
-
-// jobRunner owns the goroutines of the background audits: they all stop
-// when the server is closed.
-type jobRunner struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-}
-
-func newJobRunner() *jobRunner {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &jobRunner{ctx: ctx, cancel: cancel}
-}
-
-// Close cancels the running audits and waits for them to record their end.
-func (s *Server) Close() error {
-	s.jobs.cancel()
-	s.jobs.wg.Wait()
-	return nil
-}
-
-// jobProgress reports a job's progress: a percentage and a French line.
-type jobProgress func(pct int, detail string)
-
-// jobFunc runs an audit and returns the stored audit's ID, or an error
-// whose message (French) is shown on the job page.
-type jobFunc func(ctx context.Context, progress jobProgress) (string, error)
-
-// startJob records a queued job and runs fn in the background.
-func (s *Server) startJob(ctx context.Context, j store.WebJob, fn jobFunc) (int64, error) {
-	j.CreatedAt = s.now()
-	id, err := s.st.CreateWebJobLimited(store.WithActor(ctx, j.CreatedBy), j, s.jobLimits)
-	if err != nil {
-		return 0, err
-	}
-	s.jobs.wg.Add(1)
-	go func() {
-		defer s.jobs.wg.Done()
-		s.runJob(id, fn)
-	}()
-	return id, nil
-}
-
-// runJob runs one job to its end and records it. The store calls use a
-// context that survives the cancellation, so that an interrupted job is
-// still recorded as failed.
-func (s *Server) runJob(id int64, fn jobFunc) {
-	ctx := s.jobs.ctx
-	record := context.WithoutCancel(ctx)
-	var mu sync.Mutex
-	last := -1
-	progress := func(pct int, detail string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if pct == last {
-			return
-		}
-		last = pct
-		if err := s.st.UpdateWebJobProgress(record, id, pct, detail); err != nil {
-			s.log.Error("avancement de tâche", "tâche", id, "erreur", err)
-		}
-	}
-	progress(0, "démarrage")
-	auditID, err := func() (id string, err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("erreur interne de l'audit : %v", p)
-			}
-		}()
-		return fn(ctx, progress)
-	}()
-	msg := ""
-	switch {
-	case err != nil && ctx.Err() != nil:
-		msg = interruptedJob
-	case err != nil:
-		msg = err.Error()
-		s.log.Warn("audit en échec", "tâche", id, "erreur", err)
-	}
-	if err := s.st.FinishWebJob(record, id, s.now(), auditID, msg); err != nil {
-		s.log.Error("fin de tâche", "tâche", id, "erreur", err)
-	}
-}
+// Close releases what the server holds. The audit jobs belong to the job
+// engine (Config.Jobs), which the caller stops: a job interrupted by a
+// stopped or killed process is run again by another worker.
+func (s *Server) Close() error { return nil }
 
 // jobData fills the job page.
 type jobData struct {
 	View *view
-	Job  store.WebJob
+	Job  jobs.Job
+	// Target says what is audited, in French.
+	Target string
+	// CanCancel: the user may cancel the job (a launching role, job not finished).
+	CanCancel bool
 	// Refresh is the number of seconds before the page reloads (0: finished).
 	Refresh int
 }
@@ -113,11 +39,11 @@ type jobData struct {
 func (d jobData) ResultHref() string { return jobResultHref(d.View.Applicant.ID, d.Job) }
 
 // jobResultHref is the address of a finished job's audit page ("" before).
-func jobResultHref(app string, j store.WebJob) string {
+func jobResultHref(app string, j jobs.Job) string {
 	if j.AuditID == "" {
 		return ""
 	}
-	if j.Kind == store.JobAD {
+	if j.Kind == jobs.KindAD {
 		return "/dossiers/" + url.PathEscape(app) + "/rapports/ad/" + url.PathEscape(j.AuditID)
 	}
 	return "/dossiers/" + url.PathEscape(app) + "/rapports/exposition/" + url.PathEscape(j.AuditID)
@@ -126,80 +52,131 @@ func jobResultHref(app string, j store.WebJob) string {
 // KindFr names the job's audit in French.
 func (d jobData) KindFr() string { return jobKindFr(d.Job.Kind) }
 
-// StateFr names the job's state in French.
-func (d jobData) StateFr() string { return jobStateFr(d.Job.State) }
+// DueFr is the date a planned job was due, JJ/MM/AAAA.
+func (d jobData) DueFr() string {
+	if due, err := civil.Parse(d.Job.DueOn); err == nil {
+		return due.French()
+	}
+	return d.Job.DueOn
+}
 
 func jobKindFr(k string) string {
-	if k == store.JobAD {
+	if k == jobs.KindAD {
 		return "audit Active Directory"
 	}
 	return "audit d'exposition internet"
 }
 
-func jobStateFr(s string) string {
-	return map[string]string{store.JobQueued: "en attente", store.JobRunning: "en cours",
-		store.JobDone: "terminé", store.JobFailed: "en échec"}[s]
+// jobTarget says in French what a job audits, naming the entities from f.
+func jobTarget(j jobs.Job, f *care.Facts) string {
+	if j.Kind == jobs.KindAD {
+		return "annuaire " + j.Directory
+	}
+	names := make([]string, 0, len(j.Entities))
+	for _, e := range j.Entities {
+		name := e
+		if f != nil {
+			for _, x := range f.Entities {
+				if string(x.FINESS) == e {
+					name = x.Name + " (" + e + ")"
+				}
+			}
+		}
+		names = append(names, name)
+	}
+	what := "périmètre déposé en ligne de commande"
+	if v, ok := approvedVersion(j.Perimeter); ok && v > 0 {
+		what = fmt.Sprintf("périmètre approuvé version %d", v)
+	} else if ok {
+		what = "périmètre approuvé en vigueur"
+	}
+	return strings.Join(names, ", ") + " — " + what + ", ports " + j.Ports
 }
 
-// loadJob loads a job of a dossier the user sees (404 otherwise).
-func (s *Server) loadJob(r *http.Request, rq *request) (*view, store.WebJob, error) {
-	v, err := s.loadApplicantView(r.Context(), rq.scope, r.PathValue("id"))
-	if err != nil {
-		return nil, store.WebJob{}, err
+// approvedVersion reads the version of an approved perimeter reference
+// (jobs.ApprovedVersionRef; 0 for jobs.ApprovedRef); ok is false for
+// another kind of reference.
+func approvedVersion(ref string) (int, bool) {
+	rest, ok := strings.CutPrefix(ref, "approved:")
+	if !ok {
+		return 0, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("job"), 10, 64)
-	if err != nil {
-		return nil, store.WebJob{}, errOutOfScope
-	}
-	j, err := s.st.WebJobByID(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && j.Applicant != v.Applicant.ID) {
-		return nil, store.WebJob{}, errOutOfScope
-	}
-	if err != nil {
-		return nil, store.WebJob{}, err
-	}
-	if v.Partial() {
-		f, err := s.st.LoadFacts(r.Context(), v.Applicant.ID)
-		if err != nil {
-			return nil, store.WebJob{}, err
-		}
-		if !jobVisible(v, &f, j) {
-			return nil, store.WebJob{}, errOutOfScope
-		}
-	}
-	return v, j, nil
+	_, v, _ := strings.Cut(rest, ":")
+	n, _ := strconv.Atoi(v)
+	return n, true
 }
 
-// jobVisible reports whether a job of the view's dossier is the view's:
-// every job in a whole view; in a partial one, an exposure audit of a
-// visible entity or an AD audit of a directory a visible entity uses. Its
-// page, progress and errors name hosts and directories of that entity.
-func jobVisible(v *view, f *care.Facts, j store.WebJob) bool {
+// jobVisible reports whether a job belongs to the view: a job of the
+// view's dossier, and in a partial view an exposure audit of a visible
+// entity or an AD audit of a directory a visible entity uses (its page,
+// progress and errors name hosts and directories of that entity).
+func jobVisible(v *view, f *care.Facts, j jobs.Job) bool {
+	if j.Applicant == "" || j.Applicant != v.Applicant.ID {
+		return false
+	}
 	if !v.Partial() {
 		return true
 	}
-	if j.Entity != "" {
-		return v.only[org.FINESS(j.Entity)]
-	}
-	if j.Directory != "" {
-		for _, d := range f.Directories {
-			if d.ID == j.Directory {
-				return usesVisible(v, d)
+	if j.Kind == jobs.KindExposure {
+		for _, e := range j.Entities {
+			if v.only[org.FINESS(e)] {
+				return true
 			}
+		}
+		return false
+	}
+	for _, d := range f.Directories {
+		if d.ID == j.Directory {
+			return usesVisible(v, d)
 		}
 	}
 	return false
 }
 
-// jobPage shows a job; while it runs, the page reloads itself every two
-// seconds (an HTTP Refresh header: no JavaScript needed).
+// mayCancel reports whether the user may cancel a visible job: the roles
+// that may launch it (a write role that sees it), while it is not finished.
+func mayCancel(p *Principal, j jobs.Job) bool { return p.CanWrite() && !j.Finished() }
+
+// loadJob loads a job of a dossier the user sees (404 otherwise), with the
+// dossier's facts.
+func (s *Server) loadJob(r *http.Request, rq *request) (*view, *care.Facts, jobs.Job, error) {
+	if s.jobs == nil {
+		return nil, nil, jobs.Job{}, errOutOfScope
+	}
+	v, err := s.loadApplicantView(r.Context(), rq.scope, r.PathValue("id"))
+	if err != nil {
+		return nil, nil, jobs.Job{}, err
+	}
+	id, err := strconv.ParseInt(r.PathValue("job"), 10, 64)
+	if err != nil {
+		return nil, nil, jobs.Job{}, errOutOfScope
+	}
+	j, err := s.jobs.Job(r.Context(), id)
+	if errors.Is(err, jobs.ErrNotFound) {
+		return nil, nil, jobs.Job{}, errOutOfScope
+	}
+	if err != nil {
+		return nil, nil, jobs.Job{}, err
+	}
+	f, err := s.st.LoadFacts(r.Context(), v.Applicant.ID)
+	if err != nil {
+		return nil, nil, jobs.Job{}, err
+	}
+	if !jobVisible(v, &f, j) {
+		return nil, nil, jobs.Job{}, errOutOfScope
+	}
+	return v, &f, j, nil
+}
+
+// jobPage shows a job; while it is not finished, the page reloads itself
+// every two seconds (an HTTP Refresh header: no JavaScript needed).
 func (s *Server) jobPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	v, j, err := s.loadJob(r, rq)
+	v, f, j, err := s.loadJob(r, rq)
 	if err != nil {
 		return err
 	}
-	d := jobData{View: v, Job: j}
-	if j.State == store.JobQueued || j.State == store.JobRunning {
+	d := jobData{View: v, Job: j, Target: jobTarget(j, f), CanCancel: mayCancel(rq.p, j)}
+	if !j.Finished() {
 		d.Refresh = 2
 		w.Header().Set("Refresh", strconv.Itoa(d.Refresh))
 	}
@@ -207,27 +184,178 @@ func (s *Server) jobPage(w http.ResponseWriter, r *http.Request, rq *request) er
 	return nil
 }
 
-// jobStatus is the JSON state of a job, for scripts and progressive enhancement.
+// jobStatus is the JSON state of a job, for scripts and progressive
+// enhancement: River's state, its French name, the attempts, the workers
+// that ran them and their errors, the progress and the stored audit.
 func (s *Server) jobStatus(w http.ResponseWriter, r *http.Request, rq *request) error {
-	_, j, err := s.loadJob(r, rq)
+	_, _, j, err := s.loadJob(r, rq)
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"id": j.ID, "kind": j.Kind, "state": j.State, "progress": j.Progress, "detail": j.Detail,
-		"error": j.Error, "audit_id": j.AuditID, "created_by": j.CreatedBy, "created_at": j.CreatedAt.Format(time.RFC3339)}
-	if !j.FinishedAt.IsZero() {
-		out["finished_at"] = j.FinishedAt.Format(time.RFC3339)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, jobJSON(j))
 	return nil
 }
 
-// FailInterruptedJobs marks failed the jobs a previous run of the server
-// left queued or running; call it once at start, before serving.
-func (s *Server) FailInterruptedJobs(ctx context.Context) error {
-	n, err := s.st.FailUnfinishedWebJobs(ctx, s.now(), interruptedJob)
-	if n > 0 {
-		s.log.WarnContext(ctx, "tâches interrompues par un arrêt précédent", "nombre", n)
+func jobJSON(j jobs.Job) map[string]any {
+	errs := []map[string]any{}
+	for _, e := range j.Errors {
+		errs = append(errs, map[string]any{"attempt": e.Attempt, "at": e.At.Format(time.RFC3339), "error": e.Message})
 	}
-	return err
+	out := map[string]any{"id": j.ID, "kind": j.Kind, "state": j.State, "state_fr": j.StateFr(), "finished": j.Finished(),
+		"attempt": j.Attempt, "max_attempts": j.MaxAttempts, "workers": append([]string{}, j.AttemptedBy...), "errors": errs,
+		"audit_id": j.AuditID, "complete": j.Complete, "created_by": j.By, "created_at": j.CreatedAt.Format(time.RFC3339),
+		"entities": append([]string{}, j.Entities...), "directory": j.Directory, "schedule": j.Schedule, "due_on": j.DueOn}
+	if p := j.Progress; p != nil {
+		out["progress"], out["detail"], out["worker"] = p.Pct, p.Detail, p.Worker
+	} else {
+		out["progress"], out["detail"] = 0, ""
+	}
+	if !j.FinalizedAt.IsZero() {
+		out["finished_at"] = j.FinalizedAt.Format(time.RFC3339)
+	}
+	return out
+}
+
+// jobCancel cancels a job (POST), for the roles that may launch it.
+func (s *Server) jobCancel(w http.ResponseWriter, r *http.Request, rq *request) error {
+	v, _, j, err := s.loadJob(r, rq)
+	if err != nil {
+		return err
+	}
+	if !rq.p.CanWrite() {
+		return errReadOnly
+	}
+	if !j.Finished() {
+		if _, err := s.jobs.Cancel(r.Context(), j.ID); err != nil {
+			return err
+		}
+		s.trailJob(r.Context(), rq.p.Login, store.ActionJobCancel, v.Applicant.ID, fmt.Sprintf("tâche %d (%s)", j.ID, jobKindFr(j.Kind)))
+	}
+	http.Redirect(w, r, fmt.Sprintf("/dossiers/%s/taches/%d", url.PathEscape(v.Applicant.ID), j.ID), http.StatusSeeOther)
+	return nil
+}
+
+// trailJob writes a trail entry about a job; a failure is logged (the job
+// itself is River's record).
+func (s *Server) trailJob(ctx context.Context, by, action, applicant, detail string) {
+	if err := s.st.Trail(ctx, by, action, applicant, detail); err != nil {
+		s.log.ErrorContext(ctx, "journal", "action", action, "erreur", err)
+	}
+}
+
+// jobFilters are the state filters of the job list: value → French label
+// and River's states.
+var jobFilters = []struct {
+	Value, Label string
+	States       []string
+}{
+	{"actives", "en file ou en cours", []string{"available", "pending", "scheduled", "running", "retryable"}},
+	{"echec", "en échec", []string{"discarded"}},
+	{"terminees", "terminées", []string{"completed"}},
+	{"annulees", "annulées", []string{"cancelled"}},
+}
+
+// jobRow is a job of the list with its dossier.
+type jobRow struct {
+	Job    jobs.Job
+	App    string
+	Target string
+}
+
+// jobsData fills the job list.
+type jobsData struct {
+	Rows     []jobRow
+	Filter   string
+	Kind     string
+	Dossier  string
+	Dossiers []*view
+	Filters  []struct {
+		Value, Label string
+		States       []string
+	}
+}
+
+// maxJobList bounds the jobs listed at once.
+const maxJobList = 200
+
+// jobsPage lists the audit jobs the user may see, newest first, filtered
+// by state, kind and dossier (« /taches?etat=actives&type=ad&dossier=ID »).
+func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	if s.jobs == nil {
+		return errNoEngines
+	}
+	q := r.URL.Query()
+	d := jobsData{Filter: q.Get("etat"), Kind: q.Get("type"), Dossier: q.Get("dossier"), Filters: jobFilters}
+	views, err := s.visibleApplicants(ctx, rq.scope)
+	if err != nil {
+		return err
+	}
+	d.Dossiers = views
+	byID := map[string]*view{}
+	var apps []string
+	for _, v := range views {
+		if d.Dossier == "" || v.Applicant.ID == d.Dossier {
+			byID[v.Applicant.ID] = v
+			apps = append(apps, v.Applicant.ID)
+		}
+	}
+	if len(apps) == 0 {
+		s.render(w, r, http.StatusOK, "jobs", pageData{Title: "Tâches d'audit", User: rq.p, CSRF: rq.csrf, Data: d})
+		return nil
+	}
+	f := jobs.ListFilter{Applicants: apps, Limit: maxJobList}
+	for _, x := range jobFilters {
+		if x.Value == d.Filter {
+			f.States = x.States
+		}
+	}
+	switch d.Kind {
+	case "exposition":
+		f.Kinds = []string{jobs.KindExposure}
+	case "ad":
+		f.Kinds = []string{jobs.KindAD}
+	}
+	list, err := s.jobs.Jobs(ctx, f)
+	if err != nil {
+		return err
+	}
+	facts := map[string]*care.Facts{}
+	for _, j := range list {
+		v := byID[j.Applicant]
+		if v == nil {
+			continue
+		}
+		fc, ok := facts[j.Applicant]
+		if !ok {
+			ff, err := s.st.LoadFacts(ctx, j.Applicant)
+			if err != nil {
+				return err
+			}
+			fc, facts[j.Applicant] = &ff, &ff
+		}
+		if jobVisible(v, fc, j) {
+			d.Rows = append(d.Rows, jobRow{Job: j, App: j.Applicant, Target: jobTarget(j, fc)})
+		}
+	}
+	s.render(w, r, http.StatusOK, "jobs", pageData{Title: "Tâches d'audit", User: rq.p, CSRF: rq.csrf, Data: d})
+	return nil
+}
+
+// dossierJobs returns the latest jobs of a dossier visible in v.
+func (s *Server) dossierJobs(ctx context.Context, v *view, f *care.Facts, n int) ([]jobRow, error) {
+	if s.jobs == nil {
+		return nil, nil
+	}
+	list, err := s.jobs.Jobs(ctx, jobs.ListFilter{Applicants: []string{v.Applicant.ID}, Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	var out []jobRow
+	for _, j := range list {
+		if jobVisible(v, f, j) {
+			out = append(out, jobRow{Job: j, App: v.Applicant.ID, Target: jobTarget(j, f)})
+		}
+	}
+	return slices.Clip(out), nil
 }

@@ -14,22 +14,24 @@ import (
 
 // auditPageNames are the pages of the audits launched from the web
 // application, parsed with the layout like pageNames.
-var auditPageNames = []string{"auditform", "job", "audits"}
+var auditPageNames = []string{"auditform", "job", "jobs", "audits"}
 
-// initAudits prepares the background jobs and parses the audit pages.
+// initAudits parses the audit pages.
 func (s *Server) initAudits() error {
-	s.jobs = newJobRunner()
 	for _, name := range auditPageNames {
 		t, err := template.New("layout.html").Funcs(templateFuncs(s.loc)).Funcs(template.FuncMap{
 			"tlsModes": func() []struct{ Value, Label string } { return tlsModes },
-			"jobState": jobStateFr, "jobKind": jobKindFr, "jobResult": jobResultHref,
+			"jobKind":  jobKindFr, "jobResult": jobResultHref,
 		}).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("gabarit %s : %w", name, err)
 		}
 		s.pages[name] = t
 	}
-	return nil
+	if err := s.initAlertPages(); err != nil {
+		return err
+	}
+	return s.initSchedulePages()
 }
 
 // auditRoutes registers the audit launch, job, connection and governance pages.
@@ -42,6 +44,10 @@ func (s *Server) auditRoutes(handle func(pattern string, h http.Handler)) {
 	handle("POST /dossiers/{id}/annuaires/{dir}/audit", s.page(s.adLaunch))
 	handle("GET /dossiers/{id}/taches/{job}", s.page(s.jobPage))
 	handle("GET /dossiers/{id}/taches/{job}/etat", s.page(s.jobStatus))
+	handle("POST /dossiers/{id}/taches/{job}/annulation", s.page(s.jobCancel))
+	handle("GET /taches", s.page(s.jobsPage))
+	s.scheduleRoutes(handle) // schedules and calendar: schedules.go
+	s.alertRoutes(handle)    // alert subscriptions: alerts.go
 	handle("GET /dossiers/{id}/gouvernance", s.page(s.governanceHandler))
 	handle("POST /dossiers/{id}/gouvernance", s.page(s.governanceHandler))
 }
@@ -66,7 +72,7 @@ type auditsData struct {
 	CanWrite    bool
 	IsGHT       bool
 	Directories []directoryRow
-	Jobs        []store.WebJob
+	Jobs        []jobRow
 	Saved       string
 	Perimeters  []perimeterRow
 	// Controllers: the user may declare the directories' controllers.
@@ -90,16 +96,10 @@ func (s *Server) auditsPage(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	jobs, err := s.st.WebJobs(ctx, v.Applicant.ID, 20)
-	if err != nil {
-		return err
-	}
 	d := auditsData{View: v, CanWrite: rq.p.CanWrite(), IsGHT: v.Applicant.Kind == store.ApplicantGHT && f.GHT != nil && !v.Partial(),
 		Saved: r.URL.Query().Get("enregistre"), Controllers: rightsOf(rq.p, v).controllers()}
-	for _, j := range jobs {
-		if jobVisible(v, &f, j) {
-			d.Jobs = append(d.Jobs, j)
-		}
+	if d.Jobs, err = s.dossierJobs(ctx, v, &f, 20); err != nil {
+		return err
 	}
 	for _, e := range visibleEntities(v, &f) {
 		row := perimeterRow{Entity: e}

@@ -9,12 +9,14 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"vigie/internal/ad"
 	"vigie/internal/ad/checks"
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -74,7 +76,7 @@ func auditLinks(v *view, f *care.Facts, asOf civil.Date, n int, at string) (ads,
 	}
 	slices.SortStableFunc(adList, func(a, b care.ADAudit) int { return b.Date.Compare(a.Date) })
 	for _, a := range adList[:min(n, len(adList))] {
-		ads = append(ads, auditLink{Date: a.Date, Label: "Annuaire " + names[a.Directory], Detail: "niveau " + strconv.Itoa(a.Level) + ", " + sourceFr(a.Source),
+		ads = append(ads, auditLink{Date: a.Date, Label: "Annuaire " + names[a.Directory], Detail: a.LevelText() + ", " + sourceFr(a.Source),
 			Href: adAuditHref(v.Applicant.ID, a, at), Vigie: a.Source == care.SourceVigie})
 	}
 	visible := map[org.FINESS]bool{}
@@ -92,7 +94,7 @@ func auditLinks(v *view, f *care.Facts, asOf civil.Date, n int, at string) (ads,
 		detail := sourceFr(a.Source)
 		switch {
 		case a.Counts != nil:
-			detail = plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques") + ", " + detail
+			detail = french.Plural(a.Counts.Critical, "vulnérabilité critique", "vulnérabilités critiques") + ", " + detail
 		case a.NoCritical != nil && *a.NoCritical:
 			detail = "aucune vulnérabilité critique, " + detail
 		case a.NoCritical != nil:
@@ -265,26 +267,18 @@ func (s *Server) adAuditPage(w http.ResponseWriter, r *http.Request, rq *request
 			}
 		}
 		d.NotEvaluated, d.Limits = rep.Coverage.NotEvaluated, rep.Limits
-		switch n := len(rep.LevelProvisionalPoints); {
-		case rep.LevelProvisionalPoints != nil && n > 0:
-			// The analysis says which points could lower the level.
-			d.Provisional = plural(n, "point de contrôle qui pourrait abaisser le niveau n'a pas pu être évalué",
-				"points de contrôle qui pourraient abaisser le niveau n'ont pas pu être évalués")
-		case rep.LevelProvisionalPoints == nil && len(rep.Coverage.NotEvaluated) > 0:
-			// A report written before the analysis said so.
-			d.Provisional = plural(len(rep.Coverage.NotEvaluated), "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués") +
+		if rep.LevelProvisionalPoints == nil && !a.IsProvisional() && len(rep.Coverage.NotEvaluated) > 0 {
+			// A report written before the analysis said which points could lower the level.
+			d.Provisional = french.Plural(len(rep.Coverage.NotEvaluated), "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués") +
 				" : le niveau pourrait être plus bas"
-		}
-		if !d.Official {
-			if d.Provisional != "" {
-				d.Provisional += " ; "
-			}
-			d.Provisional += "audit Vigie, indicatif : seul un audit ADS compte pour la déclaration"
 		}
 	} else {
 		for _, id := range a.FailedChecks {
 			d.Failed = append(d.Failed, pointOf(id))
 		}
+	}
+	if a.IsProvisional() {
+		d.Provisional = provisionalDetail(a)
 	}
 	sortPoints(d.Failed)
 	sortPoints(d.Accepted)
@@ -303,6 +297,17 @@ func (s *Server) adAuditPage(w http.ResponseWriter, r *http.Request, rq *request
 	title := "Audit AD de " + d.Dir.Name + " du " + a.Date.French()
 	s.render(w, r, http.StatusOK, "audit_ad", pageData{Title: title, User: rq.p, CSRF: rq.csrf, Data: d})
 	return nil
+}
+
+// provisionalDetail says why an audit's level is provisional, naming the
+// control points not evaluated when the audit lists them.
+func provisionalDetail(a care.ADAudit) string {
+	n := len(a.ProvisionalPoints)
+	if n == 0 {
+		return a.LevelText() + " ; des points de contrôle qui pourraient abaisser le niveau n'ont pas été évalués ; le niveau réel peut être plus bas, à confirmer par un audit complet"
+	}
+	return a.LevelText() + " ; " + french.Plural(n, "point de contrôle qui pourrait abaisser le niveau n'a pas pu être évalué", "points de contrôle qui pourraient abaisser le niveau n'ont pas pu être évalués") +
+		" (" + strings.Join(a.ProvisionalPoints, ", ") + ") ; le niveau réel peut être plus bas, à confirmer par un audit complet"
 }
 
 // sortPoints orders failed points by grade (1, the most serious, first), then ID.

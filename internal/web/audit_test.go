@@ -25,9 +25,9 @@ import (
 )
 
 // newKeyedEnv is newEnv with an encryption key on the store (audits and
-// connections are sealed), eng running the audits (nil: none) and the
-// server's jobs stopped at the end.
-func newKeyedEnv(t *testing.T, eng Engines) (*env, string) {
+// connections are sealed) and a job engine whose workers run eng (nil: no
+// job engine, launching is refused).
+func newKeyedEnv(t *testing.T, eng *fakeEngines) (*env, string) {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "vigie.db")
@@ -52,8 +52,11 @@ func newKeyedEnv(t *testing.T, eng Engines) (*env, string) {
 	}
 	e.accounts["rssi-clinique"] = "clinique-mot-de-passe"
 	// The fake engines' perimeters are on loopback: allowed here, as a lab.
-	s, err := New(Config{Store: st, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Engines: eng,
-		AllowPrivateTargets: true})
+	cfg := Config{Store: st, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), AllowPrivateTargets: true}
+	if eng != nil {
+		cfg.Jobs = openJobs(t, st, eng)
+	}
+	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +94,12 @@ func (e *env) declarePerimeter(entity, text, by, approver string) {
 // waitJob follows the job page's JSON state until the job ends.
 func waitJob(t *testing.T, c *client, jobPath string) map[string]any {
 	t.Helper()
+	return waitJobState(t, c, jobPath, func(st map[string]any) bool { return st["finished"] == true })
+}
+
+// waitJobState follows the job page's JSON state until ok accepts it.
+func waitJobState(t *testing.T, c *client, jobPath string, ok func(map[string]any) bool) map[string]any {
+	t.Helper()
 	for range 600 {
 		resp, body := c.get(jobPath + "/etat")
 		if resp.StatusCode != http.StatusOK {
@@ -100,12 +109,12 @@ func waitJob(t *testing.T, c *client, jobPath string) map[string]any {
 		if err := json.Unmarshal([]byte(body), &st); err != nil {
 			t.Fatal(err)
 		}
-		if st["state"] == store.JobDone || st["state"] == store.JobFailed {
+		if ok(st) {
 			return st
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("job %s never ended", jobPath)
+	t.Fatalf("job %s: awaited state never reached", jobPath)
 	return nil
 }
 
@@ -185,7 +194,7 @@ func TestExposureAuditJob(t *testing.T) {
 		t.Fatalf("redirect to %q", jobPath)
 	}
 	// One running exposure audit per entity: a second launch is refused.
-	if resp, body := post("010000016", port); resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), "déjà en cours") {
+	if resp, body := post("010000016", port); resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), "déjà en file ou en cours") {
 		t.Errorf("second launch on the same entity: %d", resp.StatusCode)
 	}
 	// The job is seen by who sees the entity only.
@@ -202,25 +211,28 @@ func TestExposureAuditJob(t *testing.T) {
 	if resp, _ := e.login("rssi-valmont").get(jobPath); resp.StatusCode != http.StatusOK {
 		t.Errorf("job page for the entity's establishment: %d", resp.StatusCode)
 	}
-	// The engine holds after its first report: the job shows it.
-	st := jobState(t, c, jobPath)
-	for i := 0; i < 100 && st["progress"] != float64(40); i++ {
-		time.Sleep(20 * time.Millisecond)
-		st = jobState(t, c, jobPath)
-	}
-	if st["state"] != store.JobRunning || st["detail"] != "scan des ports : 45/100 tentatives, 1 port(s) ouvert(s)" {
+	// The engine holds after its first report: the job shows it, with
+	// its attempt and worker.
+	st := waitJobState(t, c, jobPath, func(st map[string]any) bool { return st["progress"] == float64(40) })
+	if st["state"] != "running" || st["state_fr"] != "en cours" || st["detail"] != "scan des ports : 45/100 tentatives, 1 port ouvert" ||
+		fmt.Sprint(st["workers"]) != "[essai]" || st["attempt"] != float64(1) {
 		t.Errorf("running job: %+v", st)
 	}
-	if resp, _ := c.get(jobPath); resp.Header.Get("Refresh") != "2" {
-		t.Errorf("running job page: Refresh %q, want 2", resp.Header.Get("Refresh"))
+	if resp, page := c.get(jobPath); resp.Header.Get("Refresh") != "2" || !strings.Contains(page, "Tentative 1 sur 3") ||
+		!strings.Contains(page, "exécutant : essai") || !strings.Contains(page, "Annuler la tâche") {
+		t.Errorf("running job page: Refresh %q\n%s", resp.Header.Get("Refresh"), excerpt(page, "<main", "</main>"))
+	}
+	// The read-only auditor sees the job, without the cancel button.
+	if resp, page := e.login("auditeur").get(jobPath); resp.StatusCode != http.StatusOK || strings.Contains(page, "Annuler la tâche") {
+		t.Errorf("job page for the auditor: %d", resp.StatusCode)
 	}
 	close(eng.release)
 	st = waitJob(t, c, jobPath)
-	if st["state"] != store.JobDone || st["audit_id"] == "" || st["created_by"] != "referent-ght" {
+	if st["state"] != "completed" || st["audit_id"] == "" || st["created_by"] != "referent-ght" || st["complete"] != true {
 		t.Fatalf("job: %+v", st)
 	}
 	reqs, _ := eng.requests()
-	if len(reqs) != 1 || fmt.Sprint(reqs[0].Ports) != "[5900 8000 8001]" || !reqs[0].AllowPrivateTargets {
+	if len(reqs) != 1 || fmt.Sprint(reqs[0].Ports) != "[5900 8000 8001]" {
 		t.Fatalf("engine requests: %+v", reqs)
 	}
 	rp := reqs[0].Perimeter
@@ -228,8 +240,12 @@ func TestExposureAuditJob(t *testing.T) {
 		t.Errorf("perimeter given to the engine: %v excluding %v for %v, want the approved version 2", pre, rp.Excludes, rp.Entities)
 	}
 	resp, page = c.get(jobPath)
-	if resp.Header.Get("Refresh") != "" || !strings.Contains(page, "Audit terminé") {
+	if resp.Header.Get("Refresh") != "" || !strings.Contains(page, "Audit terminé") || strings.Contains(page, "Annuler la tâche") {
 		t.Errorf("finished job page (Refresh %q):\n%s", resp.Header.Get("Refresh"), page)
+	}
+	// The finished job's page links to the audit's report.
+	if report := "/dossiers/CVL-99/rapports/exposition/" + st["audit_id"].(string); !strings.Contains(page, `href="`+report+`"`) {
+		t.Errorf("finished job page does not link to %s", report)
 	}
 	f, err := e.st.LoadFacts(context.Background(), "CVL-99")
 	if err != nil {
@@ -255,17 +271,26 @@ func TestExposureAuditJob(t *testing.T) {
 	if _, page := c.get("/dossiers/CVL-99?vigie=1"); !strings.Contains(evidenceLists(page), id) || !strings.Contains(page, `id="vigie" name="vigie" type="checkbox" value="1" checked`) {
 		t.Errorf("Vigie audit %s absent with the option", id)
 	}
-	// The finished job's page links to the audit's report.
-	_, jp := c.get(jobPath)
+	// The report the job page links to.
 	report := "/dossiers/CVL-99/rapports/exposition/" + id
-	if !strings.Contains(jp, `href="`+report+`"`) {
-		t.Errorf("finished job page does not link to %s", report)
-	}
 	if resp, rp := c.get(report); resp.StatusCode != http.StatusOK || !strings.Contains(rp, "Constats par gravité") || !strings.Contains(rp, "critique (1)") {
 		t.Errorf("audit report page: %d\n%.2000s", resp.StatusCode, between(rp, "<main", "</main>"))
 	}
-	if _, page := c.get("/dossiers/CVL-99/audits"); !strings.Contains(page, jobPath) || !strings.Contains(page, "terminé") {
+	if _, page := c.get("/dossiers/CVL-99/audits"); !strings.Contains(page, jobPath) || !strings.Contains(page, "terminée") {
 		t.Errorf("audits page lacks the job:\n%s", page)
+	}
+	// The job list: the dossier's jobs for who sees them, filtered by state.
+	if _, page := c.get("/taches?etat=terminees&dossier=CVL-99"); !strings.Contains(page, jobPath) {
+		t.Errorf("job list lacks the finished job:\n%s", excerpt(page, "<main", "</main>"))
+	}
+	if _, page := c.get("/taches?etat=actives"); strings.Contains(page, jobPath) {
+		t.Error("finished job listed as active")
+	}
+	if _, page := rb.get("/taches"); strings.Contains(page, jobPath) {
+		t.Error("job list shows another establishment's job")
+	}
+	if _, page := cl.get("/taches"); strings.Contains(page, jobPath) {
+		t.Error("job list shows another dossier's job")
 	}
 	// Finished: the entity may be audited again.
 	if resp, _ := post("010000016", port); resp.StatusCode != http.StatusSeeOther {
@@ -368,29 +393,59 @@ func TestADConnectionAndJob(t *testing.T) {
 		t.Error("password in the audit trail")
 	}
 
-	// The DC is unreachable: the job fails with a French message.
+	// The DC is unreachable: the attempt fails with a French message, kept
+	// with its attempt; River will try again, unless the job is cancelled.
 	resp, _ = c.post("/dossiers/CVL-99/annuaires/ad-valmont/audit", url.Values{"csrf": {tok}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("AD launch: %d", resp.StatusCode)
 	}
-	st := waitJob(t, c, resp.Header.Get("Location"))
-	msg, _ := st["error"].(string)
-	if st["state"] != store.JobFailed || msg != "audit de l'annuaire ad-valmont impossible : connexion refusée par 127.0.0.1:1636" {
-		t.Errorf("AD job: %+v", st)
+	jobPath := resp.Header.Get("Location")
+	st := waitJobState(t, c, jobPath, func(st map[string]any) bool { return len(st["errors"].([]any)) > 0 })
+	first := st["errors"].([]any)[0].(map[string]any)
+	if st["finished"] != false || first["attempt"] != float64(1) || first["error"] != "audit de l'annuaire ad-valmont : connexion refusée par 127.0.0.1:1636" {
+		t.Errorf("AD job after a failed attempt: %+v", st)
 	}
-	if _, page := c.get(resp.Header.Get("Location")); !strings.Contains(page, "Audit en échec") {
-		t.Errorf("failed job page:\n%s", page)
+	if _, page := c.get(jobPath); !strings.Contains(page, "Erreurs des tentatives") || !strings.Contains(page, "connexion refusée par 127.0.0.1:1636") {
+		t.Errorf("job page without the attempt's error:\n%s", excerpt(page, "<main", "</main>"))
+	}
+	// Another AD audit of the directory waits for this one to end.
+	if resp, body := c.post("/dossiers/CVL-99/annuaires/ad-valmont/audit", url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusTooManyRequests ||
+		!strings.Contains(html.UnescapeString(body), "un audit de l'annuaire ad-valmont est déjà en file ou en cours") {
+		t.Errorf("second AD launch: %d", resp.StatusCode)
+	}
+	// The auditor may not cancel it; the establishment may.
+	au := e.login("auditeur")
+	_, ap := au.get(jobPath)
+	if resp, _ := au.post(jobPath+"/annulation", url.Values{"csrf": {csrfOf(t, ap)}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cancel by the auditor: %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := c.post(jobPath+"/annulation", url.Values{"csrf": {tok}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", resp.StatusCode)
+	}
+	st = waitJob(t, c, jobPath)
+	if st["state"] != "cancelled" || st["state_fr"] != "annulée" || st["audit_id"] != "" {
+		t.Errorf("cancelled AD job: %+v", st)
+	}
+	if _, page := c.get(jobPath); !strings.Contains(page, "Tâche annulée") {
+		t.Errorf("cancelled job page:\n%s", excerpt(page, "<main", "</main>"))
+	}
+	var cancelled string
+	if err := db.QueryRow(`SELECT COALESCE(group_concat(actor || ' ' || action, ' '), '') FROM audit_trail WHERE action = 'tache_annulee'`).Scan(&cancelled); err != nil ||
+		cancelled != "rssi-valmont tache_annulee" {
+		t.Errorf("trail of the cancellation: %q %v", cancelled, err)
 	}
 	want := store.ADConnection{Host: "127.0.0.1", Port: port, TLS: TLSStartTLS, User: "svc-vigie@valmont.local", Password: secret}
-	if _, conns := eng.requests(); len(conns) != 1 || conns[0] != want {
+	_, conns := eng.requests()
+	if len(conns) == 0 || conns[0] != want {
 		t.Errorf("connection given to the engine: %+v, want %+v", conns, want)
 	}
+	attempts := len(conns)
 	// The DC answers: the report is stored with the source vigie.
 	eng.setAD(&ad.Report{Forest: "valmont.local", CollectedAt: fakeScanEnd, Level: 2,
 		Findings: []ad.Finding{{ID: "vuln_spn_priv", Grade: 1}, {ID: "vuln_spn_priv", Grade: 1}}}, nil)
 	resp, _ = c.post("/dossiers/CVL-99/annuaires/ad-valmont/audit", url.Values{"csrf": {tok}})
 	st = waitJob(t, c, resp.Header.Get("Location"))
-	if st["state"] != store.JobDone || st["audit_id"] == "" {
+	if st["state"] != "completed" || st["audit_id"] == "" {
 		t.Fatalf("AD job: %+v", st)
 	}
 	f, err := e.st.LoadFacts(context.Background(), "CVL-99")
@@ -413,8 +468,8 @@ func TestADConnectionAndJob(t *testing.T) {
 		!strings.Contains(html.UnescapeString(body), "le contrôleur 127.0.0.1 n'est pas déclaré") {
 		t.Errorf("launch towards a withdrawn controller: %d", resp.StatusCode)
 	}
-	if _, conns := eng.requests(); len(conns) != 2 {
-		t.Errorf("engine reached %d time(s), want 2", len(conns))
+	if _, conns := eng.requests(); len(conns) != attempts+1 {
+		t.Errorf("engine reached %d time(s), want %d", len(conns), attempts+1)
 	}
 	// Without a stored connection, launching is refused in French.
 	rb := e.login("rssi-rivebelle")
@@ -451,7 +506,7 @@ func TestGovernanceForm(t *testing.T) {
 	tok := csrfOf(t, page)
 	form := func(kv ...string) url.Values {
 		v := url.Values{"csrf": {tok}, "referent": {"Mme Martin, RSSI du GHT"}, "equipe_unique": {"oui"}, "gouvernance_ght": {"oui"},
-			"date_convergence": {"2025-06-03"}, "deja_converge": {"non"}, "description": {""}}
+			"date_convergence": {"2025-06-03"}, "deja_converge": {"non"}, "description": {""}, "date_declaration": {"2025-06-10"}}
 		for i := 0; i+1 < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
 		}
@@ -464,7 +519,7 @@ func TestGovernanceForm(t *testing.T) {
 		{form("referent", ""), "indiquez le référent projet"},
 		{form("equipe_unique", "peut-être"), "oui ou non attendu"},
 		{form("date_convergence", "2027-01-01"), "date dans le futur"},
-		{form("date_convergence", "03/11/2025"), "n'est pas une date valide"},
+		{form("date_convergence", "03-11-2025"), "n'est pas une date valide"},
 		{form("deja_converge", "oui"), "décrivez l'annuaire convergé"},
 	} {
 		resp, body := c.post("/dossiers/CVL-99/gouvernance", bad.v)
@@ -501,51 +556,54 @@ func TestGovernanceForm(t *testing.T) {
 	}
 }
 
-// TestJobsStopWithServer: closing the server cancels a running audit,
-// which is then recorded as failed in French.
-func TestJobsStopWithServer(t *testing.T) {
+// TestJobsOutliveServer: the audits belong to the job engine, not to the
+// web server: closing the server leaves a queued job queued, and a server
+// without local workers (« vigie serve --workers 0 ») queues and shows it
+// while another engine, as a « vigie worker », runs it.
+func TestJobsOutliveServer(t *testing.T) {
+	eng := &fakeEngines{}
+	e, _ := newKeyedEnv(t, nil)
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DSN: "sqlite:" + filepath.Join(t.TempDir(), "vigie.db")})
+	queueOnly := openJobs(t, e.st, nil)
+	s, err := New(Config{Store: e.st, Jobs: queueOnly, AllowPrivateTargets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	if _, err := SetupDemo(ctx, st, cheapArgon2); err != nil {
-		t.Fatal(err)
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	e.srv = srv
+	e.declarePerimeter("010000016", "net 127.0.0.4/30\n", "rssi-valmont", "referent-ght")
+	c := e.login("rssi-valmont")
+	_, page := c.get("/dossiers/CVL-99/audits/exposition")
+	resp, body := c.post("/dossiers/CVL-99/audits/exposition", url.Values{"csrf": {csrfOf(t, page)}, "entite": {"010000016"}, "ports": {"443"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("launch: %d\n%s", resp.StatusCode, body)
 	}
-	s, err := New(Config{Store: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	id, err := s.startJob(ctx, store.WebJob{Kind: store.JobExposure, Applicant: "CVL-99", Target: "test", CreatedBy: "admin"},
-		func(ctx context.Context, progress jobProgress) (string, error) {
-			progress(10, "attente")
-			close(started)
-			<-ctx.Done()
-			return "", ctx.Err()
-		})
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-started
+	jobPath := resp.Header.Get("Location")
 	s.Close()
-	j, err := st.WebJobByID(ctx, id)
-	if err != nil || j.State != store.JobFailed || j.Error != interruptedJob {
-		t.Errorf("job after Close: %+v %v", j, err)
+	if st := jobState(t, c, jobPath); st["state"] != "available" || st["state_fr"] != "en attente" {
+		t.Fatalf("queued job without workers: %+v", st)
 	}
-	// A job left running by a crash is marked failed at the next start.
-	id2, _ := st.CreateWebJob(ctx, store.WebJob{Kind: store.JobAD, Applicant: "CVL-99", CreatedBy: "admin", CreatedAt: time.Now()})
-	s2, err := New(Config{Store: st})
+	if _, page := c.get(jobPath); !strings.Contains(page, "En attente d'un exécutant disponible") {
+		t.Errorf("queued job page:\n%s", excerpt(page, "<main", "</main>"))
+	}
+	openJobs(t, e.st, eng) // a worker starts
+	st := waitJob(t, c, jobPath)
+	if st["state"] != "completed" || st["audit_id"] == "" {
+		t.Fatalf("job run by the worker: %+v", st)
+	}
+	f, err := e.st.LoadFacts(ctx, "CVL-99")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s2.Close()
-	if err := s2.FailInterruptedJobs(ctx); err != nil {
-		t.Fatal(err)
+	n := 0
+	for _, a := range f.ExposureAudits {
+		if a.ID == st["audit_id"] {
+			n++
+		}
 	}
-	if j, _ := st.WebJobByID(ctx, id2); j.State != store.JobFailed {
-		t.Errorf("left-over job: %+v", j)
+	if n != 1 {
+		t.Errorf("audit %v stored %d time(s)", st["audit_id"], n)
 	}
 }
 

@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/jobs"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -38,6 +38,10 @@ var writers = []string{mAdmin, mGHT, mPartial, mEstab}
 type routePolicy struct {
 	public bool     // no session needed
 	roles  []string // roles allowed in scope (nil: every role)
+	// perUser: the resource belongs to one account (an alert
+	// subscription); the matrix names none, so every account gets 404
+	// (TestAlertSubscriptions checks the owner and the others).
+	perUser bool
 }
 
 func only(roles ...string) routePolicy { return routePolicy{roles: roles} }
@@ -88,16 +92,30 @@ var routePolicies = map[string]routePolicy{
 	"POST /compte/jetons":                  everyone,
 	"POST /compte/jetons/{token}/revoquer": everyone,
 	// Account management.
-	"GET /comptes":                         only(mAdmin),
-	"POST /comptes":                        only(mAdmin),
-	"POST /comptes/{login}/desactiver":     only(mAdmin),
-	"POST /comptes/{login}/reactiver":      only(mAdmin),
-	"POST /comptes/{login}/reinitialiser":  only(mAdmin),
-	"GET /dossiers/{id}/preuves":           everyone,
-	"POST /dossiers/{id}/preuves":          only(writers...),
-	"GET /dossiers/{id}/preuves/{file}":    everyone,
-	"GET /dossiers/{id}/taches/{job}":      everyone,
-	"GET /dossiers/{id}/taches/{job}/etat": everyone,
+	"GET /comptes":                        only(mAdmin),
+	"POST /comptes":                       only(mAdmin),
+	"POST /comptes/{login}/desactiver":    only(mAdmin),
+	"POST /comptes/{login}/reactiver":     only(mAdmin),
+	"POST /comptes/{login}/reinitialiser": only(mAdmin),
+	"GET /dossiers/{id}/preuves":          everyone,
+	"POST /dossiers/{id}/preuves":         only(writers...),
+	"GET /dossiers/{id}/preuves/{file}":   everyone,
+
+	// Audit jobs (River) and the job list; alert subscriptions belong to
+	// their account.
+	"GET /dossiers/{id}/taches/{job}":             everyone,
+	"GET /dossiers/{id}/taches/{job}/etat":        everyone,
+	"POST /dossiers/{id}/taches/{job}/annulation": only(writers...),
+	"GET /taches":                     everyone,
+	"GET /alertes":                    everyone,
+	"POST /alertes":                   everyone,
+	"POST /alertes/{sub}/suppression": {perUser: true},
+
+	"GET /dossiers/{id}/planification":                      everyone,
+	"GET /dossiers/{id}/planification/exposition/{finess}":  only(writers...),
+	"POST /dossiers/{id}/planification/exposition/{finess}": only(writers...),
+	"GET /dossiers/{id}/planification/ad/{dir}":             only(writers...),
+	"POST /dossiers/{id}/planification/ad/{dir}":            only(writers...),
 
 	"GET /dossiers/{id}/cycle":  only(mAdmin, mGHT, mEstab, mARS, mARSOther),
 	"POST /dossiers/{id}/cycle": only(mAdmin, mGHT, mEstab, mARS, mARSOther),
@@ -152,7 +170,8 @@ type subject struct {
 // route is not for gets 403; otherwise the route answers (never 5xx). A
 // refused request never changes the data (the data version stays).
 func TestAuthorizationMatrix(t *testing.T) {
-	e := newEvidenceEnvWith(t, store.Config{}, Config{Engines: &fakeEngines{}, AllowPrivateTargets: true})
+	e := newEvidenceEnvWith(t, store.Config{}, Config{AllowPrivateTargets: true},
+		func(st *store.Store, c *Config) { c.Jobs = openJobs(t, st, nil) })
 	ctx := context.Background()
 	if err := CreateUser(ctx, e.st, mARSOther, RoleARS, "Île-de-France", "ars-idf-mot-de-passe", "test", cheapArgon2); err != nil {
 		t.Fatal(err)
@@ -222,6 +241,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 				after, _ := e.st.DataVersion(ctx)
 				where := method + " " + target + " as " + role
 				switch {
+				case pol.perUser:
+					if code != http.StatusNotFound {
+						t.Errorf("%s (someone else's or no resource): %d, want 404", where, code)
+					}
 				case !inScope:
 					if code != http.StatusNotFound {
 						t.Errorf("%s (out of scope): %d, want 404", where, code)
@@ -235,7 +258,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 						t.Errorf("%s (allowed): %d", where, code)
 					}
 				}
-				if (!inScope || !allowed) && after != before {
+				if (!inScope || !allowed || pol.perUser) && after != before {
 					t.Errorf("%s: refused, yet the data changed (version %d → %d)", where, before, after)
 				}
 				if strings.HasPrefix(path, "/deconnexion") {
@@ -336,12 +359,9 @@ func matrixSubjects(t *testing.T, e *env) []subject {
 		t.Fatal(err)
 	}
 	mk := func(name, id, finess, dir, adRef, expRef string) subject {
-		j, err := e.st.CreateWebJob(ctx, store.WebJob{Kind: store.JobExposure, Applicant: id, Entity: finess, Target: "test",
-			CreatedBy: "test", CreatedAt: time.Now()})
+		j, err := e.server.jobs.EnqueueExposure(ctx, jobs.ExposureRequest{Applicant: id, Entities: []org.FINESS{org.FINESS(finess)},
+			Perimeter: jobs.ApprovedRef(org.FINESS(finess)), By: "test"})
 		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.st.FinishWebJob(ctx, j, time.Now(), "", "fin"); err != nil {
 			t.Fatal(err)
 		}
 		f, err := e.st.SaveEvidenceFile(ctx, store.EvidenceFile{Applicant: id, Target: "objectif:D1.O3", Entity: finess,
@@ -349,7 +369,7 @@ func matrixSubjects(t *testing.T, e *env) []subject {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return subject{name: name, id: id, finess: finess, dir: dir, job: jobID(j), file: f, adRef: adRef, expRef: expRef,
+		return subject{name: name, id: id, finess: finess, dir: dir, job: strconv.FormatInt(j, 10), file: f, adRef: adRef, expRef: expRef,
 			table: "resultats.csv", login: "compte-matrice", token: token}
 	}
 	return []subject{

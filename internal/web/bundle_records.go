@@ -26,10 +26,12 @@ func recordTables(ev *care.Evaluation, f *care.Facts, wv *care.Wave) []table {
 	for _, d := range f.Directories {
 		dirs[d.ID] = d.Name
 	}
-	ad := table{Name: "Audits AD", File: "audits-ad", Head: []string{"Identifiant", "Annuaire", "Nom de l'annuaire", "Date", "Niveau ANSSI", "Source", "Points de contrôle en échec", "Rapport"}}
+	ad := table{Name: "Audits AD", File: "audits-ad", Head: []string{"Identifiant", "Annuaire", "Nom de l'annuaire", "Date", "Niveau ANSSI", "Niveau provisoire",
+		"Points non évalués pouvant abaisser le niveau", "Niveau en clair", "Source", "Points de contrôle en échec", "Rapport"}}
 	for _, a := range f.ADAudits {
 		if name, ok := dirs[a.Directory]; ok {
-			ad.Rows = append(ad.Rows, []xcell{tx(a.ID), tx(a.Directory), tx(name), dx(a.Date), ix(a.Level), tx(sourceFr(a.Source)), tx(strings.Join(a.FailedChecks, " ")), tx(a.Report)})
+			ad.Rows = append(ad.Rows, []xcell{tx(a.ID), tx(a.Directory), tx(name), dx(a.Date), ix(a.Level), tx(yesNoCell(a.IsProvisional())),
+				tx(strings.Join(a.ProvisionalPoints, " ")), tx(a.LevelText()), tx(sourceFr(a.Source)), tx(strings.Join(a.FailedChecks, " ")), tx(a.Report)})
 		}
 	}
 	exp := table{Name: "Audits d'exposition", File: "audits-exposition", Head: []string{"Identifiant", "Date de fin de scan", "Établissements", "Périmètre complet",

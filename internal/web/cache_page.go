@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -78,6 +79,8 @@ func (cb *cachedBody) send(w http.ResponseWriter) {
 	if cb.ctype != "" {
 		w.Header().Set("Content-Type", cb.ctype)
 	}
+	// A known length: the body goes out in one write, not in chunks.
+	w.Header().Set("Content-Length", strconv.Itoa(len(cb.body)))
 	w.WriteHeader(cb.status)
 	w.Write(cb.body)
 }

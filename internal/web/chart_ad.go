@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
@@ -11,7 +12,8 @@ import (
 
 // adLevelChart draws the ANSSI level (1–5) of each Active Directory over
 // time: one line per directory, one marker per audit; official audits (ADS,
-// SILENE, CERT Santé, provider) are circles, Vigie audits are squares.
+// SILENE, CERT Santé, provider) are circles, Vigie audits are squares; a
+// provisional level has a dashed outline and says so in its label.
 func adLevelChart(f *care.Facts) chartView {
 	cv := chartView{ID: "graphique-ad", Caption: "Niveau ANSSI de chaque annuaire Active Directory par audit",
 		Head: []string{"Annuaire", "Date de l'audit", "Niveau", "Source"}}
@@ -62,7 +64,7 @@ func adLevelChart(f *care.Facts) chartView {
 
 	var s svgBuilder
 	s.openH(cv.ID, "Niveau ANSSI des annuaires Active Directory dans le temps",
-		fmt.Sprintf("Une ligne par annuaire (%d), un point par audit, niveaux 1 à 5 ; ronds : audits officiels (ADS…), carrés : audits Vigie. Du %s au %s.",
+		fmt.Sprintf("Une ligne par annuaire (%d), un point par audit, niveaux 1 à 5 ; ronds : audits officiels (ADS…), carrés : audits Vigie ; contour pointillé : niveau provisoire. Du %s au %s.",
 			len(byDir), ts.from.French(), ts.to.French()), height)
 	for lvl := 1; lvl <= 5; lvl++ {
 		s.raw(`<line class="grille" x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#d1d5db"/>`, chartLeft, y(lvl), chartW-chartRight, y(lvl))
@@ -87,16 +89,25 @@ func adLevelChart(f *care.Facts) chartView {
 		for _, a := range audits {
 			official := a.Source != care.SourceVigie
 			src := sourceFr(a.Source)
-			label := fmt.Sprintf("%s, %s : niveau %d (%s)", names[id], a.Date.French(), a.Level, src)
+			label := fmt.Sprintf("%s, %s : %s, %s", names[id], a.Date.French(), a.LevelText(), src)
 			px, py := ts.x(a.Date), y(a.Level)
-			if official {
-				s.raw(`<circle class="point officiel" cx="%.1f" cy="%.1f" r="5" fill="%s" data-date="%s" data-niveau="%d" data-source="%s"><title>%s</title></circle>`,
-					px, py, colour, a.Date, a.Level, esc(a.Source), esc(label))
-			} else {
-				s.raw(`<rect class="point vigie" x="%.1f" y="%.1f" width="10" height="10" fill="#fff" stroke="%s" stroke-width="2" data-date="%s" data-niveau="%d" data-source="%s"><title>%s</title></rect>`,
-					px-5, py-5, colour, a.Date, a.Level, esc(a.Source), esc(label))
+			// A provisional level: a dashed outline (circles lose their fill).
+			cls, fill, outline, level := "", colour, "", strconv.Itoa(a.Level)
+			if a.IsProvisional() {
+				cls, fill, level = " provisoire", "#fff", strings.TrimPrefix(a.LevelText(), "niveau ")
+				outline = fmt.Sprintf(` stroke="%s" stroke-width="2" stroke-dasharray="2 2" data-provisoire="true"`, colour)
 			}
-			cv.Rows = append(cv.Rows, []string{names[id] + " (" + id + ")", a.Date.French(), strconv.Itoa(a.Level), src})
+			if official {
+				s.raw(`<circle class="point officiel%s" cx="%.1f" cy="%.1f" r="5" fill="%s"%s data-date="%s" data-niveau="%d" data-source="%s"><title>%s</title></circle>`,
+					cls, px, py, fill, outline, a.Date, a.Level, esc(a.Source), esc(label))
+			} else {
+				if outline == "" {
+					outline = fmt.Sprintf(` stroke="%s" stroke-width="2"`, colour)
+				}
+				s.raw(`<rect class="point vigie%s" x="%.1f" y="%.1f" width="10" height="10" fill="#fff"%s data-date="%s" data-niveau="%d" data-source="%s"><title>%s</title></rect>`,
+					cls, px-5, py-5, outline, a.Date, a.Level, esc(a.Source), esc(label))
+			}
+			cv.Rows = append(cv.Rows, []string{names[id] + " (" + id + ")", a.Date.French(), level, src})
 		}
 		s.raw(`</g>`)
 	}
@@ -111,7 +122,11 @@ func adLevelChart(f *care.Facts) chartView {
 		s.raw(`</g>`)
 		lx += e.w
 	}
-	s.text(chartW-chartRight, chartTop-6, "end", "legende", "● audit officiel   □ audit Vigie")
+	key := "● audit officiel   □ audit Vigie"
+	if slices.ContainsFunc(f.ADAudits, func(a care.ADAudit) bool { _, ok := names[a.Directory]; return ok && a.IsProvisional() }) {
+		key += "   pointillés : niveau provisoire"
+	}
+	s.text(chartW-chartRight, chartTop-6, "end", "legende", key)
 	cv.SVG = s.close()
 	return cv
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 // exerciseObjective is the objective of the annual crisis exercise.
@@ -39,7 +40,7 @@ func exerciseCoverageChart(ev *care.Evaluation) chartView {
 	var s svgBuilder
 	s.openH(cv.ID, "Couverture des exercices de crise cyber",
 		fmt.Sprintf("%s sur %d (%d %%) ont réalisé un exercice de crise cyber dans les 12 mois précédant le %s ; une ligne par établissement.",
-			plural(met, "établissement", "établissements"), len(rs), pct, ev.AsOf.French()), height)
+			french.Plural(met, "établissement", "établissements"), len(rs), pct, ev.AsOf.French()), height)
 	s.text(chartLeft, 22, "start", "valeur", fmt.Sprintf("%d / %d établissements couverts (%d %%)", met, len(rs), pct))
 	nameW, boxX := 300.0, 310.0
 	for i, r := range rs {

@@ -7,6 +7,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 )
 
@@ -103,7 +104,7 @@ func pluralText(value string, n int, one, many string) string {
 	if value != strconv.Itoa(n) {
 		return one + " : " + value
 	}
-	return plural(n, one, many)
+	return french.Plural(n, one, many)
 }
 
 // finessList joins FINESS numbers for a table cell.

@@ -165,7 +165,7 @@ func TestNationalGridFollowsWrites(t *testing.T) {
 	}
 	clinic := e.login("rssi-clinique")
 	_, form := clinic.get("/entites/750000028/osis")
-	v := url.Values{"csrf": {csrfOf(t, form)}, "annee": {"2025"}, "part_budget": {"oui"}}
+	v := url.Values{"csrf": {csrfOf(t, form)}, "annee": {"2025"}, "part_budget": {"oui"}, "date_declaration": {demoAt}}
 	for i := 1; i <= 43; i++ {
 		v.Set("mesure_"+mp(i), "oui")
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"vigie/internal/ad/adcare"
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/demo"
@@ -101,9 +102,7 @@ func saveDemoReports(ctx context.Context, st *store.Store) error {
 		if err != nil {
 			return err
 		}
-		sum := r.Report.Summary()
-		a := care.ADAudit{ID: fmt.Sprintf("vigie-demo-ad-%d", i+1), Directory: r.Directory, Date: civil.Of(sum.CollectedAt.In(parisZone())),
-			Level: sum.Level, Source: care.SourceVigie, FailedChecks: sum.FailedIDs}
+		a := adcare.Audit(r.Report.Summary(), fmt.Sprintf("vigie-demo-ad-%d", i+1), r.Directory, parisZone())
 		if _, err := st.SaveADAudit(ctx, a, blob); err != nil && !errors.Is(err, store.ErrExists) {
 			if errors.Is(err, store.ErrNoKey) {
 				return nil

@@ -19,9 +19,13 @@
 // documented in docs/openapi.yaml.
 //
 // /dossiers/{id}/audits launches audits from the application: exposure
-// scans of a declared perimeter and AD collections with a connection sealed
-// in the store, run as background jobs owned by the server (audit_*.go, job
-// pages /dossiers/{id}/taches/{job}); /dossiers/{id}/gouvernance is the GHT
+// scans of an approved perimeter and AD collections with a connection
+// sealed in the store, queued as River jobs on Config.Jobs and run by the
+// job engine's workers, in this process or in « vigie worker » (audit_*.go;
+// job pages /dossiers/{id}/taches/{job} with /etat and /annulation, the job
+// list /taches); /dossiers/{id}/planification sets the audit schedules and
+// shows the calendar (schedules.go); /alertes is the user's own alert
+// subscriptions (alerts.go); /dossiers/{id}/gouvernance is the GHT
 // governance form (D1.O6, governance.go).
 //
 // Record forms of a dossier (records_*.go): /dossiers/{id}/audits-ad/ads

@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vigie/internal/demo"
+	"vigie/internal/jobs"
+	"vigie/internal/org"
 	"vigie/internal/testenv"
 )
 
@@ -36,10 +38,14 @@ func TestEndToEndRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Store: e.st, Now: e.clock.Now, DemoDate: demo.AsOf(), Argon2: cheapArgon2})
+	// The audit jobs run on River with the fake engines (loopback
+	// perimeters, as a lab).
+	eng := openJobs(t, e.st, &fakeEngines{})
+	s, err := New(Config{Store: e.st, Now: e.clock.Now, DemoDate: demo.AsOf(), Argon2: cheapArgon2, Jobs: eng, AllowPrivateTargets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	jobPage := finishedExposureJob(t, e, eng)
 	sctx, stop := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- Serve(sctx, ln, s.Handler(), "", "", nil) }()
@@ -80,7 +86,11 @@ func TestEndToEndRoles(t *testing.T) {
 			{"audit-exposition", expPage, "#controle-paire", []string{"Constats par gravité", "Bureau à distance (RDP)"}},
 			{"audit-commun", "/dossiers/CVL-99/rapports/exposition/silene-2025-06", "#controle-paire",
 				[]string{"Aucune vulnérabilité critique", "audit commun", "Paire conforme"}},
-			{"audits", "/dossiers/CVL-99/audits", "#perimetres", []string{"Rapports d'audit", "Périmètre déclaré", "Contrôleurs déclarés"}},
+			{"audits", "/dossiers/CVL-99/audits", "#perimetres", []string{"Rapports d'audit", "Périmètre déclaré", "Contrôleurs déclarés", "Dernières tâches"}},
+			{"taches", "/taches", "#taches", []string{"Tâches d'audit", "audit d'exposition internet", "CH de Valmont (010000016)", "terminée", "1/3"}},
+			{"tache", jobPage, "#resultat", []string{"Tentative 1 sur 3", "exécutant : essai", "Audit terminé le", "Voir le rapport de l'audit"}},
+			{"planification", "/dossiers/CVL-99/planification", "#calendrier", []string{"Planification des audits", "Rappels des audits officiels", "Calendrier des audits"}},
+			{"alertes", "/alertes", "form.formulaire", []string{"Mes alertes", "Abonnements"}},
 			{"compte", "/compte", "#nouveau", []string{"Changer de mot de passe", "Jetons d'API", "Validité, en jours"}},
 		}},
 		{"ars-cvl", []e2eStop{
@@ -89,6 +99,7 @@ func TestEndToEndRoles(t *testing.T) {
 		}},
 		{"auditeur", []e2eStop{
 			{"accueil", "/", `#grille tr[data-entite="010000016"]`, []string{"Pilotage du GHT CVL-99"}},
+			{"tache", jobPage, "#resultat", []string{"lancée par referent-ght", "Voir le rapport de l'audit"}},
 			{"journal", "/journal", "#journal", []string{"entrées des dossiers de votre périmètre"}},
 		}},
 	}
@@ -152,4 +163,33 @@ func TestEndToEndRoles(t *testing.T) {
 		)
 	}
 	t.Logf("captures d'écran : %s", b.shots)
+}
+
+// finishedExposureJob approves a loopback perimeter for CH de Valmont,
+// queues an exposure audit of it on River as the GHT referent and waits
+// for the fake engines to finish it; it returns the job's page.
+func finishedExposureJob(t *testing.T, e *env, eng *jobs.Engine) string {
+	t.Helper()
+	e.declarePerimeter("010000016", "net 127.0.0.0/30\n", "rssi-valmont", "referent-ght")
+	ctx := context.Background()
+	id, err := eng.EnqueueExposure(ctx, jobs.ExposureRequest{Applicant: "CVL-99", Entities: []org.FINESS{"010000016"},
+		Perimeter: jobs.ApprovedRef("010000016"), Ports: "5900", By: "referent-ght"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 600 {
+		j, err := eng.Job(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.Finished() {
+			if j.State != "completed" || j.AuditID == "" {
+				t.Fatalf("exposure job: %+v", j)
+			}
+			return fmt.Sprintf("/dossiers/CVL-99/taches/%d", id)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("exposure job %d never finished", id)
+	return ""
 }

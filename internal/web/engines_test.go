@@ -4,34 +4,43 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"vigie/internal/ad"
 	"vigie/internal/exposure"
+	perim "vigie/internal/exposure/scope"
+	"vigie/internal/jobs"
 	"vigie/internal/store"
 )
 
 // fakeEngines stands for the scanners and the collector (package cli
-// implements the real ones and tests them): it records what the server
-// asks and answers with a fixed audit, report or error.
+// implements the real ones and tests them): the job engine's workers run
+// it; it records what they ask and answers with a fixed audit, report or
+// error.
 type fakeEngines struct {
 	mu       sync.Mutex
-	exposure []ExposureRequest
+	exposure []exposureCall
 	ad       []store.ADConnection
-	// release, when set, holds ExposureAudit after a first progress report
-	// until it is closed (or the job cancelled).
+	// release, when set, holds the exposure audit after a first progress
+	// report until it is closed (or the job cancelled).
 	release chan struct{}
-	// adReport and adErr are ADAudit's answer.
+	// adReport and adErr are the AD audit's answer.
 	adReport *ad.Report
 	adErr    error
 }
 
-// ParsePorts accepts « default » and comma-separated ports or ranges.
-func (f *fakeEngines) ParsePorts(spec string) ([]int, error) {
+// exposureCall is what a worker asked the exposure engine.
+type exposureCall struct {
+	Perimeter *perim.Perimeter
+	Ports     []int
+}
+
+// parsePorts accepts « default » and comma-separated ports or ranges.
+func parsePorts(spec string) ([]int, error) {
 	if spec == "default" {
 		return []int{22, 80, 443}, nil
 	}
@@ -53,11 +62,16 @@ func (f *fakeEngines) ParsePorts(spec string) ([]int, error) {
 	return ports, nil
 }
 
-// ExposureAudit records req, reports progress and finds one critical
+// engines returns the audit engines of the job workers.
+func (f *fakeEngines) engines() jobs.Engines {
+	return jobs.Engines{ParsePorts: parsePorts, Exposure: f.exposureAudit, AD: f.adAudit}
+}
+
+// exposureAudit records the call, reports progress and finds one critical
 // exposure on the first port of the first address of the perimeter.
-func (f *fakeEngines) ExposureAudit(ctx context.Context, req ExposureRequest, progress ScanProgress) (*exposure.Audit, error) {
+func (f *fakeEngines) exposureAudit(ctx context.Context, p *perim.Perimeter, ports []int, progress func(done, total uint64, open int)) (*exposure.Audit, error) {
 	f.mu.Lock()
-	f.exposure = append(f.exposure, req)
+	f.exposure = append(f.exposure, exposureCall{Perimeter: p, Ports: ports})
 	f.mu.Unlock()
 	progress(45, 100, 1)
 	if f.release != nil {
@@ -68,17 +82,17 @@ func (f *fakeEngines) ExposureAudit(ctx context.Context, req ExposureRequest, pr
 		}
 	}
 	progress(100, 100, 1)
-	prefixes := req.Perimeter.Prefixes()
-	if len(prefixes) == 0 || len(req.Ports) == 0 {
+	prefixes := p.Prefixes()
+	if len(prefixes) == 0 || len(ports) == 0 {
 		return nil, errors.New("rien à scanner")
 	}
 	host := prefixes[0].Addr().String()
-	fs := []exposure.Finding{{ID: "vnc-no-auth", Host: host, Port: req.Ports[0], Service: "vnc", Severity: exposure.Critical, Title: "VNC sans authentification"}}
+	fs := []exposure.Finding{{ID: "vnc-no-auth", Host: host, Port: ports[0], Service: "vnc", Severity: exposure.Critical, Title: "VNC sans authentification"}}
 	return &exposure.Audit{FinishedAt: fakeScanEnd, Complete: true, Findings: fs, Summary: exposure.Summarize(fs)}, nil
 }
 
-// ADAudit records the connection and answers adReport or adErr.
-func (f *fakeEngines) ADAudit(ctx context.Context, c store.ADConnection, progress CollectProgress) (*ad.Report, error) {
+// adAudit records the connection and answers adReport or adErr.
+func (f *fakeEngines) adAudit(ctx context.Context, c store.ADConnection, progress func(string, int)) (*ad.Report, error) {
 	f.mu.Lock()
 	f.ad = append(f.ad, c)
 	rep, err := f.adReport, f.adErr
@@ -87,24 +101,49 @@ func (f *fakeEngines) ADAudit(ctx context.Context, c store.ADConnection, progres
 	return rep, err
 }
 
-// setAD changes ADAudit's answer.
+// setAD changes the AD audit's answer.
 func (f *fakeEngines) setAD(rep *ad.Report, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.adReport, f.adErr = rep, err
 }
 
-// requests returns what the server asked so far.
-func (f *fakeEngines) requests() ([]ExposureRequest, []store.ADConnection) {
+// requests returns what the workers asked so far.
+func (f *fakeEngines) requests() ([]exposureCall, []store.ADConnection) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]ExposureRequest(nil), f.exposure...), append([]store.ADConnection(nil), f.ad...)
+	return append([]exposureCall(nil), f.exposure...), append([]store.ADConnection(nil), f.ad...)
+}
+
+// openJobs opens a job engine on st running f (nil: an engine that only
+// queues and reads jobs, as « vigie serve --workers 0 »); it is stopped
+// and closed at the end of the test.
+func openJobs(t *testing.T, st *store.Store, f *fakeEngines) *jobs.Engine {
+	t.Helper()
+	ctx := context.Background()
+	cfg := jobs.Config{Store: st, ID: "essai", PollInterval: 50 * time.Millisecond, Engines: jobs.Engines{ParsePorts: parsePorts}}
+	if f != nil {
+		cfg.Queues, cfg.Engines = map[string]int{jobs.QueueExposure: 2, jobs.QueueAD: 1}, f.engines()
+	}
+	e, err := jobs.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	if f != nil {
+		if err := e.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			e.Stop(stop)
+		})
+	}
+	return e
 }
 
 // fakeScanEnd is when the fake exposure audits end: while the D1-2024
 // declaration window is open (once closed, a new audit never enters the
 // wave's verdict).
 var fakeScanEnd = time.Date(2025, 6, 20, 12, 0, 0, 0, time.UTC)
-
-// addrOf parses an address for comparisons in tests.
-func addrOf(s string) netip.Addr { return netip.MustParseAddr(s) }

@@ -12,6 +12,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -122,11 +123,11 @@ func (s *Server) evidenceRows(ctx context.Context, v *view, ev *care.Evaluation,
 func sizeFr(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return decimalFr(float64(n)/(1<<20), 1) + " Mio"
+		return french.Decimal(float64(n)/(1<<20), 1) + " Mio"
 	case n >= 1<<10:
-		return decimalFr(float64(n)/(1<<10), 1) + " Kio"
+		return french.Decimal(float64(n)/(1<<10), 1) + " Kio"
 	}
-	return plural(int(n), "octet", "octets")
+	return french.Plural(int(n), "octet", "octets")
 }
 
 // evidenceChoices lists what a file may be attached to: objectives and
@@ -178,7 +179,7 @@ func evidenceChoices(v *view, ev *care.Evaluation, f *care.Facts) []evidenceChoi
 		}
 		for _, a := range f.ADAudits {
 			if _, ok := dirNames[a.Directory]; ok {
-				add("audit-ad:"+adRef(a), fmt.Sprintf("Audit AD de %s du %s (niveau %d, %s)", dirNames[a.Directory], a.Date.French(), a.Level, sourceFr(a.Source)), "")
+				add("audit-ad:"+adRef(a), fmt.Sprintf("Audit AD de %s du %s (%s, %s)", dirNames[a.Directory], a.Date.French(), a.LevelText(), sourceFr(a.Source)), "")
 			}
 		}
 		for _, a := range f.ExposureAudits {

@@ -22,7 +22,7 @@ func newEvidenceEnv(t *testing.T) *env { return newEvidenceEnvWith(t, store.Conf
 
 // newEvidenceEnvWith is newEvidenceEnv with store and server settings
 // (their store, key, clock and logger are set here).
-func newEvidenceEnvWith(t *testing.T, sc store.Config, wc Config) *env {
+func newEvidenceEnvWith(t *testing.T, sc store.Config, wc Config, opts ...func(*store.Store, *Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	clock := &testClock{t: time.Date(2025, 6, 15, 9, 0, 0, 0, time.UTC)}
@@ -49,6 +49,9 @@ func newEvidenceEnvWith(t *testing.T, sc store.Config, wc Config) *env {
 	}
 	e.accounts["rssi-clinique"] = "clinique-mot-de-passe"
 	wc.Store, wc.Now, wc.Logger = st, e.clock.Now, slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	for _, o := range opts {
+		o(st, &wc)
+	}
 	s, err := New(wc)
 	if err != nil {
 		t.Fatal(err)

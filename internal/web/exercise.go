@@ -130,10 +130,13 @@ func (s *Server) validateExercise(d *exerciseData) (care.Exercise, bool) {
 			}
 			return civil.Date{}
 		}
-		t, err := civil.Parse(v)
+		t, err := civil.ParseInput(v)
+		if err == nil {
+			d.V[field] = t.String() // the date field of the form shows it back
+		}
 		switch {
 		case err != nil:
-			d.fail(field, fmt.Sprintf("« %s » n'est pas une date valide (format AAAA-MM-JJ)", v))
+			d.fail(field, fmt.Sprintf("« %s » n'est pas une date valide (attendu JJ/MM/AAAA)", v))
 		case t.Year < 2000:
 			d.fail(field, "date antérieure à l'an 2000")
 		case t.After(today):

@@ -107,10 +107,13 @@ func (d *exerciseData) validatePlan(x *care.Exercise) {
 			d.fail(f("title"), "indiquez l'intitulé de l'action")
 		}
 		if v := d.V[f("due")]; v != "" {
-			due, err := civil.Parse(v)
+			due, err := civil.ParseInput(v)
+			if err == nil {
+				d.V[f("due")] = due.String()
+			}
 			switch {
 			case err != nil:
-				d.fail(f("due"), fmt.Sprintf("« %s » n'est pas une date valide (format AAAA-MM-JJ)", v))
+				d.fail(f("due"), fmt.Sprintf("« %s » n'est pas une date valide (attendu JJ/MM/AAAA)", v))
 			case !x.Date.IsZero() && due.Before(x.Date):
 				d.fail(f("due"), "l'échéance ne peut précéder l'exercice")
 			default:

@@ -25,7 +25,7 @@ func TestExercisePlanBadInput(t *testing.T) {
 		{"direction without role", map[string]string{"participant_direction_1": "DSI"}, "participant_role_1", "indiquez le rôle"},
 		{"long role", map[string]string{"participant_role_0": strings.Repeat("r", 201)}, "participant_role_0", "200 caractères au plus"},
 		{"action without title", map[string]string{"action_owner_0": "DSI", "action_status_0": "a_faire"}, "action_title_0", "indiquez l'intitulé"},
-		{"bad due", map[string]string{"action_title_2": "PCA", "action_due_2": "31/12/2025", "action_status_2": "a_faire"}, "action_due_2", "n'est pas une date valide"},
+		{"bad due", map[string]string{"action_title_2": "PCA", "action_due_2": "31/12/25", "action_status_2": "a_faire"}, "action_due_2", "n'est pas une date valide"},
 		{"due before exercise", map[string]string{"action_title_0": "PCA", "action_due_0": "2025-06-01", "action_status_0": "fait"}, "action_due_0", "ne peut précéder l'exercice"},
 		{"missing status", map[string]string{"action_title_4": "PCA"}, "action_status_4", "choisissez le statut"},
 		{"unknown status", map[string]string{"action_title_0": "PCA", "action_status_0": "termine"}, "action_status_0", "statut inconnu"},

@@ -25,7 +25,8 @@ func TestExerciseBadInput(t *testing.T) {
 		name, field, value, want string
 	}{
 		{"missing date", "date", "", "date obligatoire"},
-		{"bad date", "date", "10/06/2025", "n'est pas une date valide"},
+		{"bad date", "date", "10.06.2025", "n'est pas une date valide"},
+		{"impossible French date", "date", "30/02/2025", "n'est pas une date valide"},
 		{"impossible date", "date", "2025-02-30", "n'est pas une date valide"},
 		{"future date", "date", "2026-03-01", "date dans le futur"},
 		{"ancient date", "date", "1999-12-31", "antérieure à l'an 2000"},
@@ -61,11 +62,21 @@ func TestExerciseBadInput(t *testing.T) {
 			t.Errorf("%s: the typed value is lost", tc.name)
 		}
 	}
+	// A date typed as people write it (JJ/MM/AAAA) is read; the form shows
+	// it back as the browser's date field expects.
+	f := exerciseForm(tok)
+	f.Set("date", "10/06/2025")
+	f.Set("debriefing", "")
+	f.Set("kit", "")
+	if _, body := c.post("/entites/010000040/exercices", f); strings.Contains(body, "date valide") ||
+		!strings.Contains(body, `name="date" type="date" required value="2025-06-10"`) {
+		t.Errorf("date JJ/MM/AAAA not read back:\n%s", body)
+	}
 	if after := len(e.exercises(t)); after != before {
 		t.Errorf("exercises: %d → %d after refused forms", before, after)
 	}
 	// CSRF.
-	f := exerciseForm("")
+	f = exerciseForm("")
 	resp, body := c.post("/entites/010000040/exercices", f)
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "jeton de sécurité") {
 		t.Errorf("missing CSRF: %d, want 403", resp.StatusCode)

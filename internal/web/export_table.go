@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/report"
 )
 
@@ -78,7 +79,7 @@ func (c xcell) text() string {
 	case cellInt:
 		return strconv.Itoa(int(c.n))
 	case cellNum:
-		return decimalFr(c.n, 4)
+		return french.Decimal(c.n, 4)
 	case cellDate:
 		return c.d.French()
 	case cellText:

@@ -5,13 +5,15 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"vigie/internal/civil"
 )
 
 // field is one input of a generic form (budget, oSIS): what to show and
 // what was typed, with its French error.
 type field struct {
 	Name, Label, Help string
-	// Kind is "number", "yesno" or "measure" (an oSIS checklist row).
+	// Kind is "number", "yesno", "date", "text", "textarea" or "measure"
+	// (an oSIS checklist row).
 	Kind string
 	// Group, when set, opens a titled group of fields before this one;
 	// GroupEnd closes it after.
@@ -132,4 +134,38 @@ func (f *form) yesNo(name string) (bool, bool) {
 // frNum prints a number the French way.
 func frNum(v float64) string {
 	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
+}
+
+// declaredOn is the field that dates a declaration entered by hand: the
+// latest record by its own date decides, and a record dated after a
+// wave's deadline never counts for that wave.
+const declaredOn = "date_declaration"
+
+// declaredOnField is the declaredOn field, filled with def (AAAA-MM-JJ).
+func declaredOnField(def civil.Date) *field {
+	return &field{Name: declaredOn, Label: "Date de la déclaration", Kind: "date", Required: true, Value: def.String(),
+		Help: "Le jour où la déclaration a été faite (aujourd'hui par défaut). Une déclaration faite après la date limite d'une vague ne compte pas pour cette vague."}
+}
+
+// date reads a date (AAAA-MM-JJ or JJ/MM/AAAA) from 2000 to today.
+func (f *form) date(name string, today civil.Date) (civil.Date, bool) {
+	x := f.get(name)
+	if x.Value == "" {
+		if x.Required {
+			x.Err = "date obligatoire"
+		}
+		return civil.Date{}, false
+	}
+	d, err := civil.ParseInput(x.Value)
+	switch {
+	case err != nil:
+		x.Err = fmt.Sprintf("« %s » n'est pas une date valide (JJ/MM/AAAA)", x.Value)
+	case d.Year < 2000:
+		x.Err = "date antérieure à l'an 2000"
+	case d.After(today):
+		x.Err = fmt.Sprintf("date dans le futur (aujourd'hui : %s)", today.French())
+	default:
+		return d, true
+	}
+	return civil.Date{}, false
 }

@@ -19,19 +19,20 @@ const (
 
 // governanceForm describes the D1.O6 form of a GHT dossier, filled with
 // the current declaration when there is one.
-func governanceForm(v *view, g *care.Governance) *form {
+func governanceForm(v *view, g *care.Governance, today civil.Date) *form {
 	fm := &form{
 		Title:  "Déclarer la gouvernance des annuaires du GHT",
-		Intro:  fmt.Sprintf("Objectif D1.O6 (D1.O6.A gouvernance, D1.O6.B convergence), pour %s. Une nouvelle saisie remplace la précédente.", v.Applicant.Name),
+		Intro:  fmt.Sprintf("Objectif D1.O6 (D1.O6.A gouvernance, D1.O6.B convergence), pour %s. La déclaration la plus récente (par sa date) fait foi.", v.Applicant.Name),
 		Action: "/dossiers/" + v.Applicant.ID + "/gouvernance",
 		Submit: "Enregistrer la gouvernance",
 		Fields: []*field{
 			{Name: "referent", Label: "Référent projet", Help: "Nom et fonction, par exemple « Mme Martin, RSSI du GHT ».", Kind: "text", Required: true},
 			{Name: "equipe_unique", Label: "Une équipe unique exploite les annuaires du GHT", Kind: "yesno", Required: true},
 			{Name: "gouvernance_ght", Label: "Une gouvernance des annuaires existe à l'échelle du GHT", Kind: "yesno", Required: true},
-			{Name: "date_convergence", Label: "Date de validation du document de convergence (facultatif)", Help: "Par le comité stratégique du GHT, format AAAA-MM-JJ.", Kind: "date"},
+			{Name: "date_convergence", Label: "Date de validation du document de convergence (facultatif)", Help: "Par le comité stratégique du GHT, format JJ/MM/AAAA.", Kind: "date"},
 			{Name: "deja_converge", Label: "Les annuaires du GHT sont déjà convergés", Kind: "yesno", Required: true},
 			{Name: "description", Label: "Description de l'annuaire convergé", Help: "Obligatoire si les annuaires sont déjà convergés : forêt, domaines, établissements couverts.", Kind: "textarea"},
+			declaredOnField(today),
 		},
 	}
 	if g != nil {
@@ -70,7 +71,7 @@ func (s *Server) governanceHandler(w http.ResponseWriter, r *http.Request, rq *r
 	if v.Applicant.Kind != store.ApplicantGHT || f.GHT == nil {
 		return &httpError{Status: http.StatusBadRequest, Msg: "La gouvernance des annuaires (D1.O6) se déclare pour un dossier de GHT seulement."}
 	}
-	fm := governanceForm(v, f.Governance)
+	fm := governanceForm(v, f.Governance, s.today())
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, "auditform", pageData{Title: fm.Title, User: rq.p, CSRF: rq.csrf, Data: fm})
 		return nil
@@ -114,10 +115,13 @@ func (s *Server) validateGovernance(fm *form) (care.Governance, bool) {
 	}
 	if x := fm.get("date_convergence"); x.Value != "" {
 		today := s.today()
-		d, err := civil.Parse(x.Value)
+		d, err := civil.ParseInput(x.Value)
+		if err == nil {
+			x.Value = d.String()
+		}
 		switch {
 		case err != nil:
-			x.Err = fmt.Sprintf("« %s » n'est pas une date valide (format AAAA-MM-JJ)", x.Value)
+			x.Err = fmt.Sprintf("« %s » n'est pas une date valide (attendu JJ/MM/AAAA)", x.Value)
 		case d.Year < 2000:
 			x.Err = "date antérieure à l'an 2000"
 		case d.After(today):
@@ -126,6 +130,7 @@ func (s *Server) validateGovernance(fm *form) (care.Governance, bool) {
 			g.ConvergenceValidatedOn = d
 		}
 	}
+	g.Date, _ = fm.date(declaredOn, s.today())
 	g.AlreadyConverged, _ = fm.yesNo("deja_converge")
 	g.ConvergedDescription = text("description", maxDescriptionLength)
 	if g.AlreadyConverged && strings.TrimSpace(g.ConvergedDescription) == "" && fm.get("description").Err == "" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 // The rows of the grids are written here rather than in the templates: a
@@ -86,7 +87,7 @@ func (v *gridView) Body() template.HTML {
 				b.WriteString(`</span>`)
 				if c.Overdue > 0 {
 					b.WriteString(` <span class="echu">`)
-					b.WriteString(esch(plural(c.Overdue, "retard", "retards")))
+					b.WriteString(esch(french.Plural(c.Overdue, "retard", "retards")))
 					b.WriteString(`</span>`)
 				}
 				b.WriteString(`</td>`)
@@ -95,7 +96,7 @@ func (v *gridView) Body() template.HTML {
 		b.WriteString(`<td data-label="En retard">`)
 		if r.Overdue > 0 {
 			b.WriteString(`<span class="echu">`)
-			b.WriteString(esch(intFr(r.Overdue)))
+			b.WriteString(esch(french.Int(r.Overdue)))
 			b.WriteString(`</span>`)
 		} else {
 			b.WriteString(`0`)

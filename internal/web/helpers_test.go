@@ -260,3 +260,14 @@ func exerciseFor(entity, date string) care.Exercise {
 	return care.Exercise{Entity: org.FINESS(entity), Date: civil.MustParse(date), Kit: "intermediaire", Scenario: "Panne du DPI",
 		GeneralManagement: &yes, Clinical: &yes}
 }
+
+// excerpt returns the part of s from the first from to the next to
+// (s itself when from is absent), for readable failure messages.
+func excerpt(s, from, to string) string {
+	_, rest, ok := strings.Cut(s, from)
+	if !ok {
+		return s
+	}
+	in, _, _ := strings.Cut(rest, to)
+	return from + in + to
+}

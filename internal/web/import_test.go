@@ -97,7 +97,7 @@ func TestImportForm(t *testing.T) {
 	ref := e.login("referent-ght")
 	_, p3 := ref.get("/import")
 	resp, body = ref.upload(csrfOf(t, p3), &buf)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "1 ligne(s) ajoutée(s)") || !strings.Contains(body, `href="/dossiers/CVL-99"`) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "1 ligne ajoutée") || !strings.Contains(body, `href="/dossiers/CVL-99"`) {
 		t.Errorf("good import: %d\n%s", resp.StatusCode, body)
 	}
 	if after := len(e.exercises(t)); after != before+1 {

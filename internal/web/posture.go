@@ -1,9 +1,8 @@
 package web
 
 import (
-	"strconv"
-
 	"vigie/internal/care"
+	"vigie/internal/french"
 )
 
 // postureLines writes a closed wave's current posture as French lines
@@ -16,7 +15,7 @@ func postureLines(p *care.Posture) []string {
 			out = append(out, "annuaire "+d.Name+" : aucun audit")
 			continue
 		}
-		out = append(out, "annuaire "+d.Name+" : niveau "+strconv.Itoa(d.Level)+" au dernier audit ("+sourceFr(d.Source)+", "+d.Date.French()+")")
+		out = append(out, "annuaire "+d.Name+" : "+d.LevelText()+" au dernier audit ("+sourceFr(d.Source)+", "+d.Date.French()+")")
 	}
 	for _, x := range p.Exposure {
 		what := "exposition de " + x.Name + " : "
@@ -25,7 +24,7 @@ func postureLines(p *care.Posture) []string {
 			out = append(out, what+"aucun audit de tout le périmètre")
 			continue
 		case x.Critical != nil:
-			what += plural(*x.Critical, "vulnérabilité critique", "vulnérabilités critiques")
+			what += french.Plural(*x.Critical, "vulnérabilité critique", "vulnérabilités critiques")
 		case x.NoCritical != nil && *x.NoCritical:
 			what += "aucune vulnérabilité critique (audit commun : décomptes non communiqués)"
 		case x.NoCritical != nil:

@@ -15,13 +15,14 @@ import (
 func budgetForm(e org.Entity, year int) *form {
 	return &form{
 		Title:  "Déclarer le budget numérique et les ETP SSI",
-		Intro:  fmt.Sprintf("Objectif D1.O5, pour l'entité juridique %s (FINESS %s). Une nouvelle saisie pour la même année remplace la précédente.", e.Name, e.FINESS),
+		Intro:  fmt.Sprintf("Objectif D1.O5, pour l'entité juridique %s (FINESS %s). Pour une même année, la déclaration la plus récente (par sa date) fait foi.", e.Name, e.FINESS),
 		Action: "/entites/" + string(e.FINESS) + "/budget",
 		Submit: "Enregistrer la déclaration",
 		Fields: []*field{
 			{Name: "annee", Label: "Année", Help: fmt.Sprintf("Par exemple %d.", year), Kind: "number", Required: true},
 			{Name: "part_numerique", Label: "Part du budget consacrée au numérique (%)", Help: "Nombre entre 0 et 100, par exemple 2,5.", Kind: "number", Required: true},
 			{Name: "etp_ssi", Label: "Effectif SSI (ETP)", Help: "Équivalents temps plein dédiés à la sécurité des SI, par exemple 1,5.", Kind: "number", Required: true},
+			declaredOnField(civil.Date{}),
 		},
 	}
 }
@@ -30,13 +31,14 @@ func budgetForm(e org.Entity, year int) *form {
 func osisForm(e org.Entity, year, measures int) *form {
 	return &form{
 		Title:  "Déclarer l'auto-évaluation oSIS",
-		Intro:  fmt.Sprintf("Objectif D1.O4, pour %s (FINESS %s). Une nouvelle saisie pour la même campagne remplace la précédente.", e.Name, e.FINESS),
+		Intro:  fmt.Sprintf("Objectif D1.O4, pour %s (FINESS %s). Pour une même campagne, la déclaration la plus récente (par sa date) fait foi.", e.Name, e.FINESS),
 		Action: "/entites/" + string(e.FINESS) + "/osis",
 		Submit: "Enregistrer l'auto-évaluation",
 		Fields: []*field{
 			{Name: "annee", Label: "Année de la campagne oSIS", Help: fmt.Sprintf("Par exemple %d.", year), Kind: "number", Required: true},
 			{Name: "part_budget", Label: "Part du budget numérique renseignée dans oSIS", Kind: "yesno", Required: true},
 			{Name: "mesures", Label: "Nombre de mesures prioritaires renseignées", Help: fmt.Sprintf("Entre 0 et %d.", measures), Kind: "number", Required: true},
+			declaredOnField(civil.Date{}),
 		},
 	}
 }
@@ -68,8 +70,15 @@ func (s *Server) recordForm(build func(e org.Entity) (*form, error),
 			return err
 		}
 		if r.Method == http.MethodGet {
+			on := s.today()
 			if d, err := civil.ParseInput(r.URL.Query().Get("at")); err == nil {
 				f.At = d.String()
+				if d.Before(on) {
+					on = d // entering a declaration while looking at a past date
+				}
+			}
+			if x := f.get(declaredOn); x.Value == "" {
+				x.Value = on.String()
 			}
 			s.render(w, r, http.StatusOK, "form", pageData{Title: f.Title, User: rq.p, CSRF: rq.csrf, Data: f})
 			return nil
@@ -105,10 +114,11 @@ func (s *Server) budgetHandler() handlerFunc {
 		year, okY := f.integer("annee", 2020, s.now().Year())
 		share, okS := f.number("part_numerique", 0, 100)
 		fte, okF := f.number("etp_ssi", 0, 1000)
-		if !okY || !okS || !okF {
+		on, okD := f.date(declaredOn, s.today())
+		if !okY || !okS || !okF || !okD {
 			return nil
 		}
-		b := care.Budget{Entity: e.FINESS, Year: year, DigitalSharePct: &share, SSIFTE: &fte}
+		b := care.Budget{Entity: e.FINESS, Year: year, DigitalSharePct: &share, SSIFTE: &fte, Date: on}
 		return s.st.RecordBudget(store.WithActor(r.Context(), rq.p.Login), b, rq.p.Login)
 	})
 }
@@ -125,14 +135,15 @@ func (s *Server) osisHandler() handlerFunc {
 	}, func(r *http.Request, rq *request, e org.Entity, f *form) error {
 		year, okY := f.integer("annee", 2020, s.now().Year())
 		share, okS := f.yesNo("part_budget")
-		o := care.OSIS{Entity: e.FINESS, Year: year, BudgetShare: share}
+		on, okD := f.date(declaredOn, s.today())
+		o := care.OSIS{Entity: e.FINESS, Year: year, BudgetShare: share, Date: on}
 		okN := true
 		if ms := s.measureList(); len(ms) > 0 {
 			o.Measures, okN = f.checklist(ms)
 		} else {
 			o.PriorityMeasuresAnswered, okN = f.integer("mesures", 0, s.measuresCount())
 		}
-		if !okY || !okS || !okN {
+		if !okY || !okS || !okN || !okD {
 			return nil
 		}
 		return s.st.RecordOSIS(store.WithActor(r.Context(), rq.p.Login), o, rq.p.Login)

@@ -43,7 +43,7 @@ func adsForm(id string, dirs []care.Directory) *recForm {
 		Submit: "Enregistrer le résultat",
 		Fields: []*field{
 			{Name: "annuaire", Label: "Annuaire", Kind: "select", Required: true},
-			{Name: "date", Label: "Date du résultat ADS", Help: "Format AAAA-MM-JJ.", Kind: "date", Required: true},
+			{Name: "date", Label: "Date du résultat ADS", Help: "Format JJ/MM/AAAA.", Kind: "date", Required: true},
 			{Name: "niveau", Label: "Niveau ANSSI atteint", Help: "De 1 (le plus faible) à 5.", Kind: "select", Required: true},
 			{Name: "points", Label: "Points de contrôle en échec", Help: "Identifiants ANSSI séparés par des espaces, virgules ou retours à la ligne, par exemple vuln1_krbtgt vuln2_trusts_sid_filtering.", Kind: "textarea"},
 			{Name: evidenceField, Label: "Rapport ADS (PDF, facultatif)", Help: fmt.Sprintf("Joint aux pièces justificatives du dossier, chiffré ; %d Mio au plus.", maxEvidenceBytes>>20), Kind: "file"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/store"
 )
@@ -50,7 +51,7 @@ func (s *Server) etalabHandler(w http.ResponseWriter, r *http.Request, rq *reque
 		case err != nil:
 			x.Err = "fichier illisible : " + err.Error()
 		case len(et.Errors) > 0:
-			x.Err = fmt.Sprintf("%d ligne(s) invalide(s), rien n'a été importé", len(et.Errors))
+			x.Err = french.Plural(len(et.Errors), "ligne invalide", "lignes invalides") + ", rien n'a été importé"
 			for i, le := range et.Errors {
 				if i == maxShownErrors {
 					x.Err += " ; …"
@@ -74,7 +75,8 @@ func (s *Server) etalabHandler(w http.ResponseWriter, r *http.Request, rq *reque
 		s.renderRec(w, r, rq, d)
 		return nil
 	}
-	d.Done = fmt.Sprintf("Extraction importée : %d établissements (%d ajoutés, %d mis à jour, %d inchangés).", len(es), st.Added, st.Updated, st.Unchanged)
+	d.Done = fmt.Sprintf("Extraction importée : %s (%s, %s, %s).", french.Plural(len(es), "établissement", "établissements"),
+		french.Plural(st.Added, "ajouté", "ajoutés"), french.Plural(st.Updated, "mis à jour", "mis à jour"), french.Plural(st.Unchanged, "inchangé", "inchangés"))
 	s.renderRec(w, r, rq, d)
 	return nil
 }

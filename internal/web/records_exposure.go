@@ -34,7 +34,7 @@ func exposureEntryForm(id string, ents []org.Entity) *recForm {
 		Submit: "Enregistrer l'audit",
 		Fields: []*field{
 			{Name: "fichier", Label: "Fichier d'audit (facultatif)", Help: "JSON d'un audit Vigie ou fichier OPSSIES CaRE D1 ; s'il est fourni, seuls les établissements cochés sont lus en plus (audit Vigie).", Kind: "file"},
-			{Name: "date", Label: "Date de fin du scan", Help: "Format AAAA-MM-JJ.", Kind: "date", Required: true},
+			{Name: "date", Label: "Date de fin du scan", Help: "Format JJ/MM/AAAA.", Kind: "date", Required: true},
 			{Name: "source", Label: "Source", Kind: "select", Required: true},
 			{Name: "entites", Label: "Établissements couverts", Kind: "checks", Required: true},
 			{Name: "perimetre", Label: "Le scan couvre tout le périmètre exposé", Kind: "yesno", Required: true},

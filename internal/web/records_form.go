@@ -73,17 +73,21 @@ func (d *recForm) choice(name, missing string) (string, bool) {
 	return "", false
 }
 
-// pastDate reads a date field: AAAA-MM-JJ, since 2000, not in the future.
+// pastDate reads a date field: JJ/MM/AAAA or AAAA-MM-JJ (what a date
+// field of the browser sends), since 2000, not in the future.
 func (d *recForm) pastDate(name string, today civil.Date) (civil.Date, bool) {
 	x := d.get(name)
 	if x.Value == "" {
 		x.Err = "date obligatoire"
 		return civil.Date{}, false
 	}
-	t, err := civil.Parse(x.Value)
+	t, err := civil.ParseInput(x.Value)
+	if err == nil {
+		x.Value = t.String() // the date field of the form shows it back
+	}
 	switch {
 	case err != nil:
-		x.Err = fmt.Sprintf("« %s » n'est pas une date valide (format AAAA-MM-JJ)", x.Value)
+		x.Err = fmt.Sprintf("« %s » n'est pas une date valide (attendu JJ/MM/AAAA)", x.Value)
 	case t.Year < 2000:
 		x.Err = "date antérieure à l'an 2000"
 	case t.After(today):

@@ -25,8 +25,12 @@ func TestOSISChecklist(t *testing.T) {
 	if strings.Contains(page, `id="mesures"`) {
 		t.Error("the count field is still shown")
 	}
+	// Looking at a past date, the declaration is dated that day by default.
+	if !strings.Contains(page, `name="date_declaration" type="date" value="`+demoAt+`"`) {
+		t.Error("the declaration date is not prefilled with the date looked at")
+	}
 	// A partial checklist is stored as such; its size is the count.
-	f := url.Values{"csrf": {csrfOf(t, page)}, "annee": {"2025"}, "part_budget": {"oui"}, "at": {demoAt},
+	f := url.Values{"csrf": {csrfOf(t, page)}, "annee": {"2025"}, "part_budget": {"oui"}, "at": {demoAt}, "date_declaration": {demoAt},
 		"mesure_MP01": {"oui"}, "mesure_MP02": {"partiel"}, "mesure_MP40": {"na"}}
 	if resp, _ := c.post("/entites/010000040/osis", f); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("oSIS: %d", resp.StatusCode)
@@ -41,7 +45,7 @@ func TestOSISChecklist(t *testing.T) {
 			got = &facts.OSIS[i]
 		}
 	}
-	if got == nil || got.PriorityMeasuresAnswered != 3 || got.Measures["MP02"] != care.MeasurePartial || len(got.Measures) != 3 {
+	if got == nil || got.PriorityMeasuresAnswered != 3 || got.Measures["MP02"] != care.MeasurePartial || len(got.Measures) != 3 || got.Date.String() != demoAt {
 		t.Fatalf("stored oSIS: %+v", got)
 	}
 	if s := e.status("D1.O4", "010000040"); s == care.Met {

@@ -15,11 +15,17 @@ import (
 // status returns the status of an objective for an entity in the stored demo dossier at demoAt.
 func (e *env) status(objective, entity string) care.Status {
 	e.t.Helper()
+	return e.statusAt(objective, entity, demoAt)
+}
+
+// statusAt is status evaluated at another date.
+func (e *env) statusAt(objective, entity, at string) care.Status {
+	e.t.Helper()
 	f, err := e.st.LoadFacts(context.Background(), "CVL-99")
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	ev, err := care.Evaluate(&f, civil.MustParse(demoAt))
+	ev, err := care.Evaluate(&f, civil.MustParse(at))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -37,14 +43,14 @@ func TestRecordForms(t *testing.T) {
 	_, page := c.get("/entites/010000040/osis")
 	tok := csrfOf(t, page)
 	osis := func() url.Values {
-		v := url.Values{"csrf": {tok}, "annee": {"2025"}, "part_budget": {"oui"}, "at": {demoAt}}
+		v := url.Values{"csrf": {tok}, "annee": {"2025"}, "part_budget": {"oui"}, "at": {demoAt}, "date_declaration": {"15/06/2025"}}
 		for i := 1; i <= 43; i++ {
 			v.Set(fmt.Sprintf("mesure_MP%02d", i), care.MeasureAnswers[i%4])
 		}
 		return v
 	}
 	budget := func() url.Values {
-		return url.Values{"csrf": {tok}, "annee": {"2025"}, "part_numerique": {"2,5"}, "etp_ssi": {"1.5"}}
+		return url.Values{"csrf": {tok}, "annee": {"2025"}, "part_numerique": {"2,5"}, "etp_ssi": {"1.5"}, "date_declaration": {demoAt}}
 	}
 	cases := []struct {
 		path  string
@@ -65,6 +71,9 @@ func TestRecordForms(t *testing.T) {
 		{"/entites/010000040/budget", budget, "part_numerique", "2,5 %", "n'est pas un nombre"},
 		{"/entites/010000040/budget", budget, "etp_ssi", "", "valeur obligatoire"},
 		{"/entites/010000040/budget", budget, "etp_ssi", "NaN", "n'est pas un nombre"},
+		{"/entites/010000040/budget", budget, "date_declaration", "", "date obligatoire"},
+		{"/entites/010000040/budget", budget, "date_declaration", "31/02/2025", "n'est pas une date valide"},
+		{"/entites/010000040/osis", osis, "date_declaration", "2026-01-11", "date dans le futur (aujourd'hui : 10/01/2026)"},
 	}
 	before, _ := e.st.LoadFacts(t.Context(), "CVL-99")
 	for _, tc := range cases {
@@ -97,9 +106,18 @@ func TestRecordForms(t *testing.T) {
 		t.Errorf("oSIS for another establishment: %d", resp.StatusCode)
 	}
 
-	// A complete oSIS makes D1.O4 met.
+	// A complete oSIS declared after the wave's deadline (30/06/2025) does
+	// not count for it, even judged later; declared before, it makes D1.O4 met.
 	if got := e.status("D1.O4", "010000040"); got == care.Met {
 		t.Fatal("precondition: D1.O4 already met")
+	}
+	late := osis()
+	late.Set("date_declaration", "05/01/2026")
+	if resp, _ := c.post("/entites/010000040/osis", late); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("late oSIS: %d", resp.StatusCode)
+	}
+	if got := e.statusAt("D1.O4", "010000040", "2026-01-10"); got == care.Met {
+		t.Errorf("D1.O4 met by an oSIS declared after the deadline: %s", got)
 	}
 	resp, _ := c.post("/entites/010000040/osis", osis())
 	if resp.StatusCode != http.StatusSeeOther {
@@ -117,7 +135,7 @@ func TestRecordForms(t *testing.T) {
 		t.Error("no confirmation after the budget")
 	}
 	trail, err := e.st.AuditTrail(t.Context(), 2)
-	if err != nil || len(trail) != 2 || trail[0].Action != "budget" || trail[1].Action != "osis" || trail[0].By != "rssi-rivebelle" {
+	if err != nil || len(trail) != 2 || trail[0].Action != "budget" || trail[1].Action != "osis" || trail[0].By != "rssi-rivebelle" { // the latest two
 		t.Errorf("audit trail: %+v %v", trail, err)
 	}
 }

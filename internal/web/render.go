@@ -11,6 +11,7 @@ import (
 	"vigie/internal/care"
 	"vigie/internal/civil"
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 	"vigie/internal/org"
 	"vigie/internal/report"
 )
@@ -79,14 +80,14 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 			if t.IsZero() {
 				return "—"
 			}
-			return t.In(loc).Format("02/01/2006 à 15:04")
+			return french.DateTime(t.In(loc))
 		},
 		"dict":           dict,
 		"measureAnswers": func() []struct{ Value, Label string } { return measureAnswers },
-		"plural":         plural,
+		"plural":         french.Plural,
 		"frText":         frText,
-		"num":            intFr,
-		"decimal":        decimalFr,
+		"num":            french.Int,
+		"decimal":        french.Decimal,
 		"sourceFr":       sourceFr,
 		"bucketFr":       bucketFr,
 		"atq":            atQuery,

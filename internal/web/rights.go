@@ -62,3 +62,8 @@ func (r rights) perimeterApprove(cur *store.ExposurePerimeter) bool {
 	}
 	return false
 }
+
+// schedules: plan the audits of an entity or directory the user sees:
+// the roles that own it, i.e. the write roles (the establishment, its GHT
+// referent, an administrator); the ARS and auditors read the calendar.
+func (r rights) schedules() bool { return r.p.CanWrite() }

@@ -15,6 +15,7 @@ import (
 
 	"vigie/internal/care"
 	"vigie/internal/civil"
+	"vigie/internal/jobs"
 	"vigie/internal/store"
 )
 
@@ -31,15 +32,17 @@ type Config struct {
 	// IdleTimeout ends a session after this long without a request
 	// (DefaultIdleTimeout when zero; never more than SessionTTL).
 	IdleTimeout time.Duration
-	// Engines runs the audits launched from the UI (launching is refused
-	// when nil).
-	Engines Engines
+	// Jobs is the job engine the audits launched from the UI are queued
+	// on (launching is refused when nil); its workers may run in this
+	// process or in « vigie worker » processes.
+	Jobs *jobs.Engine
 	// AllowPrivateTargets lets perimeters and exposure audits name
 	// non-public addresses (loopback, RFC 1918…): for a laboratory only,
 	// never the default (« vigie serve --allow-private-targets »).
 	AllowPrivateTargets bool
-	// MaxRunningAudits bounds the audits queued or running on the server
-	// (DefaultMaxRunningAudits when zero); one exposure audit per entity.
+	// MaxRunningAudits bounds the audits launched by people (not the
+	// scheduler's) that are queued or running (DefaultMaxRunningAudits when
+	// zero); one audit at once per entity or directory.
 	MaxRunningAudits int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
 	// gives the client's address (none: the peer address is the client's).
@@ -78,13 +81,13 @@ type Server struct {
 	// not tell which logins exist.
 	dummyHash string
 	mux       *http.ServeMux
-	// jobs owns the background audits (see audit_jobs.go).
-	jobs *jobRunner
-	// engines runs those audits (nil: launching is refused).
-	engines Engines
-	cache   dataCache // facts and evaluations by dossier version (cache.go)
+	// jobs queues and shows the audit jobs (nil: launching is refused).
+	jobs  *jobs.Engine
+	cache dataCache // facts and evaluations by dossier version (cache.go)
 	// versions follows which dossiers each write touched (versions.go).
 	versions versionTracker
+	// scopes caches establishment scopes per data version (scope_cache.go).
+	scopes scopeCache
 	// national holds every dossier's facts and grid rows (national.go).
 	national nationalIndex
 	// columns are the objectives of the grids, columnPos their positions.
@@ -92,7 +95,7 @@ type Server struct {
 	columnPos map[string]int
 	// allowPrivate and jobLimits: see Config.
 	allowPrivate bool
-	jobLimits    store.JobLimits
+	jobLimits    jobs.Limits
 	uploads      *windowLimiter // upload rate per account (upload_limit.go)
 	proxies      []netip.Prefix // trusted reverse proxies (ratelimit.go)
 	// patterns lists every registered route (the authorization matrix
@@ -105,8 +108,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("serveur web : aucune base configurée")
 	}
-	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, engines: cfg.Engines,
-		allowPrivate: cfg.AllowPrivateTargets, jobLimits: store.JobLimits{PerEntity: 1, Server: cmp.Or(cfg.MaxRunningAudits, DefaultMaxRunningAudits)},
+	s := &Server{st: cfg.Store, cat: cfg.Catalogue, now: cfg.Now, log: cfg.Logger, ttl: cfg.SessionTTL, jobs: cfg.Jobs,
+		allowPrivate: cfg.AllowPrivateTargets, jobLimits: jobs.Limits{PerSubject: 1, Launched: cmp.Or(cfg.MaxRunningAudits, DefaultMaxRunningAudits)},
 		uploads: newWindowLimiter(cmp.Or(cfg.UploadsPerWindow, DefaultUploadsPerWindow), UploadWindow), proxies: cfg.TrustedProxies,
 		loc: cfg.Location, demo: cfg.DemoDate, argon: cfg.Argon2}
 	if s.argon == (Argon2Params{}) {

@@ -133,6 +133,9 @@ func (s *Server) pageUpload(h handlerFunc, limit int64) http.Handler {
 				return
 			}
 		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			r = r.WithContext(withKnownVersion(r.Context(), ss.DataVersion))
+		}
 		if rq.scope, err = s.resolveScope(r.Context(), p); err != nil {
 			s.renderError(w, r, rq, s.internalError(r, err))
 			return

@@ -89,7 +89,7 @@ func stepsForm(id string, defs []care.StepDef, p *Principal, v *view, next int, 
 		Submit: "Enregistrer l'étape",
 		Fields: []*field{
 			{Name: "etape", Label: "Étape", Kind: "select", Required: true},
-			{Name: "date", Label: "Date de l'étape", Help: "Format AAAA-MM-JJ ; pas avant l'étape précédente.", Kind: "date", Required: true},
+			{Name: "date", Label: "Date de l'étape", Help: "Format JJ/MM/AAAA ; pas avant l'étape précédente.", Kind: "date", Required: true},
 			{Name: "resultat", Label: "Résultat de l'attestation", Help: "Pour l'attestation de l'ANS seulement.", Kind: "select"},
 			{Name: "montant", Label: "Montant versé (€)", Help: "Pour le paiement seulement, facultatif.", Kind: "number"},
 			{Name: "note", Label: "Note", Kind: "textarea"},

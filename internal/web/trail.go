@@ -34,6 +34,7 @@ var actionLabels = map[string]string{
 	store.ActionPerimeter: "périmètre d'exposition", store.ActionControllers: "contrôleurs de domaine déclarés",
 	store.ActionLogoutAll: "déconnexion de toutes les sessions", store.ActionJobPerimeter: "périmètre d'un audit en file",
 	store.ActionSchedule: "planification des audits", store.ActionKeyRotation: "rotation de la clé de chiffrement",
+	store.ActionJobCancel: "tâche d'audit annulée", store.ActionAlertSubscription: "abonnement aux alertes",
 }
 
 // actionFr names an action for people (an unknown one loses its underscores).

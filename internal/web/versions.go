@@ -23,12 +23,20 @@ type versionTracker struct {
 // sync brings the tracker up to the store's current version and returns it.
 func (s *Server) syncVersions(ctx context.Context) (int64, error) {
 	t := &s.versions
-	cur, err := s.st.DataVersion(ctx)
-	if err != nil {
-		return 0, err
+	cur, ok := knownVersion(ctx)
+	if !ok {
+		var err error
+		if cur, err = s.st.DataVersion(ctx); err != nil {
+			return 0, err
+		}
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.init && cur < t.seen {
+		// Another request already brought the tracker further than the
+		// version read with this one's session: what it knows is newer.
+		return t.seen, nil
+	}
 	if !t.init {
 		// Nothing is cached yet: every dossier counts as changed now.
 		t.init, t.seen, t.base, t.last = true, cur, cur, map[string]int64{}

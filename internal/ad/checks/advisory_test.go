@@ -151,7 +151,7 @@ func advCases() []advCase {
 		{id: "warning_privileged_members_not_empty", quiet: func(f *adtest.Forest) {
 			f.ByRID(518).Del("member")
 			f.ByRID(519).Del("member")
-		}, raise: func(f *adtest.Forest) { f.BySID("S-1-5-32-551").AddMember(f.User("sauvegarde")) }, want: "1 membre(s) : sauvegarde"},
+		}, raise: func(f *adtest.Forest) { f.BySID("S-1-5-32-551").AddMember(f.User("sauvegarde")) }, want: "1 membre : sauvegarde"},
 		{id: "warning_reversible_password", quiet: func(f *adtest.Forest) { f.User("inactif").SetUAC(0x282) },
 			raise: func(f *adtest.Forest) { f.User("rev").AddUAC(0x80) }, want: "rev"},
 		{id: "warning_rid500", quiet: func(f *adtest.Forest) { f.BySam("Administrator").SetAge("lastlogontimestamp", 60*day) },

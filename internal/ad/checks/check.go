@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"vigie/internal/ad/model"
+	"vigie/internal/french"
 )
 
 // Status is the outcome of one control point.
@@ -387,7 +388,7 @@ func (c *Context) needSD(objs []*model.Object) error {
 		sort.Strings(bad)
 		more := ""
 		if len(bad) > 3 {
-			more = fmt.Sprintf(" (et %d autres)", len(bad)-3)
+			more = " (et " + french.Plural(len(bad)-3, "autre", "autres") + ")"
 			bad = bad[:3]
 		}
 		return skip("descripteur de sécurité illisible pour %s%s", strings.Join(bad, " ; "), more)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"vigie/internal/ad/model"
+	"vigie/internal/french"
 )
 
 // informations are ANSSI's informations (info_*): inventories shown beside
@@ -86,10 +87,7 @@ func runInfoGPO(c *Context) ([]Failure, error) {
 	if len(objs) == 0 {
 		return nil, nil
 	}
-	detail := fmt.Sprintf("%d stratégies de groupe, de la plus récemment modifiée à la plus ancienne", len(objs))
-	if len(objs) == 1 {
-		detail = "1 stratégie de groupe"
-	}
+	detail := french.Plural(len(objs), "stratégie de groupe", "stratégies de groupe, de la plus récemment modifiée à la plus ancienne")
 	return []Failure{{Detail: detail, Objects: objs}}, nil
 }
 
@@ -98,7 +96,7 @@ func runKeyCred(of func(c *Context) []*model.Object) func(c *Context) ([]Failure
 		var objs []ObjectRef
 		for _, o := range of(c) {
 			if n := len(o.All("msds-keycredentiallink")) + len(o.BinaryAll("msds-keycredentiallink")); n > 0 {
-				objs = append(objs, ref(o, fmt.Sprintf("%d clé(s) dans msDS-KeyCredentialLink", n)))
+				objs = append(objs, ref(o, french.Plural(n, "clé", "clés")+" dans msDS-KeyCredentialLink"))
 			}
 		}
 		return raise("", objs), nil
@@ -143,9 +141,9 @@ func runLAPS(missing bool) func(c *Context) ([]Failure, error) {
 			}
 			all += t.all
 			covered += t.covered
-			rows = append(rows, ref(dom.Head, fmt.Sprintf("%d sur %d (%s)", t.covered, t.all, percent(t.covered, t.all))))
+			rows = append(rows, ref(dom.Head, fmt.Sprintf("%s sur %s (%s)", french.Int(t.covered), french.Int(t.all), percent(t.covered, t.all))))
 			if t.covered == 0 {
-				none = append(none, ref(dom.Head, fmt.Sprintf("aucun ordinateur actif (hors contrôleurs) n'utilise LAPS, sur %d", t.all)))
+				none = append(none, ref(dom.Head, "aucun ordinateur actif (hors contrôleurs) n'utilise LAPS, sur "+french.Int(t.all)))
 			}
 		}
 		if missing {
@@ -154,7 +152,7 @@ func runLAPS(missing bool) func(c *Context) ([]Failure, error) {
 		if all == 0 {
 			return nil, nil
 		}
-		return raise(fmt.Sprintf("ordinateurs actifs (hors contrôleurs) couverts par LAPS : %d sur %d (%s)", covered, all, percent(covered, all)), rows), nil
+		return raise(fmt.Sprintf("ordinateurs actifs (hors contrôleurs) couverts par LAPS : %s sur %s (%s)", french.Int(covered), french.Int(all), percent(covered, all)), rows), nil
 	}
 }
 
@@ -172,7 +170,7 @@ func runInfoPSO(c *Context) ([]Failure, error) {
 				if a < 0 {
 					a = -a
 				}
-				parts = append(parts, fmt.Sprintf("expiration après %d jours", a/10_000_000/86400))
+				parts = append(parts, "expiration après "+french.Plural(int(a/10_000_000/86400), "jour", "jours"))
 			}
 		}
 		if strings.EqualFold(p.Get("msds-passwordreversibleencryptionenabled"), "TRUE") {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/ad/model"
+	"vigie/internal/french"
 )
 
 func privilegedChecks() []Check {
@@ -406,5 +407,5 @@ func runDontExpire(c *Context) ([]Failure, error) {
 	if ratio <= c.Param("max_ratio", 0.10) {
 		return nil, nil
 	}
-	return failIf(2, fmt.Sprintf("%d comptes sur %d actifs (%.0f %%)", len(objs), enabled, 100*ratio), objs), nil
+	return failIf(2, fmt.Sprintf("%s sur %s (%.0f %%)", french.Plural(len(objs), "compte", "comptes"), french.Plural(enabled, "actif", "actifs"), 100*ratio), objs), nil
 }

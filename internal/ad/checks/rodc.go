@@ -1,12 +1,12 @@
 package checks
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
 	"vigie/internal/ad/model"
 	"vigie/internal/ad/secdesc"
+	"vigie/internal/french"
 )
 
 func rodcChecks() []Check {
@@ -125,7 +125,7 @@ func runRODCAllowed(c *Context) ([]Failure, error) {
 	var objs []ObjectRef
 	for _, g := range c.Targets[0] {
 		if n := len(d.DirectMembers(d.NodeOf(g))); n > 0 {
-			objs = append(objs, ref(g, fmt.Sprintf("%d membre(s)", n)))
+			objs = append(objs, ref(g, french.Plural(n, "membre", "membres")))
 		}
 	}
 	return failIf(3, "", objs), nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/ad/model"
+	"vigie/internal/french"
 )
 
 func staleChecks() []Check {
@@ -35,7 +36,7 @@ func runDormant(c *Context) ([]Failure, error) {
 	if ratio <= c.Param("max_ratio", 0.25) {
 		return nil, nil
 	}
-	return failIf(1, fmt.Sprintf("%d comptes dormants sur %d actifs (%.0f %%)", len(objs), enabled, 100*ratio), objs), nil
+	return failIf(1, fmt.Sprintf("%s sur %s (%.0f %%)", french.Plural(len(objs), "compte dormant", "comptes dormants"), french.Plural(enabled, "actif", "actifs"), 100*ratio), objs), nil
 }
 
 // dormant lists the enabled users and computers (trust accounts aside)

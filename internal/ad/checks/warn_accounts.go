@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"vigie/internal/ad/model"
+	"vigie/internal/french"
 )
 
 // accountWarnings are the ANSSI warnings on account hygiene.
@@ -87,7 +88,7 @@ func runWarnDontExpire(c *Context) ([]Failure, error) {
 	if len(objs) == 0 {
 		return nil, nil
 	}
-	return raise(fmt.Sprintf("%d comptes sur %d actifs (%s)", len(objs), n, percent(len(objs), n)), objs), nil
+	return raise(fmt.Sprintf("%s sur %s (%s)", french.Plural(len(objs), "compte", "comptes"), french.Plural(n, "actif", "actifs"), percent(len(objs), n)), objs), nil
 }
 
 func runWarnPasswordChange(c *Context) ([]Failure, error) {
@@ -139,7 +140,7 @@ func runWarnDormant(c *Context) ([]Failure, error) {
 	if float64(len(objs))/float64(enabled) <= c.Param("min_ratio", 0.10) {
 		return nil, nil
 	}
-	return raise(fmt.Sprintf("%d comptes dormants sur %d actifs (%s)", len(objs), enabled, percent(len(objs), enabled)), objs), nil
+	return raise(fmt.Sprintf("%s sur %s (%s)", french.Plural(len(objs), "compte dormant", "comptes dormants"), french.Plural(enabled, "actif", "actifs"), percent(len(objs), enabled)), objs), nil
 }
 
 // percent formats part/whole as a French percentage (« 12 % »).

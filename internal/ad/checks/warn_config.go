@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vigie/internal/ad/model"
+	"vigie/internal/french"
 )
 
 // Reasons of the warnings Vigie never has the data for.
@@ -128,7 +129,7 @@ func psoWeakness(c *Context, p *model.Object) []string {
 		case a == 0 || a == maxAgeNever:
 			bad = append(bad, "mot de passe sans expiration")
 		case a/10_000_000 > int64(c.Days("max_age_days", 1095).Seconds()):
-			bad = append(bad, fmt.Sprintf("expiration après %d jours", a/10_000_000/86400))
+			bad = append(bad, "expiration après "+french.Plural(int(a/10_000_000/86400), "jour", "jours"))
 		}
 	}
 	if strings.EqualFold(p.Get("msds-passwordreversibleencryptionenabled"), "TRUE") {

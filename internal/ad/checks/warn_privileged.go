@@ -7,6 +7,7 @@ import (
 
 	"vigie/internal/ad/model"
 	"vigie/internal/ad/secdesc"
+	"vigie/internal/french"
 )
 
 // privilegedWarnings are the ANSSI warnings on privileged accounts and
@@ -49,7 +50,7 @@ func runWarnPrivilegedMembers(c *Context) ([]Failure, error) {
 	if len(objs) <= min {
 		return nil, nil
 	}
-	return raise(fmt.Sprintf("%d comptes privilégiés (seuil d'alerte %d)", len(objs), min), objs), nil
+	return raise(fmt.Sprintf("%s (seuil d'alerte %d)", french.Plural(len(objs), "compte privilégié", "comptes privilégiés"), min), objs), nil
 }
 
 // notProtectedPrivilegedGroups are default groups that give privileges on
@@ -200,7 +201,7 @@ func runPrivNotEmpty(c *Context) ([]Failure, error) {
 			continue
 		}
 		sort.Strings(names)
-		objs = append(objs, ref(g, fmt.Sprintf("%d membre(s) : %s", len(names), strings.Join(names, ", "))))
+		objs = append(objs, ref(g, french.Plural(len(names), "membre", "membres")+" : "+strings.Join(names, ", ")))
 	}
 	return raise("", objs), nil
 }

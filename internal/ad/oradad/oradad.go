@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"vigie/internal/ad/snapshot"
+	"vigie/internal/french"
 )
 
 // InputError is a problem of the extraction itself (missing, encrypted or
@@ -214,7 +215,7 @@ func readMetadata(base string) (map[string]string, error) {
 			return nil, &InputError{Err: err}
 		}
 		if len(row) < 2 {
-			return nil, &InputError{Err: rr.errf("%d champ(s), clé et valeur attendues", len(row))}
+			return nil, &InputError{Err: rr.errf("%s, clé et valeur attendues", french.Plural(len(row), "champ", "champs"))}
 		}
 		out[strings.ToLower(row[0])] = row[1]
 	}

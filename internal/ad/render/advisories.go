@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/ad"
+	"vigie/internal/french"
 )
 
 // AdvisoriesTitle heads the section of ANSSI's warnings and informations.
@@ -51,16 +52,10 @@ func hasAdvisories(r *ad.Report) bool {
 // relevés, 9 non évalués ».
 func advisoriesSummary(r *ad.Report) string {
 	c := r.AdvisoryCoverage
-	return fmt.Sprintf("%s, %s, %d non relevé(s), %d non évalué(s)",
-		plural(len(r.Warnings), "avertissement relevé", "avertissements relevés"),
-		plural(len(r.Informations), "information", "informations"), len(c.NotRaised), len(c.NotEvaluated))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
+	return fmt.Sprintf("%s, %s, %s, %s",
+		french.Plural(len(r.Warnings), "avertissement relevé", "avertissements relevés"),
+		french.Plural(len(r.Informations), "information", "informations"),
+		french.Plural(len(c.NotRaised), "non relevé", "non relevés"), french.Plural(len(c.NotEvaluated), "non évalué", "non évalués"))
 }
 
 // writeAdvisoriesText writes the section of the text report.
@@ -85,7 +80,7 @@ func writeAdvisoriesText(e *errWriter, r *ad.Report) {
 				e.printf("  %s\n", a.Detail)
 			}
 			objs, more := shownObjects(a)
-			e.printf("  Objets concernés (%d) :\n", len(a.Objects))
+			e.printf("  Objets concernés (%s) :\n", french.Int(len(a.Objects)))
 			for _, o := range objs {
 				e.printf("    - %s  %s", orDash(o.Sam), o.DN)
 				if o.Detail != "" {
@@ -94,7 +89,7 @@ func writeAdvisoriesText(e *errWriter, r *ad.Report) {
 				e.printf("\n")
 			}
 			if more > 0 {
-				e.printf("    … et %d autres (liste complète dans le rapport JSON)\n", more)
+				e.printf("    … et %s (liste complète dans le rapport JSON)\n", french.Plural(more, "autre", "autres"))
 			}
 			e.printf("  Recommandation : %s\n", a.Remediation)
 			if a.Limits != "" {

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"vigie/internal/ad"
+	"vigie/internal/french"
 )
 
 // WriteHTML writes a self-contained French HTML report (inline CSS, no
@@ -17,6 +18,8 @@ func WriteHTML(w io.Writer, r *ad.Report) error {
 		"suffix":            func() string { return provisionalSuffix(r) },
 		"date":              func() string { return r.CollectedAt.UTC().Format("02/01/2006 15:04 UTC") },
 		"grades":            func() []int { return []int{1, 2, 3, 4} },
+		"plural":            french.Plural,
+		"frdate":            french.Dates,
 		"advisoriesTitle":   func() string { return AdvisoriesTitle },
 		"advisoriesNote":    func() string { return advisoriesNote },
 		"advisoriesSummary": func() string { return advisoriesSummary(r) },
@@ -59,7 +62,7 @@ code{font-family:ui-monospace,monospace;font-size:.85rem}
 </head>
 <body>
 <h1>Audit Active Directory — forêt {{.Forest}}</h1>
-<p class="meta">Collecte du {{date}}{{if .Source}} — source : {{.Source}}{{end}}{{if .Server}}, serveur {{.Server}}{{end}} — {{.Stats.Objects}} objets, {{.Stats.Domains}} domaine(s)</p>
+<p class="meta">Collecte du {{date}}{{if .Source}} — source : {{.Source}}{{end}}{{if .Server}}, serveur {{.Server}}{{end}} — {{plural .Stats.Objects "objet" "objets"}}, {{plural .Stats.Domains "domaine" "domaines"}}</p>
 
 <div class="verdict">
   <div class="level l{{.Level}}">{{.Level}}</div>
@@ -67,7 +70,7 @@ code{font-family:ui-monospace,monospace;font-size:.85rem}
     <strong>Niveau ANSSI : {{.Level}} / 5{{suffix}}</strong><br>{{meaning .Level}}
     <br>Niveau retenu : <strong>{{label}}</strong>
     {{if ne .LevelWithAcceptedRisks .Level}}<br>Niveau avec risques acceptés : <strong>{{.LevelWithAcceptedRisks}} / 5</strong> (le niveau officiel reste {{.Level}}){{end}}
-    <br>Couverture : {{.Coverage.Evaluated}} points évalués sur {{.Coverage.Total}}
+    <br>Couverture : {{plural .Coverage.Evaluated "point évalué" "points évalués"}} sur {{.Coverage.Total}}
   </div>
 </div>
 {{if .Coverage.NotEvaluated}}<div class="warn"><strong>Attention :</strong> {{caveat}}{{if .LevelProvisional}}<br>Points non évalués qui pourraient abaisser le niveau : {{range $i, $p := .LevelProvisionalPoints}}{{if $i}}, {{end}}<span class="id">{{$p}}</span>{{end}}.{{end}}</div>{{end}}
@@ -82,7 +85,7 @@ code{font-family:ui-monospace,monospace;font-size:.85rem}
       <h4><span class="id">{{.ID}}</span> — {{.Title}}{{if .Accepted}} <span class="accepted">(risque accepté)</span>{{end}}</h4>
       {{if .Detail}}<p>{{.Detail}}</p>{{end}}
       <table><tr><th>Compte</th><th>DN</th><th>Détail</th><th>Risque accepté</th></tr>
-      {{range .Objects}}<tr><td>{{.Sam}}</td><td><code>{{.DN}}</code></td><td>{{.Detail}}</td><td>{{with .Accepted}}jusqu'au {{.Expires}} : {{.Justification}}{{end}}</td></tr>
+      {{range .Objects}}<tr><td>{{.Sam}}</td><td><code>{{.DN}}</code></td><td>{{.Detail}}</td><td>{{with .Accepted}}jusqu'au {{frdate .Expires}} : {{.Justification}}{{end}}</td></tr>
       {{end}}</table>
       <p class="fix"><strong>Correction :</strong> {{.Remediation}}</p>
     </div>
@@ -133,7 +136,7 @@ code{font-family:ui-monospace,monospace;font-size:.85rem}
 {{if .Exceptions}}
 <h2>Risques acceptés</h2>
 <table><tr><th>Point</th><th>Objet</th><th>Expiration</th><th>État</th><th>Justification</th></tr>
-{{range .Exceptions}}<tr><td class="id">{{.ID}}</td><td><code>{{.DN}}</code></td><td>{{.Expires}}</td><td>{{.Status}} ({{.Matches}})</td><td>{{.Justification}}</td></tr>
+{{range .Exceptions}}<tr><td class="id">{{.ID}}</td><td><code>{{.DN}}</code></td><td>{{frdate .Expires}}</td><td>{{.Status}} ({{plural .Matches "objet" "objets"}})</td><td>{{.Justification}}</td></tr>
 {{end}}</table>
 {{end}}
 
@@ -141,13 +144,13 @@ code{font-family:ui-monospace,monospace;font-size:.85rem}
 </body>
 </html>
 {{define "advisory"}}<details class="advisory">
-  <summary><span class="id">{{.ID}}</span> — {{.Title}}{{with indicative .}} <span class="meta">({{.}})</span>{{end}} — {{len .Objects}} objet(s)</summary>
+  <summary><span class="id">{{.ID}}</span> — {{.Title}}{{with indicative .}} <span class="meta">({{.}})</span>{{end}} — {{plural (len .Objects) "objet" "objets"}}</summary>
   {{if .Description}}<p>{{.Description}}</p>{{end}}
   {{if .Detail}}<p>{{.Detail}}</p>{{end}}
   <table><tr><th>Compte</th><th>DN</th><th>Détail</th></tr>
   {{range shown .}}<tr><td>{{.Sam}}</td><td><code>{{.DN}}</code></td><td>{{.Detail}}</td></tr>
   {{end}}</table>
-  {{with more .}}<p>… et {{.}} autres (liste complète dans le rapport JSON).</p>{{end}}
+  {{with more .}}<p>… et {{plural . "autre" "autres"}} (liste complète dans le rapport JSON).</p>{{end}}
   <p class="fix"><strong>Recommandation :</strong> {{.Remediation}}</p>
   {{if .Limits}}<p class="meta">Limite : {{.Limits}}</p>{{end}}
 </details>{{end}}

@@ -10,6 +10,7 @@ import (
 
 	"vigie/internal/ad"
 	"vigie/internal/ad/adtest"
+	"vigie/internal/french/frenchtest"
 )
 
 func sample(t *testing.T) *ad.Report {
@@ -165,6 +166,11 @@ func TestAdvisoriesSectionApart(t *testing.T) {
 		}
 		if f == Table && strings.Contains(out[:sec], "warning_") {
 			t.Error("text: a warning appears before its section")
+		}
+		if f == HTML {
+			frenchtest.CheckHTML(t, "rapport HTML", out[sec:])
+		} else {
+			frenchtest.Check(t, "rapport texte", out[sec:])
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"vigie/internal/ad"
+	"vigie/internal/french"
 )
 
 // Format is an output format name.
@@ -65,9 +66,9 @@ func WriteText(w io.Writer, r *ad.Report) error {
 	if r.LevelWithAcceptedRisks != r.Level {
 		e.printf("Niveau avec risques acceptés : %d / 5 (le niveau officiel reste %d)\n", r.LevelWithAcceptedRisks, r.Level)
 	}
-	e.printf("Couverture : %d points évalués sur %d", r.Coverage.Evaluated, r.Coverage.Total)
+	e.printf("Couverture : %s sur %d", french.Plural(r.Coverage.Evaluated, "point évalué", "points évalués"), r.Coverage.Total)
 	if n := len(r.Coverage.NotEvaluated); n > 0 {
-		e.printf(", %d non évalués\n", n)
+		e.printf(", %s\n", french.Plural(n, "non évalué", "non évalués"))
 		e.printf("ATTENTION : %s\n", Caveat(r))
 	} else {
 		e.printf("\n")
@@ -75,8 +76,10 @@ func WriteText(w io.Writer, r *ad.Report) error {
 	if r.LevelProvisional {
 		e.printf("Points non évalués qui pourraient abaisser le niveau : %s\n", strings.Join(r.LevelProvisionalPoints, ", "))
 	}
-	e.printf("Instantané : %d objets, %d domaine(s), %d descripteurs de sécurité lus, %d lacune(s) de collecte\n",
-		r.Stats.Objects, r.Stats.Domains, r.Stats.Descriptors, r.Stats.Gaps)
+	e.printf("Instantané : %s, %s, %s, %s\n",
+		french.Plural(r.Stats.Objects, "objet", "objets"), french.Plural(r.Stats.Domains, "domaine", "domaines"),
+		french.Plural(r.Stats.Descriptors, "descripteur de sécurité lu", "descripteurs de sécurité lus"),
+		french.Plural(r.Stats.Gaps, "lacune de collecte", "lacunes de collecte"))
 	if len(r.Findings) == 0 {
 		e.printf("\nAucun point de contrôle en échec.\n")
 	}
@@ -109,7 +112,7 @@ func WriteText(w io.Writer, r *ad.Report) error {
 					e.printf("  (%s)", o.Detail)
 				}
 				if o.Accepted != nil {
-					e.printf("  [risque accepté jusqu'au %s : %s]", o.Accepted.Expires, o.Accepted.Justification)
+					e.printf("  [risque accepté jusqu'au %s : %s]", french.Dates(o.Accepted.Expires), o.Accepted.Justification)
 				}
 				e.printf("\n")
 			}
@@ -136,7 +139,7 @@ func WriteText(w io.Writer, r *ad.Report) error {
 		}
 	}
 	if len(r.ControlPaths) > 0 {
-		e.printf("\n=== Chemins de contrôle vers le Tier 0 (information, %d affichés) ===\n", len(r.ControlPaths))
+		e.printf("\n=== Chemins de contrôle vers le Tier 0 (information, %s) ===\n", french.Plural(len(r.ControlPaths), "affiché", "affichés"))
 		for _, p := range r.ControlPaths {
 			e.printf("  %s :\n", p.Principal)
 			for _, s := range p.Steps {
@@ -147,7 +150,7 @@ func WriteText(w io.Writer, r *ad.Report) error {
 	if len(r.Exceptions) > 0 {
 		e.printf("\n=== Risques acceptés (fichier d'exceptions) ===\n")
 		for _, x := range r.Exceptions {
-			e.printf("  %-40s %-30s jusqu'au %s : %s (%d objet(s)) — %s\n", x.ID, x.DN, x.Expires, x.Status, x.Matches, x.Justification)
+			e.printf("  %-40s %-30s jusqu'au %s : %s (%s) — %s\n", x.ID, x.DN, french.Dates(x.Expires), x.Status, french.Plural(x.Matches, "objet", "objets"), x.Justification)
 		}
 	}
 	return e.err
@@ -156,10 +159,7 @@ func WriteText(w io.Writer, r *ad.Report) error {
 // Caveat explains what a partial evaluation means for the level.
 func Caveat(r *ad.Report) string {
 	n := len(r.Coverage.NotEvaluated)
-	what := fmt.Sprintf("%d points de contrôle n'ont pas pu être évalués", n)
-	if n == 1 {
-		what = "1 point de contrôle n'a pas pu être évalué"
-	}
+	what := french.Plural(n, "point de contrôle n'a pas pu être évalué", "points de contrôle n'ont pas pu être évalués")
 	if !r.LevelProvisional {
 		return what + " faute de données ; aucun ne peut abaisser le niveau " + fmt.Sprint(r.Level) + ", qui est définitif."
 	}
@@ -201,8 +201,8 @@ func serverSuffix(s string) string {
 func WriteDiffText(w io.Writer, d *ad.DiffResult) error {
 	e := &errWriter{w: w}
 	e.printf("Comparaison d'audits AD — forêt %s\n", d.After.Forest)
-	e.printf("Avant : collecte du %s, niveau %d\n", d.Before.CollectedAt.UTC().Format("02/01/2006"), d.Before.Level)
-	e.printf("Après : collecte du %s, niveau %d\n", d.After.CollectedAt.UTC().Format("02/01/2006"), d.After.Level)
+	e.printf("Avant : collecte du %s, %s\n", d.Before.CollectedAt.UTC().Format("02/01/2006"), ad.LevelText(d.Before.Level, d.Before.LevelProvisionalPoints))
+	e.printf("Après : collecte du %s, %s\n", d.After.CollectedAt.UTC().Format("02/01/2006"), ad.LevelText(d.After.Level, d.After.LevelProvisionalPoints))
 	section := func(title string, items []ad.DiffItem) {
 		e.printf("\n=== %s (%d) ===\n", title, len(items))
 		for _, it := range items {

@@ -87,7 +87,7 @@ func TestMongoDB(t *testing.T) {
 	if r.Version != "7.0.14" || !hasClass(r, exposure.ClassMongoNoAuth) || !strings.Contains(classes(r), "mongodb-exposed") {
 		t.Fatalf("%+v %s", r, classes(r))
 	}
-	if !strings.Contains(r.Observations[1].Evidence, "2 base(s)") {
+	if !strings.Contains(r.Observations[1].Evidence, "2 bases listées") {
 		t.Fatalf("preuve : %s", r.Observations[1].Evidence)
 	}
 	r, err = MongoDB{}.Probe(context.Background(), serve(t, probetest.MongoDB(true)))

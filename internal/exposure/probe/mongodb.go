@@ -7,6 +7,7 @@ import (
 	"net"
 
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 )
 
 // MongoDB sends hello (OP_MSG) and buildInfo, then listDatabases without credentials.
@@ -91,7 +92,7 @@ func (MongoDB) Probe(ctx context.Context, t Target) (*Result, error) {
 			if dbs, ok := ld["databases"].(map[string]any); ok {
 				n = len(dbs)
 			}
-			r.observe(exposure.ClassMongoNoAuth, exposure.Confirmed, fmt.Sprintf("listDatabases sans authentification : %d base(s) listée(s)", n))
+			r.observe(exposure.ClassMongoNoAuth, exposure.Confirmed, "listDatabases sans authentification : "+french.Plural(n, "base listée", "bases listées"))
 		}
 	}
 	r.versionObservation()

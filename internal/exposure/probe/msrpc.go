@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 )
 
 // MSRPC binds to the DCE/RPC endpoint mapper (C706, MS-RPCE) and asks it
@@ -243,7 +244,7 @@ func (MSRPC) Probe(ctx context.Context, t Target) (*Result, error) {
 		}
 		sort.Strings(names)
 		names = dedupe(names)
-		r.Banner += fmt.Sprintf(", %d interface(s) annoncée(s)", len(ifs))
+		r.Banner += ", " + french.Plural(len(ifs), "interface annoncée", "interfaces annoncées")
 		if len(names) > 0 {
 			r.Banner += " dont " + strings.Join(names, ", ")
 		}

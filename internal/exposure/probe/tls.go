@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 
+	"vigie/internal/civil"
 	"vigie/internal/exposure"
 )
 
@@ -78,7 +79,7 @@ func (p TLS) Probe(ctx context.Context, t Target) (*Result, error) {
 		r.Observations = append(r.Observations, o)
 	}
 	r.Names = CertNames(leaf)
-	r.Banner += fmt.Sprintf(" ; certificat CN=%s, expire le %s", printable([]byte(leaf.Subject.CommonName), 80), leaf.NotAfter.UTC().Format("2006-01-02"))
+	r.Banner += fmt.Sprintf(" ; certificat CN=%s, expire le %s", printable([]byte(leaf.Subject.CommonName), 80), leaf.NotAfter.UTC().Format(civil.FrenchLayout))
 	return r, nil
 }
 
@@ -114,9 +115,9 @@ func CertObservations(c *x509.Certificate, t Target) []exposure.Observation {
 	now := t.Now
 	switch {
 	case !now.IsZero() && now.After(c.NotAfter):
-		r.observe(exposure.ClassTLSCertExpired, exposure.Confirmed, "certificat expiré le "+c.NotAfter.UTC().Format("2006-01-02"))
+		r.observe(exposure.ClassTLSCertExpired, exposure.Confirmed, "certificat expiré le "+c.NotAfter.UTC().Format(civil.FrenchLayout))
 	case !now.IsZero() && now.Before(c.NotBefore):
-		r.observe(exposure.ClassTLSCertExpired, exposure.Confirmed, "certificat valide seulement à partir du "+c.NotBefore.UTC().Format("2006-01-02"))
+		r.observe(exposure.ClassTLSCertExpired, exposure.Confirmed, "certificat valide seulement à partir du "+c.NotBefore.UTC().Format(civil.FrenchLayout))
 	}
 	if isSelfSigned(c) {
 		r.observe(exposure.ClassTLSSelfSigned, exposure.Confirmed, "certificat auto-signé (CN="+printable([]byte(c.Subject.CommonName), 80)+")")

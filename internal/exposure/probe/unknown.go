@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"vigie/internal/french"
 )
 
 // usualPorts are the ports where a service is expected; elsewhere its
@@ -74,31 +75,26 @@ func (e *ident) reason() string {
 			what = append(what, fmt.Sprintf("%d sans réponse", st.silent))
 		}
 		if st.closed > 0 {
-			what = append(what, fmt.Sprintf("%d connexion(s) fermée(s) sans réponse", st.closed))
+			what = append(what, french.Plural(st.closed, "connexion fermée", "connexions fermées")+" sans réponse")
 		}
 		if st.answered > 0 {
-			w := fmt.Sprintf("%d réponse(s) non reconnue(s)", st.answered)
+			w := french.Plural(st.answered, "réponse non reconnue", "réponses non reconnues")
 			if len(st.sample) > 0 && st.bannerOut != outAnswered {
 				w += " « " + printable(st.sample, 40) + " »"
 			}
 			what = append(what, w)
 		}
 		if st.refused > 0 {
-			what = append(what, fmt.Sprintf("%d connexion(s) refusée(s)", st.refused))
+			what = append(what, french.Plural(st.refused, "connexion refusée", "connexions refusées"))
 		}
-		s := fmt.Sprintf("%d sonde(s) essayée(s)", st.tried)
+		s := french.Plural(st.tried, "sonde essayée", "sondes essayées")
 		if len(what) > 0 {
 			s += " (" + strings.Join(what, ", ") + ")"
 		}
 		parts = append(parts, s)
 	}
 	if st.untried > 0 {
-		parts = append(parts, fmt.Sprintf("%d sonde(s) non essayée(s) : budget de temps du port épuisé", st.untried))
+		parts = append(parts, french.Plural(st.untried, "sonde non essayée", "sondes non essayées")+" : budget de temps du port épuisé")
 	}
-	return fmt.Sprintf("service non identifié en %s : %s", frSeconds(time.Since(e.start)), strings.Join(parts, " ; "))
-}
-
-// frSeconds prints a duration in seconds with a decimal comma.
-func frSeconds(d time.Duration) string {
-	return strings.Replace(fmt.Sprintf("%.1f s", d.Seconds()), ".", ",", 1)
+	return fmt.Sprintf("service non identifié en %s : %s", french.Duration(time.Since(e.start)), strings.Join(parts, " ; "))
 }

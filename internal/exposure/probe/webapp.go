@@ -55,7 +55,8 @@ type WebCheck struct {
 	// Class is the exposure class observed when the check holds.
 	Class string `json:"class"`
 	// Evidence is the French evidence; {path}, {count}, {version} and
-	// {product} are replaced.
+	// {product} are replaced, {count:patient|patients} by the count with
+	// its noun agreed (« 1 patient », « 12 patients »).
 	Evidence    string      `json:"evidence"`
 	Version     *WebExtract `json:"version,omitempty"`
 	ProductFrom *WebExtract `json:"product_from,omitempty"`

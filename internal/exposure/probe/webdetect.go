@@ -2,10 +2,13 @@ package probe
 
 import (
 	"context"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 )
 
 // webFetcher performs each distinct request once per port, a few at a time.
@@ -133,13 +136,26 @@ func (w *WebApps) apply(ctx context.Context, t Target, useTLS bool, root *HTTPPa
 	}
 }
 
-// fillEvidence replaces the placeholders of a fingerprint's evidence.
+// countNoun is a count with its noun in both forms: {count:patient|patients}.
+var countNoun = regexp.MustCompile(`\{count:([^|{}]*)\|([^{}]*)\}`)
+
+// fillEvidence replaces the placeholders of a fingerprint's evidence;
+// {count:patient|patients} writes the count with its noun agreed.
 func fillEvidence(tpl, path, count, version, product string) string {
 	if count == "" {
 		count = "?"
 	}
 	if version == "" {
 		version = "inconnue"
+	}
+	if strings.Contains(tpl, "{count:") {
+		tpl = countNoun.ReplaceAllStringFunc(tpl, func(m string) string {
+			sub := countNoun.FindStringSubmatch(m)
+			if n, err := strconv.Atoi(count); err == nil {
+				return french.Plural(n, sub[1], sub[2])
+			}
+			return count + " " + sub[2]
+		})
 	}
 	return strings.NewReplacer("{path}", path, "{count}", count, "{version}", version, "{product}", product).Replace(tpl)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 )
 
 // VersionOnlyLabel marks a finding established only by comparing an
@@ -68,7 +69,7 @@ func (v Vuln) Finding(host string, port int, service string) exposure.Finding {
 		}
 	}
 	if v.CVSS > 0 {
-		ev += fmt.Sprintf(" ; CVSS %.1f", v.CVSS)
+		ev += " ; CVSS " + french.Fixed(v.CVSS, 1)
 	}
 	if v.Capped {
 		ev += fmt.Sprintf(" ; sévérité plafonnée à « %s » (correspondance de version seule, CVE absente du catalogue KEV)", v.Severity.French())

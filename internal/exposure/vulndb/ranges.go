@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"vigie/internal/exposure"
+	"vigie/internal/french"
 )
 
 //go:embed ranges.json
@@ -96,7 +97,7 @@ func ParseRanges(data []byte) (*Ranges, error) {
 				return nil, fmt.Errorf("intervalles de versions : %s.cve : %q n'est pas un identifiant CVE", vw, vs.CVE)
 			}
 			if vs.CVSS < 0 || vs.CVSS > 10 {
-				return nil, fmt.Errorf("intervalles de versions : %s.cvss : %v hors de l'intervalle 0–10", vw, vs.CVSS)
+				return nil, fmt.Errorf("intervalles de versions : %s.cvss : %s hors de l'intervalle 0–10", vw, french.Decimal(vs.CVSS, 6))
 			}
 			if len(vs.Ranges) == 0 {
 				return nil, fmt.Errorf("intervalles de versions : %s.ranges : aucun intervalle", vw)

@@ -1,0 +1,49 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestPeriodicLeaderOnly runs two engines with the same periodic task: the
+// elected leader enqueues it, one job at a time, so that the runs follow
+// the interval instead of doubling, and never overlap.
+func TestPeriodicLeaderOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := openTestStore(t, databases[0].dsn(t), testKey())
+	var runs, running, overlaps atomic.Int32
+	task := Periodic{Name: "essai", Every: 500 * time.Millisecond, Run: func(ctx context.Context, now time.Time) error {
+		if running.Add(1) > 1 {
+			overlaps.Add(1)
+		}
+		defer running.Add(-1)
+		runs.Add(1)
+		time.Sleep(100 * time.Millisecond)
+		return nil
+	}}
+	fake := &fakeExposure{}
+	for i := range 2 {
+		e, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: fake.engines(),
+			ID: fmt.Sprintf("p%d", i), PollInterval: 50 * time.Millisecond, Periodic: []Periodic{task}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close()
+		if err := e.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer e.Stop(ctx)
+	}
+	time.Sleep(6 * time.Second)
+	n := runs.Load()
+	// About one run per interval once a leader is elected: 12 at most in
+	// 6 s, never the double.
+	t.Logf("%d runs", n)
+	if n < 2 || n > 13 || overlaps.Load() != 0 {
+		t.Fatalf("%d runs in 6 s (every 0.5 s, two engines), %d overlapping", n, overlaps.Load())
+	}
+}
