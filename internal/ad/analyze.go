@@ -92,11 +92,43 @@ func AnalyzeDirectory(d *model.Directory, opts Options) (*Report, error) {
 	rep.LevelProvisionalPoints = provisional(rep.Level, rep.Coverage.NotEvaluated, cat)
 	rep.LevelProvisional = len(rep.LevelProvisionalPoints) > 0
 	rep.LevelLabel = LevelText(rep.Level, rep.LevelProvisionalPoints)
+	addAdvisories(rep, checks.RunAdvisories(d, cat, asOf), cat)
 	rep.ControlPaths = controlPaths(d, opts)
 	for _, s := range d.AcceptedDelegates() {
 		rep.ExtraTier0 = append(rep.ExtraTier0, d.Describe(s))
 	}
 	return rep, nil
+}
+
+// addAdvisories files the warnings and informations apart from the
+// findings: they never enter the level.
+func addAdvisories(rep *Report, results []checks.Result, cat *checks.Catalog) {
+	rep.Warnings, rep.Informations = []Advisory{}, []Advisory{}
+	cov := AdvisoryCoverage{Total: len(results), NotRaised: []string{}, NotEvaluated: []NotEvaluated{}}
+	for _, res := range results {
+		e := cat.Advisories[res.ID]
+		switch res.Status {
+		case checks.NotEvaluated:
+			cov.NotEvaluated = append(cov.NotEvaluated, NotEvaluated{ID: res.ID, Title: e.Title, Why: res.Why})
+			continue
+		case checks.Passed:
+			cov.NotRaised = append(cov.NotRaised, res.ID)
+		}
+		cov.Evaluated++
+		for _, f := range res.Failures {
+			a := Advisory{ID: res.ID, Kind: e.Kind, Title: e.Title, Description: e.Description, Grades: e.Grades, Grade: f.Grade,
+				Detail: f.Detail, Remediation: e.Remediation, Limits: e.Limits, Objects: []Object{}}
+			for _, o := range f.Objects {
+				a.Objects = append(a.Objects, Object{DN: o.DN, Sam: o.Sam, Detail: o.Detail})
+			}
+			if e.Kind == checks.KindInfo {
+				rep.Informations = append(rep.Informations, a)
+			} else {
+				rep.Warnings = append(rep.Warnings, a)
+			}
+		}
+	}
+	rep.AdvisoryCoverage = cov
 }
 
 // levels applies the ANSSI rule: the level is the lowest failed grade, 5

@@ -47,6 +47,39 @@ type Report struct {
 	ExtraTier0 []string `json:"extra_tier0,omitempty"`
 	// Limits lists known limitations of evaluated control points.
 	Limits []Limit `json:"limits,omitempty"`
+	// Warnings and Informations are ANSSI's warning_* and info_* points
+	// that were raised. They are kept apart from Findings and never change
+	// the level (nor LevelProvisional); AdvisoryCoverage says which were
+	// not raised and which could not be evaluated.
+	Warnings         []Advisory       `json:"warnings"`
+	Informations     []Advisory       `json:"informations"`
+	AdvisoryCoverage AdvisoryCoverage `json:"advisory_coverage"`
+}
+
+// Advisory is one raised ANSSI warning or information, with the objects
+// concerned. Grades are ANSSI's indicative grades (empty for an
+// information); Grade is the indicative grade of this instance when the
+// point distinguishes several, 0 otherwise.
+type Advisory struct {
+	ID          string   `json:"id"`
+	Kind        string   `json:"kind"` // "warning" or "info"
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Grades      []int    `json:"indicative_grades,omitempty"`
+	Grade       int      `json:"grade,omitempty"`
+	Detail      string   `json:"detail,omitempty"`
+	Objects     []Object `json:"objects"`
+	Remediation string   `json:"remediation"`
+	Limits      string   `json:"limits,omitempty"`
+}
+
+// AdvisoryCoverage says how many warnings and informations were
+// evaluated, which were not raised, and why the others were not evaluated.
+type AdvisoryCoverage struct {
+	Total        int            `json:"total"`
+	Evaluated    int            `json:"evaluated"`
+	NotRaised    []string       `json:"not_raised"`
+	NotEvaluated []NotEvaluated `json:"not_evaluated"`
 }
 
 // Limit is a known limitation of one evaluated control point.

@@ -51,6 +51,17 @@ func ADReports() []ADReport {
 	for _, r := range []*ad.Report{first, second} {
 		r.LevelLabel = ad.LevelText(r.Level, r.LevelProvisionalPoints)
 	}
+	// ANSSI warnings and informations: shown apart, they leave the level at 2.
+	second.Warnings = []ad.Advisory{{ID: "warning_rid500", Kind: "warning", Grades: []int{1},
+		Title:       "Compte intégré administrateur du domaine utilisé il y a moins de 30 jours",
+		Objects:     []ad.Object{{DN: "CN=Administrateur,CN=Users,DC=valmont,DC=local", Sam: "Administrateur", Detail: "dernière authentification le 28/05/2025"}},
+		Remediation: "Administrer avec des comptes nominatifs, garder le mot de passe du compte intégré sous séquestre et surveiller ses connexions."}}
+	second.Informations = []ad.Advisory{{ID: "info_laps", Kind: "info", Title: "Couverture de LAPS dans la forêt",
+		Detail:      "ordinateurs actifs (hors contrôleurs) couverts par LAPS : 412 sur 437 (94 %)",
+		Objects:     []ad.Object{{DN: "DC=valmont,DC=local", Detail: "412 sur 437 (94 %)"}},
+		Remediation: "Déployer LAPS (Windows LAPS de préférence) sur les ordinateurs non couverts."}}
+	second.AdvisoryCoverage = ad.AdvisoryCoverage{Total: 50, Evaluated: 41, NotRaised: []string{},
+		NotEvaluated: []ad.NotEvaluated{{ID: "warning_sysvol_files_acl", Why: "nécessite les descripteurs de sécurité des fichiers du SYSVOL, que Vigie ne lit pas"}}}
 	return []ADReport{{Directory: "ad-valmont", Report: first}, {Directory: "ad-valmont", Report: second}}
 }
 

@@ -104,10 +104,15 @@ func (f *Forest) baseline() {
 	f.ByRID(525).AddMember(adm)
 	admins.AddMember(adm, f.ByRID(512), f.ByRID(519))
 	f.ByRID(572).AddMember(f.ByRID(516), f.ByRID(521), f.ByRID(520), f.ByRID(512), f.ByRID(517), f.ByRID(519), f.ByRID(518), krb)
-	for _, g := range []uint32{512, 518, 519} {
+	// The groups AdminSDHolder protects (SDProp sets adminCount and
+	// copies AdminSDHolder's descriptor), as on Windows Server 2016+.
+	for _, g := range []uint32{512, 516, 518, 519, 521, 526, 527} {
 		f.ByRID(g).SetInt("admincount", 1)
 	}
 	admins.SetInt("admincount", 1)
+	for _, rid := range []uint32{548, 549, 550, 551, 552} {
+		f.BySID(secdesc.SID("S-1-5-32").WithRID(rid)).SetInt("admincount", 1)
+	}
 	f.DC("DC1")
 	f.CollectedBy(adm)
 }

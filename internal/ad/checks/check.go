@@ -2,7 +2,9 @@
 // ("vuln_*"). Each control point is a small unit keyed by its public ID that
 // declares the data it needs and returns the grades it fails with the
 // offending objects. Titles, remediations, grades and thresholds are data
-// (catalog.json, embedded, overridable by a user file).
+// (catalog.json, embedded, overridable by a user file). ANSSI's warnings
+// and informations (warning_*, info_*) are built the same way, apart
+// (advisory.go, advisories.json): they never enter the level.
 package checks
 
 import (
@@ -179,15 +181,15 @@ func failIf(g int, detail string, objs []ObjectRef) []Failure {
 func Run(dir *model.Directory, cat *Catalog, asOf time.Time) []Result {
 	var out []Result
 	for _, ch := range All() {
-		out = append(out, runOne(dir, cat, ch, asOf))
+		e, ok := cat.Entries[ch.ID]
+		out = append(out, runOne(dir, e, ok, ch, asOf, e.HasGrade))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
-func runOne(dir *model.Directory, cat *Catalog, ch Check, asOf time.Time) (res Result) {
+func runOne(dir *model.Directory, e Entry, ok bool, ch Check, asOf time.Time, keepGrade func(int) bool) (res Result) {
 	res.ID = ch.ID
-	e, ok := cat.Entries[ch.ID]
 	if !ok {
 		return Result{ID: ch.ID, Status: NotEvaluated, Why: "absent du catalogue"}
 	}
@@ -217,7 +219,7 @@ func runOne(dir *model.Directory, cat *Catalog, ch Check, asOf time.Time) (res R
 	// Keep only grades the catalogue declares for this point.
 	var kept []Failure
 	for _, f := range fails {
-		if e.HasGrade(f.Grade) && len(f.Objects) > 0 {
+		if keepGrade(f.Grade) && len(f.Objects) > 0 {
 			kept = append(kept, f)
 		}
 	}

@@ -96,10 +96,11 @@ func TestEveryAttributeReadIsDeclared(t *testing.T) {
 	for _, a := range ldapcollect.CollectedAttributes() {
 		universe[a] = true
 	}
-	if len(regs) != len(All()) {
-		t.Fatalf("%d registrations found in the source, %d registered", len(regs), len(All()))
+	registered := append(All(), Advisories()...)
+	if len(regs) != len(registered) {
+		t.Fatalf("%d registrations found in the source, %d registered", len(regs), len(registered))
 	}
-	for _, c := range All() {
+	for _, c := range registered {
 		declared := map[string]bool{}
 		for _, a := range append(append([]string(nil), c.Needs.Attrs...), c.Needs.Optional...) {
 			declared[strings.ToLower(a)] = true
@@ -167,7 +168,7 @@ func TestCollectorFetchesEveryNeededAttribute(t *testing.T) {
 	for _, a := range ldapcollect.CollectedAttributes() {
 		collected[a] = true
 	}
-	for _, c := range All() {
+	for _, c := range append(All(), Advisories()...) {
 		for _, a := range append(append([]string(nil), c.Needs.Attrs...), c.Needs.Optional...) {
 			if !collected[strings.ToLower(a)] {
 				t.Errorf("%s needs %s, which the LDAP collector does not request", c.ID, a)
@@ -179,7 +180,7 @@ func TestCollectorFetchesEveryNeededAttribute(t *testing.T) {
 // TestOptionalTargetsHaveAFilter: a target whose absence lets the point be
 // evaluated says how to find it on a DC.
 func TestOptionalTargetsHaveAFilter(t *testing.T) {
-	for _, c := range All() {
+	for _, c := range append(All(), Advisories()...) {
 		for _, tg := range c.Needs.Targets {
 			if (tg.Optional || tg.AdminOnly) && tg.Filter == "" {
 				t.Errorf("%s: target %q may be absent but has no LDAP filter", c.ID, tg.What)

@@ -28,10 +28,23 @@ func staleChecks() []Check {
 }
 
 func runDormant(c *Context) ([]Failure, error) {
+	objs, enabled := c.dormant()
+	if enabled == 0 {
+		return nil, nil
+	}
+	ratio := float64(len(objs)) / float64(enabled)
+	if ratio <= c.Param("max_ratio", 0.25) {
+		return nil, nil
+	}
+	return failIf(1, fmt.Sprintf("%s sur %s (%.0f %%)", french.Plural(len(objs), "compte dormant", "comptes dormants"), french.Plural(enabled, "actif", "actifs"), 100*ratio), objs), nil
+}
+
+// dormant lists the enabled users and computers (trust accounts aside)
+// whose password is older than pwd_days (3 years) and that have not
+// authenticated for logon_days (1 year), with the number of enabled ones.
+func (c *Context) dormant() (objs []ObjectRef, enabled int) {
 	pwdMax := c.Days("pwd_days", 1095)
 	logonMax := c.Days("logon_days", 365)
-	var enabled int
-	var objs []ObjectRef
 	for _, o := range c.Dir.Accounts {
 		if !o.Enabled() || !(o.IsUser() || o.IsComputer()) || o.UAC&model.UACInterdomainTrustAccount != 0 {
 			continue
@@ -45,14 +58,7 @@ func runDormant(c *Context) ([]Failure, error) {
 		}
 		objs = append(objs, ref(o, "dernière authentification : "+dateOf(o, "lastlogontimestamp")))
 	}
-	if enabled == 0 {
-		return nil, nil
-	}
-	ratio := float64(len(objs)) / float64(enabled)
-	if ratio <= c.Param("max_ratio", 0.25) {
-		return nil, nil
-	}
-	return failIf(1, fmt.Sprintf("%s sur %s (%.0f %%)", french.Plural(len(objs), "compte dormant", "comptes dormants"), french.Plural(enabled, "actif", "actifs"), 100*ratio), objs), nil
+	return objs, enabled
 }
 
 func runServerAge(attr, what string) func(c *Context) ([]Failure, error) {

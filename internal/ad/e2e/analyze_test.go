@@ -55,6 +55,25 @@ func reported(rep *ad.Report, id, object string) bool {
 	return false
 }
 
+// warned reports whether a raised ANSSI warning or information names
+// the object (any object when empty).
+func warned(rep *ad.Report, id, object string) bool {
+	for _, a := range append(append([]ad.Advisory(nil), rep.Warnings...), rep.Informations...) {
+		if a.ID != id {
+			continue
+		}
+		if object == "" {
+			return true
+		}
+		for _, o := range a.Objects {
+			if strings.Contains(strings.ToLower(o.DN+" "+o.Sam+" "+o.Detail), strings.ToLower(object)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // checkSeededAnalysis asserts the analysis of the seeded forest.
 func checkSeededAnalysis(t *testing.T, path string) {
 	t.Helper()

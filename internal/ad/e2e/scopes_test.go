@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
+	"vigie/internal/ad"
 	"vigie/internal/ad/adlab"
 	"vigie/internal/ad/ldapcollect"
 	"vigie/internal/ad/secdesc"
@@ -58,6 +59,14 @@ var scopeFindings = []struct{ id, object string }{
 	{"vuln_rodc_orphan_krbtgt", orphanKrb},
 	{"vuln_adcs_control", helpdesk2},
 	{"vuln_permissions_naming_context", msol},
+}
+
+// scopeWarnings are the ANSSI warnings the seeded forest must raise
+// (shown apart: they never change the level), with text naming the object.
+var scopeWarnings = []struct{ id, object string }{
+	{"warning_logonscript_priv", sqlAdmin},
+	{"warning_admincount", helpdesk2},
+	{"warning_trusts_tgt_deleg", "forest.example"},
 }
 
 type scopeSeed struct {
@@ -157,6 +166,8 @@ func seedScopes(t *testing.T, s *scopeSeed) {
 	cfg := s.config
 	hd := addPlainUser(t, c, l, helpdesk2)
 	s.hdSID = s.sid(hd)
+	// A former administrator: adminCount left at 1 (warning_admincount).
+	s.modify(hd, func(m *ldap.ModifyRequest) { m.Replace("adminCount", []string{"1"}) })
 
 	// §1 data the collector used to miss.
 	s.lab(t, "zone-update", l.Get("LAB_AD_DNS_DOMAIN"), "1")
@@ -198,6 +209,7 @@ func seedScopes(t *testing.T, s *scopeSeed) {
 	sql := addPlainUser(t, c, l, sqlAdmin)
 	s.modify(sql, func(m *ldap.ModifyRequest) {
 		m.Replace("servicePrincipalName", []string{"MSSQLSvc/vte-sql2.lab.test:1433"})
+		m.Replace("scriptPath", []string{"vte-logon.bat"}) // warning_logonscript_priv
 	})
 	s.modify("CN=Domain Admins,"+users, func(m *ldap.ModifyRequest) { m.Add("member", []string{sql}) })
 	d := addPlainUser(t, c, l, deleg)
@@ -377,9 +389,25 @@ func TestSeededScopesThenClean(t *testing.T) {
 	rep := analyze(t, path)
 	verifyPoints(t, s.c, rep, loadModel(t, path), "faiblesses semées")
 	t.Logf("semé : %s, en échec %v", rep.LevelLabel, rep.Summary().FailedIDs)
+	for _, a := range append(append([]ad.Advisory(nil), rep.Warnings...), rep.Informations...) {
+		t.Logf("  %s : %d objet(s) %s", a.ID, len(a.Objects), a.Detail)
+		for i, o := range a.Objects {
+			if i < 3 {
+				t.Logf("      %s %s", o.DN, o.Detail)
+			}
+		}
+	}
 	for _, w := range scopeFindings {
 		if !reported(rep, w.id, w.object) {
 			t.Errorf("seeded weakness not reported: %s (%s)", w.id, w.object)
+		}
+	}
+	for _, w := range scopeWarnings {
+		if !warned(rep, w.id, w.object) {
+			t.Errorf("seeded warning not raised: %s (%s)", w.id, w.object)
+		}
+		if reported(rep, w.id, "") {
+			t.Errorf("warning %s among the failed control points", w.id)
 		}
 	}
 	if reported(rep, "vuln_adcs_control", caHost) {
@@ -410,6 +438,11 @@ func TestSeededScopesThenClean(t *testing.T) {
 	for _, w := range scopeFindings {
 		if reported(rep, w.id, w.object) {
 			t.Errorf("%s still reports %s after cleaning", w.id, w.object)
+		}
+	}
+	for _, w := range scopeWarnings {
+		if warned(rep, w.id, w.object) {
+			t.Errorf("%s still raised for %s after cleaning", w.id, w.object)
 		}
 	}
 	for _, f := range rep.Findings {

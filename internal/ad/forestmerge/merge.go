@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"vigie/internal/ad/secdesc"
@@ -95,11 +96,15 @@ func Merge(ctx context.Context, paths []string, out string) (Summary, error) {
 	ncs, owner := plan(ins)
 	h := snapshot.Header{
 		Forest: base.h.Forest, Source: base.h.Source, Server: base.h.Server, CollectedAt: base.h.CollectedAt,
-		NamingContexts: ncs, Attributes: commonAttributes(ins),
+		NamingContexts: ncs, Attributes: commonAttributes(ins), ToolVersion: base.h.ToolVersion,
 	}
 	for _, in := range ins[1:] {
 		if in.h.Source != h.Source {
 			h.Source = "fusion"
+		}
+		// the oldest extraction tool speaks for the forest; unknown wins
+		if in.h.ToolVersion == "" || (h.ToolVersion != "" && olderVersion(in.h.ToolVersion, h.ToolVersion)) {
+			h.ToolVersion = in.h.ToolVersion
 		}
 		// the oldest collection dates the forest: ages are not understated
 		if !in.h.CollectedAt.IsZero() && (h.CollectedAt.IsZero() || in.h.CollectedAt.Before(h.CollectedAt)) {
@@ -176,6 +181,25 @@ func scan(ctx context.Context, path string) (*input, error) {
 		in.isRoot = in.home != "" && strings.EqualFold(in.home, in.root.Get("rootdomainnamingcontext"))
 	}
 	return in, nil
+}
+
+// olderVersion reports whether dotted version a is older than b (numeric
+// parts compared in order; a part that is not a number compares as 0).
+func olderVersion(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(pa), len(pb)); i++ {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(pa[i])
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
 }
 
 func configDN(h snapshot.Header) string {

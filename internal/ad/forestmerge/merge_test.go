@@ -193,3 +193,14 @@ func TestMergeRefusesOtherForest(t *testing.T) {
 		t.Errorf("one snapshot: err = %v", err)
 	}
 }
+
+func TestOlderVersion(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{{"3.4.1", "3.6.218", true}, {"3.6.218", "3.6.218", false}, {"3.10", "3.9.5", false}, {"3.6", "3.6.1", true}} {
+		if got := olderVersion(c.a, c.b); got != c.want {
+			t.Errorf("olderVersion(%s, %s) = %v", c.a, c.b, got)
+		}
+	}
+}

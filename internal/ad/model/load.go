@@ -42,7 +42,7 @@ var unusedAttrs = map[string]bool{
 	"memberof": true, "distinguishedname": true, "objectguid": true, "usncreated": true, "usnchanged": true,
 	"objectcategory": true, "instancetype": true, "dscorepropagationdata": true,
 	"showinadvancedviewonly": true, "codepage": true, "countrycode": true, "badpwdcount": true,
-	"badpasswordtime": true, "logoncount": true, "lastlogoff": true, "lastlogon": true, "accountexpires": true,
+	"badpasswordtime": true, "logoncount": true, "lastlogoff": true, "lastlogon": true,
 	"replpropertymetadata": true, "thumbnailphoto": true, "jpegphoto": true, "usercertificate": true,
 	"displayname": true, "givenname": true, "sn": true, "userprincipalname": true, "mail": true,
 	"proxyaddresses": true, "msexchmailboxsecuritydescriptor": true, "msds-cached-membership": true,
@@ -107,6 +107,8 @@ type reducedSD struct {
 	aces      []ACE    // classified allow ACEs
 	raw       []rawACE // ACEs to classify once the schema is read
 	objects   []int32  // with raw: the objects carrying this descriptor
+	notes     SDNote   // facts only the ANSSI warnings read
+	denyRead  []secdesc.SID
 }
 
 // load indexes one object and reduces its security descriptor.
@@ -131,6 +133,13 @@ func (l *loader) load(so *snapshot.Object) {
 		l.d.SDCount++
 		o.Owner = r.owner
 		o.Protected = r.protected
+		o.SDNotes = r.notes
+		if len(r.denyRead) > 0 {
+			if l.d.denyRead == nil {
+				l.d.denyRead = map[int32][]secdesc.SID{}
+			}
+			l.d.denyRead[o.Index] = r.denyRead
+		}
 		// Shared between objects: the capacity bound makes any append copy.
 		o.ACEs = r.aces[:len(r.aces):len(r.aces)]
 		if len(r.raw) > 0 {
@@ -158,6 +167,7 @@ func (l *loader) reduce(b []byte) *reducedSD {
 	attrs := l.d.attrs
 	for i := range sd.DACL.ACEs {
 		a := &sd.DACL.ACEs[i]
+		l.note(r, a)
 		if !a.IsAllow() || a.InheritOnly() || a.Mask&writeMask == 0 || alwaysTier0[a.SID] {
 			continue
 		}

@@ -40,6 +40,9 @@ type Object struct {
 	// Protected reports SE_DACL_PROTECTED (inheritance blocked).
 	Protected bool
 	kind      kind
+	// SDNotes flags facts of the descriptor that only the ANSSI warnings
+	// and informations read (see SDNote).
+	SDNotes SDNote
 	// ACEs are the allow ACEs of the DACL that apply to the object itself,
 	// kept in compact form (see ACE); read-only rights are not kept.
 	ACEs []ACE
@@ -87,6 +90,7 @@ type Directory struct {
 	RODCs    []*Object
 
 	byClass   map[string][]*Object
+	denyRead  map[int32][]secdesc.SID
 	delegates map[secdesc.SID]bool
 	attrs     attrRight
 	groups    *groupIndex

@@ -27,6 +27,7 @@ const (
 	TrustForestTransitive     = 0x8
 	TrustWithinForest         = 0x20
 	TrustTreatAsExternal      = 0x40
+	TrustCrossOrgNoTGTDel     = 0x200
 	TrustCrossOrgEnableTGTDel = 0x800
 )
 

@@ -112,7 +112,7 @@ func Convert(ctx context.Context, dir, out string) (Summary, error) {
 	}
 	h := snapshot.Header{
 		Forest: m.forest, Source: "oradad", Server: m.server, CollectedAt: when,
-		NamingContexts: m.contexts(), Attributes: m.attributes(),
+		NamingContexts: m.contexts(), Attributes: m.attributes(), ToolVersion: sum.Version,
 	}
 	objs := m.live()
 	w, err := snapshot.Create(out, h)

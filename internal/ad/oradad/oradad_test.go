@@ -62,7 +62,7 @@ func TestConvertLabDump(t *testing.T) {
 		t.Errorf("summary = %+v", sum)
 	}
 	h, objs, gaps := readSnap(t, out)
-	if h.Source != "oradad" || h.Forest != "lab.test" || h.Server != "DC1.lab.test" {
+	if h.Source != "oradad" || h.Forest != "lab.test" || h.Server != "DC1.lab.test" || h.ToolVersion != "3.6.218" {
 		t.Errorf("header = %+v", h)
 	}
 	if !h.CollectedAt.Equal(time.Date(2026, 11, 29, 10, 15, 0, 0, time.UTC)) {

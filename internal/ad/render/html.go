@@ -12,14 +12,21 @@ import (
 // external resource), verdict first.
 func WriteHTML(w io.Writer, r *ad.Report) error {
 	t, err := template.New("ad").Funcs(template.FuncMap{
-		"meaning": ad.LevelMeaning,
-		"caveat":  func() string { return Caveat(r) },
-		"label":   func() string { return levelLabel(r) },
-		"suffix":  func() string { return provisionalSuffix(r) },
-		"date":    func() string { return r.CollectedAt.UTC().Format("02/01/2006 15:04 UTC") },
-		"grades":  func() []int { return []int{1, 2, 3, 4} },
-		"plural":  french.Plural,
-		"frdate":  french.Dates,
+		"meaning":           ad.LevelMeaning,
+		"caveat":            func() string { return Caveat(r) },
+		"label":             func() string { return levelLabel(r) },
+		"suffix":            func() string { return provisionalSuffix(r) },
+		"date":              func() string { return r.CollectedAt.UTC().Format("02/01/2006 15:04 UTC") },
+		"grades":            func() []int { return []int{1, 2, 3, 4} },
+		"plural":            french.Plural,
+		"frdate":            french.Dates,
+		"advisoriesTitle":   func() string { return AdvisoriesTitle },
+		"advisoriesNote":    func() string { return advisoriesNote },
+		"advisoriesSummary": func() string { return advisoriesSummary(r) },
+		"hasAdvisories":     func() bool { return hasAdvisories(r) },
+		"indicative":        indicativeGrades,
+		"shown":             func(a ad.Advisory) []ad.Object { o, _ := shownObjects(a); return o },
+		"more":              func(a ad.Advisory) int { _, n := shownObjects(a); return n },
 	}).Parse(htmlTemplate)
 	if err != nil {
 		return err
@@ -49,6 +56,8 @@ th{background:#f9fafb}
 .accepted{color:#15803d;font-weight:600}
 .fix{background:#f0fdf4;padding:.4rem .6rem;border-radius:.3rem}
 code{font-family:ui-monospace,monospace;font-size:.85rem}
+.advisory{border:1px solid #e5e7eb;border-radius:.4rem;padding:.4rem 1rem;margin:.5rem 0;background:#fafafa}
+.advisory summary{cursor:pointer}
 </style>
 </head>
 <body>
@@ -91,6 +100,20 @@ code{font-family:ui-monospace,monospace;font-size:.85rem}
 {{end}}</table>
 {{end}}
 
+{{if hasAdvisories}}
+<h2 id="avertissements">{{advisoriesTitle}}</h2>
+<p>{{advisoriesNote}} {{advisoriesSummary}}.</p>
+{{if .Warnings}}<h3>Avertissements relevés ({{len .Warnings}})</h3>{{range .Warnings}}{{template "advisory" .}}{{end}}{{end}}
+{{if .Informations}}<h3>Informations ({{len .Informations}})</h3>{{range .Informations}}{{template "advisory" .}}{{end}}{{end}}
+{{if .AdvisoryCoverage.NotEvaluated}}
+<details class="advisory"><summary>Non évalués ({{len .AdvisoryCoverage.NotEvaluated}})</summary>
+<table><tr><th>Point</th><th>Intitulé</th><th>Raison</th></tr>
+{{range .AdvisoryCoverage.NotEvaluated}}<tr><td class="id">{{.ID}}</td><td>{{.Title}}</td><td>{{.Why}}</td></tr>
+{{end}}</table>
+</details>
+{{end}}
+{{end}}
+
 {{if .ExtraTier0}}
 <h2>Comptes Tier 0 supplémentaires</h2>
 <p>Délégations acceptées car protégées à la manière d'AdminSDHolder : {{range $i, $s := .ExtraTier0}}{{if $i}}, {{end}}{{$s}}{{end}}.</p>
@@ -120,4 +143,15 @@ code{font-family:ui-monospace,monospace;font-size:.85rem}
 {{if .Passed}}<h2>Points réussis ({{len .Passed}})</h2><p>{{range $i, $p := .Passed}}{{if $i}}, {{end}}<span class="id">{{$p}}</span>{{end}}</p>{{end}}
 </body>
 </html>
+{{define "advisory"}}<details class="advisory">
+  <summary><span class="id">{{.ID}}</span> — {{.Title}}{{with indicative .}} <span class="meta">({{.}})</span>{{end}} — {{plural (len .Objects) "objet" "objets"}}</summary>
+  {{if .Description}}<p>{{.Description}}</p>{{end}}
+  {{if .Detail}}<p>{{.Detail}}</p>{{end}}
+  <table><tr><th>Compte</th><th>DN</th><th>Détail</th></tr>
+  {{range shown .}}<tr><td>{{.Sam}}</td><td><code>{{.DN}}</code></td><td>{{.Detail}}</td></tr>
+  {{end}}</table>
+  {{with more .}}<p>… et {{plural . "autre" "autres"}} (liste complète dans le rapport JSON).</p>{{end}}
+  <p class="fix"><strong>Recommandation :</strong> {{.Remediation}}</p>
+  {{if .Limits}}<p class="meta">Limite : {{.Limits}}</p>{{end}}
+</details>{{end}}
 `

@@ -3,12 +3,14 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"vigie/internal/ad"
 	"vigie/internal/ad/adtest"
+	"vigie/internal/french/frenchtest"
 )
 
 func sample(t *testing.T) *ad.Report {
@@ -115,6 +117,76 @@ func TestProvisionalLevelInEveryOutput(t *testing.T) {
 		}
 		if fm == JSON && !strings.Contains(out, `"level_provisional": true`) {
 			t.Errorf("JSON lacks level_provisional")
+		}
+	}
+}
+
+// advisorySample fails one control point and raises warnings and
+// informations, one of them with more objects than the reports list.
+func advisorySample(t *testing.T) *ad.Report {
+	t.Helper()
+	f := adtest.NewForest("lab.test", time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	f.BySam("krbtgt").SetAge("pwdlastset", adtest.Days(500)) // vuln_krbtgt
+	f.User("ancien<x>").SetInt("admincount", 1)              // warning_admincount
+	for i := 0; i < 105; i++ {
+		f.User(fmt.Sprintf("dormeur%03d", i)).SetAge("lastlogontimestamp", adtest.Days(800)) // info_user_accounts_dormant
+	}
+	r, err := ad.Analyze(f.Reader(t), ad.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestAdvisoriesSectionApart: text and HTML reports put the warnings and
+// informations in their own section after the failed control points,
+// and say they never change the level.
+func TestAdvisoriesSectionApart(t *testing.T) {
+	r := advisorySample(t)
+	for _, f := range []Format{Table, HTML} {
+		var b bytes.Buffer
+		if err := Report(&b, r, f); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		vuln := strings.Index(out, "vuln_krbtgt")
+		sec := strings.Index(out, AdvisoriesTitle)
+		warn := strings.Index(out, "warning_admincount")
+		info := strings.Index(out, "info_user_accounts_dormant")
+		if vuln < 0 || sec < 0 || warn < 0 || info < 0 || !(vuln < sec && sec < warn && sec < info) {
+			t.Errorf("%s: section order vuln %d, section %d, warning %d, info %d", f, vuln, sec, warn, info)
+		}
+		for _, want := range []string{"ne changent jamais le niveau", "niveau indicatif 1, 3", "et 5 autres", "Non évalués", "warning_sysvol_files_acl"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: missing %q", f, want)
+			}
+		}
+		if f == HTML && (strings.Contains(out, "ancien<x>") || !strings.Contains(out, "ancien&lt;x&gt;")) {
+			t.Error("HTML: advisory objects not escaped")
+		}
+		if f == Table && strings.Contains(out[:sec], "warning_") {
+			t.Error("text: a warning appears before its section")
+		}
+		if f == HTML {
+			frenchtest.CheckHTML(t, "rapport HTML", out[sec:])
+		} else {
+			frenchtest.Check(t, "rapport texte", out[sec:])
+		}
+	}
+}
+
+// TestOldReportWithoutAdvisories: a report written before warnings
+// existed renders without the section.
+func TestOldReportWithoutAdvisories(t *testing.T) {
+	r := sample(t)
+	r.Warnings, r.Informations, r.AdvisoryCoverage = nil, nil, ad.AdvisoryCoverage{}
+	for _, f := range []Format{Table, HTML} {
+		var b bytes.Buffer
+		if err := Report(&b, r, f); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(b.String(), AdvisoriesTitle) {
+			t.Errorf("%s: empty advisories section shown", f)
 		}
 	}
 }

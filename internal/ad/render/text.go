@@ -125,6 +125,7 @@ func WriteText(w io.Writer, r *ad.Report) error {
 			e.printf("  %-48s %s\n", n.ID, n.Why)
 		}
 	}
+	writeAdvisoriesText(e, r)
 	if len(r.ExtraTier0) > 0 {
 		e.printf("\n=== Comptes Tier 0 supplémentaires (délégations acceptées, protégées à la AdminSDHolder) ===\n")
 		for _, s := range r.ExtraTier0 {

@@ -32,6 +32,10 @@ type Header struct {
 	// outside it was not collected. Empty in snapshots written before
 	// the list existed: analysis then cannot tell the two apart.
 	Attributes []string `json:"attributes,omitempty"`
+	// ToolVersion is the version of the tool that made an imported
+	// extraction (ORADAD's oradad_version); empty for Vigie's own LDAP
+	// collection, or when the extraction does not say.
+	ToolVersion string `json:"tool_version,omitempty"`
 }
 
 // NamingContext is one partition of the forest (domain, Configuration, Schema,
