@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,7 +12,6 @@ import (
 	"vigie/internal/exposure"
 	"vigie/internal/french"
 	"vigie/internal/org"
-	"vigie/internal/store"
 )
 
 // severityGroup is the findings of one severity.
@@ -84,13 +82,8 @@ func (s *Server) exposureOf(ctx context.Context, a care.ExposureAudit) (*exposur
 		return nil, "audit importé d'un dossier : seuls ses décomptes sont enregistrés", nil
 	}
 	blob, err := s.st.ExposureReport(ctx, a.ID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return nil, "résultat saisi ou importé : le rapport complet n'est pas dans Vigie", nil
-	case errors.Is(err, store.ErrNoKey):
-		return nil, "aucune clé de chiffrement n'est configurée : le rapport scellé ne peut pas être lu", nil
-	case err != nil:
-		return nil, "", err
+	if why, err := sealedReportMissing(err); why != "" || err != nil {
+		return nil, why, err
 	}
 	var x exposure.Audit
 	dec := json.NewDecoder(bytes.NewReader(blob))

@@ -191,19 +191,27 @@ func findAD(f *care.Facts, ref string) (care.ADAudit, bool) {
 	return care.ADAudit{}, false
 }
 
+// sealedReportMissing says why a stored full report cannot be shown (the
+// error of reading it): not in Vigie, or no key to open it; other errors
+// are returned. Both empty: the report was read.
+func sealedReportMissing(err error) (string, error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "résultat saisi ou importé : le rapport complet n'est pas dans Vigie", nil
+	case errors.Is(err, store.ErrNoKey):
+		return "aucune clé de chiffrement n'est configurée : le rapport scellé ne peut pas être lu", nil
+	}
+	return "", err
+}
+
 // adReportOf reads a stored full AD report, or says why there is none.
 func (s *Server) adReportOf(ctx context.Context, a care.ADAudit) (*ad.Report, string, error) {
 	if a.ID == "" {
 		return nil, "audit importé d'un dossier : seul son résumé est enregistré", nil
 	}
 	blob, err := s.st.ADReport(ctx, a.ID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return nil, "résultat saisi ou importé : le rapport complet n'est pas dans Vigie", nil
-	case errors.Is(err, store.ErrNoKey):
-		return nil, "aucune clé de chiffrement n'est configurée : le rapport scellé ne peut pas être lu", nil
-	case err != nil:
-		return nil, "", err
+	if why, err := sealedReportMissing(err); why != "" || err != nil {
+		return nil, why, err
 	}
 	r, err := ad.ReadReport(bytes.NewReader(blob))
 	if err != nil {
