@@ -132,7 +132,7 @@ func TestRoleDashboards(t *testing.T) {
 // cellOf returns a grid cell's markup (dossier row, objective column).
 func cellOf(page, dossier, objective string) string {
 	row := rowOf(page, `<tr data-dossier="`+dossier+`">`)
-	i := strings.Index(row, `data-objectif="`+objective+`"`)
+	i := strings.Index(row, `<td data-label="`+objective+`"`)
 	if i < 0 {
 		return ""
 	}

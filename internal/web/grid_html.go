@@ -63,8 +63,6 @@ func (v *gridView) Body() template.HTML {
 				id := esch(v.Objectives[i].ID)
 				b.WriteString(`<td data-label="`)
 				b.WriteString(id)
-				b.WriteString(`" data-objectif="`)
-				b.WriteString(id)
 				b.WriteString(`" class="cellule statut-`)
 				b.WriteString(resultClassName(c.Status, c.Warn))
 				b.WriteString(`">`)
@@ -134,8 +132,6 @@ func (g *entityGrid) Body() template.HTML {
 		for i, c := range r.Cells {
 			id := esch(g.Objectives[i].Objective)
 			b.WriteString(`<td data-label="`)
-			b.WriteString(id)
-			b.WriteString(`" data-objectif="`)
 			b.WriteString(id)
 			b.WriteString(`" class="cellule`)
 			if !c.Present {
