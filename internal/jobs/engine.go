@@ -175,7 +175,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("moteur de tâches : connexion à PostgreSQL : %w", err)
 		}
 		drv := riverpgxv5.New(pool)
-		if err := migratePostgres(ctx, pool, drv, log); err != nil {
+		if err := migratePostgres(ctx, pool, drv, riverLogger(log)); err != nil {
 			pool.Close()
 			return nil, err
 		}
@@ -218,7 +218,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, err
 		}
 		drv := riversqlite.New(db)
-		if err := migrateSQLite(ctx, db, drv, log); err != nil {
+		if err := migrateSQLite(ctx, db, drv, riverLogger(log)); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -298,7 +298,7 @@ func (e *Engine) riverConfig() (*river.Config, error) {
 		FetchPollInterval:    cfg.PollInterval,
 		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
 		MaxAttempts:          MaxAttempts,
-		Logger:               e.log,
+		Logger:               riverLogger(e.log),
 		ErrorHandler:         errorHandler{e: e},
 	}
 	if e.working {
