@@ -101,7 +101,7 @@ func TestWarningNeverGreen(t *testing.T) {
 		t.Errorf("D1.O1.A summary marked as a plain success: %s", sum)
 	}
 	_, grid := ght.get("/dossiers/CVL-99/grille?at=" + demoAt)
-	cell := between(rowOf(grid, `<tr data-entite="010000040">`), `data-objectif="D1.O1.A"`, "</td>")
+	cell := between(rowOf(grid, `<tr data-entite="010000040">`), `<td data-label="D1.O1.A"`, "</td>")
 	if !strings.Contains(cell, "statut-avertissement") || !strings.Contains(cell, ">!<") || strings.Contains(cell, "✔") {
 		t.Errorf("Rivebelle's D1.O1.A cell in the GHT grid: %q", cell)
 	}

@@ -120,7 +120,7 @@ func TestProvisionalLevelShown(t *testing.T) {
 // gridEntityCell returns a grid cell's markup (entity row, objective column).
 func gridEntityCell(page, entity, objective string) string {
 	row := rowOf(page, `data-entite="`+entity+`"`)
-	i := strings.Index(row, `data-objectif="`+objective+`"`)
+	i := strings.Index(row, `<td data-label="`+objective+`"`)
 	if i < 0 {
 		return ""
 	}
