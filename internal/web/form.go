@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
 	"vigie/internal/civil"
 )
 
@@ -147,8 +148,11 @@ func declaredOnField(def civil.Date) *field {
 		Help: "Le jour où la déclaration a été faite (aujourd'hui par défaut). Une déclaration faite après la date limite d'une vague ne compte pas pour cette vague."}
 }
 
-// date reads a date (AAAA-MM-JJ or JJ/MM/AAAA) from 2000 to today.
-func (f *form) date(name string, today civil.Date) (civil.Date, bool) {
+// date reads a date (AAAA-MM-JJ or JJ/MM/AAAA) from 2000 to today; a
+// date read is written back AAAA-MM-JJ, the form a date input shows when
+// the form comes back with errors. future, when set, ends the message of
+// a date in the future (what to do instead).
+func (f *form) date(name string, today civil.Date, future string) (civil.Date, bool) {
 	x := f.get(name)
 	if x.Value == "" {
 		if x.Required {
@@ -157,13 +161,19 @@ func (f *form) date(name string, today civil.Date) (civil.Date, bool) {
 		return civil.Date{}, false
 	}
 	d, err := civil.ParseInput(x.Value)
+	if err == nil {
+		x.Value = d.String()
+	}
 	switch {
 	case err != nil:
-		x.Err = fmt.Sprintf("« %s » n'est pas une date valide (JJ/MM/AAAA)", x.Value)
+		x.Err = fmt.Sprintf("« %s » n'est pas une date valide (attendu JJ/MM/AAAA)", x.Value)
 	case d.Year < 2000:
 		x.Err = "date antérieure à l'an 2000"
 	case d.After(today):
 		x.Err = fmt.Sprintf("date dans le futur (aujourd'hui : %s)", today.French())
+		if future != "" {
+			x.Err += " : " + future
+		}
 	default:
 		return d, true
 	}

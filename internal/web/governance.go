@@ -113,24 +113,10 @@ func (s *Server) validateGovernance(fm *form) (care.Governance, bool) {
 	if v, ok := fm.yesNo("gouvernance_ght"); ok {
 		g.Governance = &v
 	}
-	if x := fm.get("date_convergence"); x.Value != "" {
-		today := s.today()
-		d, err := civil.ParseInput(x.Value)
-		if err == nil {
-			x.Value = d.String()
-		}
-		switch {
-		case err != nil:
-			x.Err = fmt.Sprintf("« %s » n'est pas une date valide (attendu JJ/MM/AAAA)", x.Value)
-		case d.Year < 2000:
-			x.Err = "date antérieure à l'an 2000"
-		case d.After(today):
-			x.Err = fmt.Sprintf("date dans le futur (aujourd'hui : %s) : enregistrez la validation une fois prononcée", today.French())
-		default:
-			g.ConvergenceValidatedOn = d
-		}
+	if d, ok := fm.date("date_convergence", s.today(), "enregistrez la validation une fois prononcée"); ok {
+		g.ConvergenceValidatedOn = d
 	}
-	g.Date, _ = fm.date(declaredOn, s.today())
+	g.Date, _ = fm.date(declaredOn, s.today(), "")
 	g.AlreadyConverged, _ = fm.yesNo("deja_converge")
 	g.ConvergedDescription = text("description", maxDescriptionLength)
 	if g.AlreadyConverged && strings.TrimSpace(g.ConvergedDescription) == "" && fm.get("description").Err == "" {

@@ -114,7 +114,7 @@ func (s *Server) budgetHandler() handlerFunc {
 		year, okY := f.integer("annee", 2020, s.now().Year())
 		share, okS := f.number("part_numerique", 0, 100)
 		fte, okF := f.number("etp_ssi", 0, 1000)
-		on, okD := f.date(declaredOn, s.today())
+		on, okD := f.date(declaredOn, s.today(), "")
 		if !okY || !okS || !okF || !okD {
 			return nil
 		}
@@ -135,7 +135,7 @@ func (s *Server) osisHandler() handlerFunc {
 	}, func(r *http.Request, rq *request, e org.Entity, f *form) error {
 		year, okY := f.integer("annee", 2020, s.now().Year())
 		share, okS := f.yesNo("part_budget")
-		on, okD := f.date(declaredOn, s.today())
+		on, okD := f.date(declaredOn, s.today(), "")
 		o := care.OSIS{Entity: e.FINESS, Year: year, BudgetShare: share, Date: on}
 		okN := true
 		if ms := s.measureList(); len(ms) > 0 {
