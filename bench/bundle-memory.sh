@@ -81,7 +81,7 @@ measure() { # measure LABEL BINARY
     size=$(stat -c %s "$WORK/bundle-1.zip" 2>/dev/null || echo 0)
     [ "$size" -ge $((FILES * 20 * 1024 * 1024 - FILES * 4096)) ] || echo "attention : archive de $size octets, les pièces n'y sont pas toutes" >&2
     peak=$(cat "$WORK/peak")
-    printf '%-8s %d téléchargement(s) : archive %d Mio, RSS avant %d Mo, pic %d Mo, écart +%d Mo, %.1f s\n' \
+    printf '%-8s téléchargements simultanés : %d, archive %d Mio, RSS avant %d Mo, pic %d Mo, écart +%d Mo, %.1f s\n' \
       "$label" "$n" $((size >> 20)) $((base / 1024)) $((peak / 1024)) $(((peak - base) / 1024)) "$(echo "$t1 - $t0" | bc -l)"
     rm -f "$WORK"/bundle-*.zip
   done

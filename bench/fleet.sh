@@ -107,6 +107,8 @@ class Page(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     request_queue_size = 1024
     daemon_threads = True
+    def handle_error(self, request, client_address):
+        pass # probes that close early (reset) are expected, not worth a traceback
 Server(("0.0.0.0", 80), Page).serve_forever()
 PY
 pids+=($!)
@@ -270,7 +272,7 @@ for w in $WORKERS; do
 	load1=$(cut -d' ' -f1-3 /proc/loadavg)
 	for p in "${wp[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
 	echo
-	echo "### $w exécutant(s) × exposure=$CONC (nice $NICE) — charge $load0 → $load1, mur $(printf '%.0f' "$(echo "$t1 - $t0" | bc)") s"
+	echo "### $w exécutant$([ "$w" -gt 1 ] && echo s) × exposure=$CONC (nice $NICE) — charge $load0 → $load1, mur $(printf '%.0f' "$(echo "$t1 - $t0" | bc)") s"
 	psqlc "$db" -tA -F ' ' <<'SQL' | while read -r done failed span p50 p95 pmax; do
 SELECT count(*) FILTER (WHERE state = 'completed'), count(*) FILTER (WHERE state <> 'completed'),
 	EXTRACT(EPOCH FROM max(finalized_at) - min(attempted_at)),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"vigie/internal/care"
@@ -31,6 +32,42 @@ type Planner struct {
 	Catalogue *care.Catalogue
 	// Location is the time zone of "today" (time.Local when nil).
 	Location *time.Location
+
+	// Each tick reads the dossiers of the schedules; a dossier no write
+	// touched since the previous tick is not read again (at national
+	// scale, thousands of dossiers a minute otherwise).
+	versions store.VersionTracker
+	mu       sync.Mutex
+	facts    map[string]versionedFacts // dossier → facts at its version
+}
+
+// versionedFacts is a dossier's facts as read at its version.
+type versionedFacts struct {
+	version int64
+	f       *care.Facts
+}
+
+// dossierFacts returns the facts of dossier id, read again only when a
+// write touched it since they were read (after versions.Sync).
+func (p *Planner) dossierFacts(ctx context.Context, id string) (*care.Facts, error) {
+	v := p.versions.Dossier(id)
+	p.mu.Lock()
+	c, ok := p.facts[id]
+	p.mu.Unlock()
+	if ok && c.version == v {
+		return c.f, nil
+	}
+	f, err := p.Store.LoadFacts(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	if p.facts == nil {
+		p.facts = map[string]versionedFacts{}
+	}
+	p.facts[id] = versionedFacts{version: v, f: &f}
+	p.mu.Unlock()
+	return &f, nil
 }
 
 // SchedulerConfig returns the scheduler settings that enqueue the due
@@ -77,6 +114,9 @@ func clean(a care.ExposureAudit) bool {
 // Due lists the runs due at now: the enabled schedules whose next planned
 // date has come and has no run yet.
 func (p *Planner) Due(ctx context.Context, now time.Time) ([]Planned, error) {
+	if _, err := p.versions.Sync(ctx, p.Store, 0, false); err != nil {
+		return nil, err
+	}
 	scs, err := p.Store.Schedules(ctx, "")
 	if err != nil {
 		return nil, err
@@ -94,11 +134,9 @@ func (p *Planner) Due(ctx context.Context, now time.Time) ([]Planned, error) {
 		}
 		f, ok := facts[sc.Applicant]
 		if !ok {
-			ff, err := p.Store.LoadFacts(ctx, sc.Applicant)
-			if err != nil {
+			if f, err = p.dossierFacts(ctx, sc.Applicant); err != nil {
 				return nil, fmt.Errorf("planification %s : %w", sc.ID, err)
 			}
-			f = &ff
 			facts[sc.Applicant] = f
 		}
 		next := p.PlanOf(sc, f, today).Next()
@@ -120,6 +158,13 @@ func (p *Planner) Due(ctx context.Context, now time.Time) ([]Planned, error) {
 		}
 		out = append(out, pl)
 	}
+	p.mu.Lock()
+	for id := range p.facts { // dossiers without schedules any more
+		if _, ok := facts[id]; !ok {
+			delete(p.facts, id)
+		}
+	}
+	p.mu.Unlock()
 	return out, nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"vigie/internal/care"
+	"vigie/internal/civil"
+	"vigie/internal/org"
 	"vigie/internal/store"
 )
 
@@ -132,5 +134,59 @@ func TestPlannerWaitsForApproval(t *testing.T) {
 	}
 	if why, err := p.Blocked(ctx, sc); err != nil || why != "" {
 		t.Fatalf("not blocked once approved: %q %v", why, err)
+	}
+}
+
+// TestPlannerRereadsOnlyChangedDossiers: between two ticks without a
+// write the planner keeps the dossier's facts it read; an audit stored in
+// the meantime makes it read them again, and the audit moves the next date.
+func TestPlannerRereadsOnlyChangedDossiers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, ej := openTestStore(t, databases[0].dsn(t), testKey())
+	app, err := st.ApplicantOf(ctx, ej)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.RecordExposurePerimeter(ctx, ej, "net 192.0.2.0/29\n", "rssi"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ApproveExposurePerimeter(ctx, ej, 1, "referent"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveSchedule(ctx, store.Schedule{Kind: store.ScheduleExposure, Applicant: app.ID, Subject: string(ej),
+		Perimeter: ApprovedRef(ej), Ports: "443", EveryDays: 30, Enabled: true}, "rssi"); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := care.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Planner{Store: st, Catalogue: cat}
+	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	read := func() *care.Facts {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.facts[app.ID].f
+	}
+	if due, err := p.Due(ctx, now); err != nil || len(due) != 1 {
+		t.Fatalf("first tick: %+v %v", due, err)
+	}
+	first := read()
+	if due, err := p.Due(ctx, now); err != nil || len(due) != 1 || read() != first {
+		t.Fatalf("second tick without a write: %+v %v, facts read again: %v", due, err, read() != first)
+	}
+	f, err := st.LoadFacts(ctx, app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ExposureAudits = append(f.ExposureAudits, care.ExposureAudit{ID: "exp-essai", Entities: []org.FINESS{ej},
+		Date: civil.Of(now), CompletePerimeter: true, Counts: &care.Counts{}, Source: "vigie"})
+	if _, err := st.ImportFacts(ctx, f, "test"); err != nil {
+		t.Fatal(err)
+	}
+	due, err := p.Due(ctx, now)
+	if err != nil || len(due) != 0 || read() == first || len(read().ExposureAudits) != 1 {
+		t.Fatalf("after a stored audit: due %+v %v, facts read again: %v", due, err, read() != first)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"strings"
 	"syscall"
 )
@@ -25,6 +26,15 @@ var osErrors = []struct {
 	{syscall.EROFS, "système de fichiers en lecture seule"},
 	{syscall.EMFILE, "trop de fichiers ouverts"},
 	{syscall.EIO, "erreur d'entrée-sortie du disque"},
+	// Network errors a user meets when naming an address (--listen, a
+	// database, a mail server).
+	{syscall.EADDRINUSE, "adresse déjà utilisée (un autre programme écoute sur ce port)"},
+	{syscall.EADDRNOTAVAIL, "adresse absente de cette machine"},
+	{syscall.ECONNREFUSED, "connexion refusée (aucun service n'écoute)"},
+	{syscall.ECONNRESET, "connexion interrompue par l'autre partie"},
+	{syscall.ETIMEDOUT, "délai de connexion dépassé"},
+	{syscall.EHOSTUNREACH, "machine injoignable"},
+	{syscall.ENETUNREACH, "réseau injoignable"},
 	{io.ErrUnexpectedEOF, "fin de fichier inattendue"},
 	{io.EOF, "fin de fichier inattendue"},
 }
@@ -45,7 +55,8 @@ func OSError(err error) (msg string, ok bool) {
 }
 
 // French rewrites the English part an error chain gets from the system
-// (a *fs.PathError such as "open x.json: no such file or directory", a bare
+// (a *fs.PathError such as "open x.json: no such file or directory", a
+// *net.OpError such as "listen tcp …: bind: address already in use", a bare
 // EOF) into French, keeping the context the program added around it.
 func French(err error) string {
 	if err == nil {
@@ -56,6 +67,16 @@ func French(err error) string {
 	if errors.As(err, &pe) {
 		if fr, ok := OSError(pe.Err); ok {
 			return strings.Replace(msg, pe.Error(), pe.Path+" : "+fr, 1)
+		}
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		if fr, ok := OSError(oe.Err); ok {
+			where := oe.Op
+			if oe.Addr != nil {
+				where = oe.Addr.String()
+			}
+			return strings.Replace(msg, oe.Error(), where+" : "+fr, 1)
 		}
 	}
 	for _, leaf := range []error{io.ErrUnexpectedEOF, io.EOF} {

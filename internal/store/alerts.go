@@ -48,13 +48,40 @@ func (s *Store) SaveAlertSubscription(ctx context.Context, a AlertSubscription) 
 		}
 	}
 	var id int64
-	err := s.w.QueryRowContext(ctx, `INSERT INTO alert_subscriptions (login, applicant, subject, kinds, channel, target, secret, digest, created_at)
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO alert_subscriptions (login, applicant, subject, kinds, channel, target, secret, digest, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, a.Login, a.Applicant, a.Subject, strings.Join(a.Kinds, ","),
-		a.Channel, a.Target, sealed, a.Digest, webTime(s.now())).Scan(&id)
+			a.Channel, a.Target, sealed, a.Digest, webTime(s.now())).Scan(&id)
+		if err != nil {
+			return err
+		}
+		return s.trail(ctx, tx, a.Login, ActionAlertSubscription, a.Login, subscriptionDetail(id, a))
+	})
 	if err != nil {
 		return 0, fmt.Errorf("abonnement : %w", err)
 	}
 	return id, nil
+}
+
+// subscriptionDetail describes a new subscription for the audit trail
+// (never its webhook secret).
+func subscriptionDetail(id int64, a AlertSubscription) string {
+	scope := "tous les dossiers"
+	if a.Applicant != "" {
+		scope = "dossier " + a.Applicant
+	}
+	if a.Subject != "" {
+		scope += ", " + a.Subject
+	}
+	channel := "courriel"
+	if a.Channel == "webhook" {
+		channel = "webhook"
+	}
+	mode := "une alerte par événement"
+	if a.Digest {
+		mode = "en récapitulatif"
+	}
+	return fmt.Sprintf("abonnement %d créé : %s, %s, %s vers %s, %s", id, scope, strings.Join(a.Kinds, ", "), channel, a.Target, mode)
 }
 
 // AlertSubscriptions lists the subscriptions (with their secrets).

@@ -630,6 +630,12 @@ func testConcurrentReaders(t *testing.T, newConfig func(testing.TB) Config) {
 	for err := range errs {
 		t.Error(err)
 	}
+	// The connections a burst opened stay open for the next one: closing
+	// them at the end of each burst (idle bound below the open bound) made
+	// the web server open a PostgreSQL backend per request under load.
+	if st := s.r.Stats(); st.MaxIdleClosed != 0 {
+		t.Errorf("%d connections closed for exceeding the idle bound (open at most %d)", st.MaxIdleClosed, st.MaxOpenConnections)
+	}
 	got, err := s.LoadFacts(ctx, string(ejFacts(t).Entities[0].FINESS))
 	if err != nil || got.Dossier.CeilingEUR != rounds-1 {
 		t.Errorf("writer's last import: %v, %v", got.Dossier.CeilingEUR, err)

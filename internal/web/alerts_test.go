@@ -63,6 +63,14 @@ func TestAlertSubscriptions(t *testing.T) {
 			t.Errorf("webhook subscription %+v", s)
 		}
 	}
+	// The creation is in the audit trail, in French, without the secret.
+	_, journal := e.login("admin").get("/journal?action=abonnement_alerte")
+	journal = html.UnescapeString(journal)
+	if strings.Count(journal, "créé : dossier CVL-99, 010000016, nouvelle vulnérabilité critique exposée, audit en échec") != 2 ||
+		!strings.Contains(journal, "courriel vers rssi@valmont.test") || !strings.Contains(journal, "webhook vers https://soc.valmont.test/vigie") ||
+		strings.Contains(journal, secret) || strings.Contains(journal, "critical_finding") {
+		t.Errorf("audit trail of the subscriptions:\n%s", excerpt(journal, "<main", "</main>"))
+	}
 	_, page = c.get("/alertes")
 	if strings.Contains(page, secret) || !strings.Contains(page, "résumé périodique") || !strings.Contains(page, "courriel rssi@valmont.test") ||
 		!strings.Contains(page, "nouvelle vulnérabilité critique exposée") {

@@ -120,7 +120,7 @@ func (s *Server) apiEvaluation(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
-	return s.cachedResponse(w, key+"\x00api\x00"+viewKey(v), func(w http.ResponseWriter) error {
+	return s.cachedResponse(w, r, key+"\x00api\x00"+viewKey(v), func(w http.ResponseWriter) error {
 		filterEvaluation(ev, f, v)
 		writeJSON(w, http.StatusOK, struct {
 			*care.Evaluation

@@ -79,6 +79,7 @@ type auditsData struct {
 	Controllers bool
 	// AD and Exposure list every audit of the view, newest first.
 	AD, Exposure []auditLink
+	At           string // ?at= as written, carried by the links
 }
 
 // auditsPage lists a dossier's directories, launch buttons and latest jobs.
@@ -118,6 +119,7 @@ func (s *Server) auditsPage(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
+	d.At = at
 	d.AD, d.Exposure = auditLinks(v, shown, civil.Date{Year: 9999, Month: 12, Day: 31}, maxAuditList, at)
 	for _, dir := range f.Directories {
 		visible := !v.Partial()

@@ -2,7 +2,11 @@ package web
 
 import (
 	"container/list"
+	"context"
+	"errors"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // Sizes of the data cache: loaded facts and rendered dashboards are the
@@ -84,7 +88,24 @@ type dataCache struct {
 	evals lru // facts key + date + options → *care.Evaluation (unfiltered)
 	// bodies: evaluation key + view + viewer → *cachedBody (cache_page.go)
 	bodies lru
+	// flight makes concurrent misses of one key wait for a single
+	// computation: when a write changes a big dossier, the requests that
+	// arrive during its rebuild share it instead of each loading,
+	// evaluating and rendering it again.
+	flight singleflight.Group
 	once   sync.Once
+}
+
+// shared runs fn once for all the concurrent callers of key and gives
+// each the result. The computation runs under the context of the caller
+// that started it; a caller whose own request is still alive when that
+// context ended (the first client went away) runs fn itself.
+func (c *dataCache) shared(ctx context.Context, key string, fn func() (any, error)) (any, error) {
+	v, err, _ := c.flight.Do(key, fn)
+	if err != nil && ctx.Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return fn()
+	}
+	return v, err
 }
 
 // init sets the bounds once.

@@ -12,7 +12,7 @@ import (
 // cachedEvaluation returns the facts of dossier id and their evaluation
 // at asOf with opts, unfiltered, from the cache when they were computed
 // at the dossier's current version (versions.go), else from the store
-// (then cached). The
+// (then cached; concurrent misses share one load and one evaluation). The
 // results are fresh struct copies whose slices are shared with the
 // cache: callers may reassign fields (filterEvaluation does) but must not
 // write into the slices. key names the data, date and options behind the
@@ -29,24 +29,38 @@ func (s *Server) cachedEvaluation(ctx context.Context, id string, asOf civil.Dat
 	if x, ok := s.cache.facts.get(fk); ok {
 		f = x.(*care.Facts)
 	} else {
-		loaded, err := s.st.LoadFacts(ctx, id)
+		x, err := s.cache.shared(ctx, "facts\x00"+fk, func() (any, error) {
+			loaded, err := s.st.LoadFacts(ctx, id)
+			if err != nil {
+				return nil, fmt.Errorf("dossier %s : %w", id, err)
+			}
+			clipFacts(&loaded)
+			s.cache.facts.put(fk, &loaded)
+			return &loaded, nil
+		})
 		if err != nil {
-			return nil, nil, "", fmt.Errorf("dossier %s : %w", id, err)
+			return nil, nil, "", err
 		}
-		clipFacts(&loaded)
-		f = &loaded
-		s.cache.facts.put(fk, f)
+		f = x.(*care.Facts)
 	}
 	key = fmt.Sprintf("%s\x00%s\x00%+v", fk, asOf, opts)
 	if x, ok := s.cache.evals.get(key); ok {
 		ev = x.(*care.Evaluation)
 	} else {
-		fc := *f
-		if ev, err = s.cat.Evaluate(&fc, asOf, opts); err != nil {
-			return nil, nil, "", fmt.Errorf("évaluation du dossier %s : %w", id, err)
+		x, err := s.cache.shared(ctx, "eval\x00"+key, func() (any, error) {
+			fc := *f
+			ev, err := s.cat.Evaluate(&fc, asOf, opts)
+			if err != nil {
+				return nil, fmt.Errorf("évaluation du dossier %s : %w", id, err)
+			}
+			ev.Prerequisites, ev.Results, ev.Objectives = slices.Clip(ev.Prerequisites), slices.Clip(ev.Results), slices.Clip(ev.Objectives)
+			s.cache.evals.put(key, ev)
+			return ev, nil
+		})
+		if err != nil {
+			return nil, nil, "", err
 		}
-		ev.Prerequisites, ev.Results, ev.Objectives = slices.Clip(ev.Prerequisites), slices.Clip(ev.Results), slices.Clip(ev.Objectives)
-		s.cache.evals.put(key, ev)
+		ev = x.(*care.Evaluation)
 	}
 	evc, fc := *ev, *f
 	return &evc, &fc, key, nil

@@ -12,10 +12,10 @@ import (
 // cacheBodyMax bounds the cached responses (dashboards are the big ones).
 const cacheBodyMax = 128
 
-// cachedBody is a response kept in the cache: status, type and bytes.
+// cachedBody is a response kept in the cache: status, headers and bytes.
 type cachedBody struct {
 	status int
-	ctype  string
+	header http.Header // every header the rendering set (its type among them)
 	body   []byte
 }
 
@@ -50,34 +50,38 @@ func (c *captureWriter) Write(p []byte) (int, error) {
 // names the data version) and whatever the request adds (view, user,
 // form token). What fill reads outside the facts is read after the data
 // version, hence never older than it.
-func (s *Server) cachedResponse(w http.ResponseWriter, key string, fill func(w http.ResponseWriter) error) error {
+func (s *Server) cachedResponse(w http.ResponseWriter, r *http.Request, key string, fill func(w http.ResponseWriter) error) error {
 	s.cache.init()
 	if x, ok := s.cache.bodies.get(key); ok {
 		x.(*cachedBody).send(w)
 		return nil
 	}
-	rec := &captureWriter{h: http.Header{}}
-	if err := fill(rec); err != nil {
+	// Concurrent misses of one page share one rendering.
+	x, err := s.cache.shared(r.Context(), "body\x00"+key, func() (any, error) {
+		rec := &captureWriter{h: http.Header{}}
+		if err := fill(rec); err != nil {
+			return nil, err
+		}
+		cb := &cachedBody{status: rec.status, header: rec.h, body: rec.buf.Bytes()}
+		if cb.status == 0 {
+			cb.status = http.StatusOK
+		}
+		if cb.status == http.StatusOK {
+			s.cache.bodies.put(key, cb)
+		}
+		return cb, nil
+	})
+	if err != nil {
 		return err
 	}
-	cb := &cachedBody{status: rec.status, ctype: rec.h.Get("Content-Type"), body: rec.buf.Bytes()}
-	if cb.status == 0 {
-		cb.status = http.StatusOK
-	}
-	if cb.status == http.StatusOK {
-		s.cache.bodies.put(key, cb)
-	}
-	for k, v := range rec.h {
-		w.Header()[k] = v
-	}
-	cb.send(w)
+	x.(*cachedBody).send(w)
 	return nil
 }
 
 // send writes the response.
 func (cb *cachedBody) send(w http.ResponseWriter) {
-	if cb.ctype != "" {
-		w.Header().Set("Content-Type", cb.ctype)
+	for k, v := range cb.header {
+		w.Header()[k] = slices.Clone(v)
 	}
 	// A known length: the body goes out in one write, not in chunks.
 	w.Header().Set("Content-Length", strconv.Itoa(len(cb.body)))

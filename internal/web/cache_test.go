@@ -3,9 +3,13 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"vigie/internal/civil"
 )
@@ -154,5 +158,53 @@ func TestCachedPagePerSession(t *testing.T) {
 	_, own := a.get("/")
 	if csrfOf(t, pa) == csrfOf(t, pb) || csrfOf(t, pa2) != csrfOf(t, own) {
 		t.Error("a cached dashboard carries another session's form token")
+	}
+}
+
+// TestCachedResponseSharesMisses checks that requests missing the same
+// page at the same time wait for one rendering instead of each rendering
+// it (a write to a big dossier otherwise made every concurrent request
+// rebuild it), and that each still gets the whole response.
+func TestCachedResponseSharesMisses(t *testing.T) {
+	s := &Server{}
+	const callers = 8
+	var fills atomic.Int32
+	release, started := make(chan struct{}), make(chan struct{})
+	fill := func(w http.ResponseWriter) error {
+		if fills.Add(1) == 1 {
+			close(started)
+		}
+		<-release
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("X-Rendu", "une fois")
+		fmt.Fprint(w, "<p>tableau de bord</p>")
+		return nil
+	}
+	var wg sync.WaitGroup
+	recs := make([]*httptest.ResponseRecorder, callers)
+	call := func(i int) {
+		defer wg.Done()
+		recs[i] = httptest.NewRecorder()
+		if err := s.cachedResponse(recs[i], httptest.NewRequest("GET", "/dossiers/X", nil), "page-x", fill); err != nil {
+			t.Error(err)
+		}
+	}
+	wg.Add(callers)
+	go call(0)
+	<-started // the first rendering is under way and cannot finish yet
+	for i := 1; i < callers; i++ {
+		go call(i)
+	}
+	time.Sleep(50 * time.Millisecond) // the others reach the cache and miss it
+	close(release)
+	wg.Wait()
+	if n := fills.Load(); n != 1 {
+		t.Errorf("%d renderings for %d concurrent requests, want 1", n, callers)
+	}
+	for i, rec := range recs {
+		if rec.Code != http.StatusOK || rec.Body.String() != "<p>tableau de bord</p>" ||
+			rec.Header().Get("X-Rendu") != "une fois" || rec.Header().Get("Content-Length") != "22" {
+			t.Errorf("request %d: %d %q %v", i, rec.Code, rec.Body.String(), rec.Header())
+		}
 	}
 }

@@ -49,7 +49,7 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request, rq *request
 	// The page depends on the data (key), the applicant row, the date as
 	// written, the view and the viewer: all in the response key.
 	pk := fmt.Sprintf("%s\x00%+v\x00%s\x00%s\x00%s", key, v.Applicant, at, viewKey(v), requestKey(rq))
-	return s.cachedResponse(w, pk, func(w http.ResponseWriter) error {
+	return s.cachedResponse(w, r, pk, func(w http.ResponseWriter) error {
 		filterEvaluation(ev, f, v)
 		d := dossierData{View: v, Ev: ev, Facts: f, At: at, Blocks: blocks(ev), Tree: tree(f), Dues: dues(ev),
 			Links: map[string]bool{}, CanWrite: rq.p.CanWrite(), Vigie: includeVigie(r)}

@@ -78,7 +78,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, rq *request) e
 			top = max(top, g.version)
 		}
 		key := fmt.Sprintf("home\x00%d\x00%d\x00%s\x00%s\x00%s", top, len(rows), s.today(), r.URL.RawQuery, requestKey(rq))
-		return s.cachedResponse(w, key, func(w http.ResponseWriter) error {
+		return s.cachedResponse(w, r, key, func(w http.ResponseWriter) error {
 			d.Grid = s.buildGridView(rows, q, asOf, rq.p.kind == scopeAll)
 			d.Grid.Title = "Pilotage national"
 			if rq.p.kind == scopeRegion {
@@ -102,7 +102,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, rq *request) e
 			return err
 		}
 		pk := fmt.Sprintf("home-ght\x00%s\x00%+v\x00%s\x00%s\x00%s\x00%s", key, v.Applicant, viewKey(v), s.today(), r.URL.RawQuery, requestKey(rq))
-		return s.cachedResponse(w, pk, func(w http.ResponseWriter) error {
+		return s.cachedResponse(w, r, pk, func(w http.ResponseWriter) error {
 			filterEvaluation(ev, f, v)
 			if d.Entities, err = buildEntityGrid(v, ev, f, r, at); err != nil {
 				return err
@@ -125,7 +125,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, rq *request) e
 			return err
 		}
 		pk := fmt.Sprintf("home-own\x00%s\x00%+v\x00%s\x00%s\x00%s\x00%s", key, v.Applicant, viewKey(v), s.today(), r.URL.RawQuery, requestKey(rq))
-		return s.cachedResponse(w, pk, func(w http.ResponseWriter) error {
+		return s.cachedResponse(w, r, pk, func(w http.ResponseWriter) error {
 			filterEvaluation(ev, f, v)
 			d.Own = ownDashboardOf(rq, v, ev, f, at)
 			s.render(w, r, http.StatusOK, "home", pageData{Title: d.Own.Entity.Name, User: rq.p, CSRF: rq.csrf, Data: d})

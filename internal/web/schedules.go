@@ -76,9 +76,12 @@ type calendarMonth struct {
 
 // schedulesData fills the schedules page.
 type schedulesData struct {
-	View         *view
-	CanEdit      bool
-	Today        civil.Date
+	View    *view
+	CanEdit bool
+	// Today is the date the calendar is seen at (?at=), Real the real
+	// date, At the date as written in the address ("" without ?at=).
+	Today, Real  civil.Date
+	At           string
 	Exposure, AD []scheduleRow
 	Months       []calendarMonth
 	Reminders    []schedule.Reminder
@@ -103,8 +106,14 @@ func (s *Server) schedulesPage(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return fmt.Errorf("dossier %s : %w", v.Applicant.ID, err)
 	}
-	today := s.today()
-	d := schedulesData{View: v, CanEdit: rightsOf(rq.p, v).schedules(), Today: today, Saved: r.URL.Query().Get("enregistre") == "1"}
+	// The calendar is seen at ?at= (the demo's date by default in the
+	// demo), like the dashboards; the planner itself runs at the real date.
+	today, at, err := s.asOf(r)
+	if err != nil {
+		return err
+	}
+	d := schedulesData{View: v, CanEdit: rightsOf(rq.p, v).schedules(), Today: today, Real: s.today(), At: at,
+		Saved: r.URL.Query().Get("enregistre") == "1"}
 	scs, err := s.st.Schedules(ctx, v.Applicant.ID)
 	if err != nil {
 		return err

@@ -66,6 +66,16 @@ func TestSchedulesAndCalendar(t *testing.T) {
 		!strings.Contains(page, "planifié") || !strings.Contains(page, "cadence : un audit tous les 30 jours") {
 		t.Errorf("approved schedule:\n%s", excerpt(page, "<main", "</main>"))
 	}
+	// Seen at another date (?at=), like the dashboards: the calendar
+	// starts there, and the page says the planner runs at the real date.
+	_, page = c.get(page0 + "?at=01/03/2026")
+	if cal := html.UnescapeString(excerpt(page, `id="calendrier"`, "</main>")); !strings.Contains(cal, "calendrier vu au <strong>01/03/2026</strong>") ||
+		!strings.Contains(cal, "date du jour, le 10/01/2026") || !strings.Contains(cal, "mars 2026") || strings.Contains(cal, "janvier 2026") {
+		t.Errorf("calendar seen on 01/03/2026:\n%s", cal)
+	}
+	if resp, _ := c.get(page0 + "?at=31/02/2026"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("invalid ?at=: %d, want 400", resp.StatusCode)
+	}
 	// AD: waits for a stored connection.
 	adForm := page0 + "/ad/ad-valmont"
 	if resp, _ := c.post(adForm, url.Values{"csrf": {tok}, "tous_les": {"55"}, "active": {"oui"}}); resp.StatusCode != http.StatusSeeOther {

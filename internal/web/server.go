@@ -85,7 +85,7 @@ type Server struct {
 	jobs  *jobs.Engine
 	cache dataCache // facts and evaluations by dossier version (cache.go)
 	// versions follows which dossiers each write touched (versions.go).
-	versions versionTracker
+	versions store.VersionTracker
 	// scopes caches establishment scopes per data version (scope_cache.go).
 	scopes scopeCache
 	// national holds every dossier's facts and grid rows (national.go).

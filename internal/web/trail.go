@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"vigie/internal/alert"
 	"vigie/internal/civil"
 	"vigie/internal/store"
 )
@@ -194,7 +195,7 @@ var (
 
 // detailFr rewrites a stored trail detail for people: dates, plurals,
 // amounts with a decimal comma, and the codes of roles, scopes, dossier
-// steps and evidence targets replaced by their French names.
+// steps, evidence targets and alert kinds replaced by their French names.
 func (s *Server) detailFr(action, detail string) string {
 	detail = detailAmount.ReplaceAllString(frText(detail), "$1,$2 €")
 	switch action {
@@ -210,6 +211,10 @@ func (s *Server) detailFr(action, detail string) string {
 				t += " (" + entity + ")"
 			}
 			return detail[:m[2]] + t
+		}
+	case store.ActionAlertSubscription:
+		for _, k := range alert.Kinds { // the kinds are stored as codes
+			detail = strings.ReplaceAll(detail, string(k), k.French())
 		}
 	case store.ActionStep:
 		if m := detailStepCode.FindStringSubmatchIndex(detail); m != nil {
