@@ -64,7 +64,7 @@ func adAnalyze(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := adWriteOutput(env, *out, func(w io.Writer) error { return render.Report(w, rep, f) }); err != nil {
+	if err := adWriteOutput(env, *out, func(w io.Writer) error { return render.Report(w, rep, f, zoneOf(env)) }); err != nil {
 		return err
 	}
 	if save.save {
@@ -134,7 +134,7 @@ func adDiff(ctx context.Context, env *Env, args []string) error {
 		if *format == "json" {
 			return adWriteJSON(w, d)
 		}
-		return render.WriteDiffText(w, d)
+		return render.WriteDiffText(w, d, zoneOf(env))
 	})
 }
 

@@ -170,7 +170,7 @@ func vulndbStatus(env *Env, args []string) error {
 		fmt.Fprintf(w, "Catalogue KEV (CISA) : version %s, publié le %s, %d vulnérabilités\n",
 			st.CatalogVersion, st.DateReleased.Format("02/01/2006"), st.KEVCount)
 		if st.Meta.Source != "" {
-			fmt.Fprintf(w, "Importé le %s UTC depuis %s\n", st.Meta.ImportedAt.UTC().Format("02/01/2006 à 15:04"), st.Meta.Source)
+			fmt.Fprintf(w, "Importé le %s depuis %s\n", st.Meta.ImportedAt.In(zoneOf(env)).Format("02/01/2006 à 15:04"), st.Meta.Source)
 		}
 		if age := env.Now().Sub(st.DateReleased); age > 30*24*time.Hour {
 			fmt.Fprintf(w, "Attention : catalogue vieux de %d jours, lancez « vigie vulndb update ».\n", int(age.Hours()/24))

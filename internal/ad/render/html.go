@@ -3,20 +3,21 @@ package render
 import (
 	"html/template"
 	"io"
+	"time"
 
 	"vigie/internal/ad"
 	"vigie/internal/french"
 )
 
 // WriteHTML writes a self-contained French HTML report (inline CSS, no
-// external resource), verdict first.
-func WriteHTML(w io.Writer, r *ad.Report) error {
+// external resource), verdict first, times in loc.
+func WriteHTML(w io.Writer, r *ad.Report, loc *time.Location) error {
 	t, err := template.New("ad").Funcs(template.FuncMap{
 		"meaning":           ad.LevelMeaning,
 		"caveat":            func() string { return Caveat(r) },
 		"label":             func() string { return levelLabel(r) },
 		"suffix":            func() string { return provisionalSuffix(r) },
-		"date":              func() string { return r.CollectedAt.UTC().Format("02/01/2006 15:04 UTC") },
+		"date":              func() string { return clock(r.CollectedAt, loc) },
 		"grades":            func() []int { return []int{1, 2, 3, 4} },
 		"plural":            french.Plural,
 		"frdate":            french.Dates,

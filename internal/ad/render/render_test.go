@@ -28,7 +28,7 @@ func sample(t *testing.T) *ad.Report {
 func TestText(t *testing.T) {
 	r := sample(t)
 	var b bytes.Buffer
-	if err := Report(&b, r, Table); err != nil {
+	if err := Report(&b, r, Table, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -47,7 +47,7 @@ func TestText(t *testing.T) {
 func TestHTMLSelfContainedAndEscaped(t *testing.T) {
 	r := sample(t)
 	var b bytes.Buffer
-	if err := Report(&b, r, HTML); err != nil {
+	if err := Report(&b, r, HTML, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -67,7 +67,7 @@ func TestHTMLSelfContainedAndEscaped(t *testing.T) {
 func TestJSONAndFormat(t *testing.T) {
 	r := sample(t)
 	var b bytes.Buffer
-	if err := Report(&b, r, JSON); err != nil {
+	if err := Report(&b, r, JSON, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !json.Valid(b.Bytes()) {
@@ -81,7 +81,7 @@ func TestJSONAndFormat(t *testing.T) {
 func TestDiffText(t *testing.T) {
 	r := sample(t)
 	var b bytes.Buffer
-	if err := WriteDiffText(&b, ad.Diff(r, r)); err != nil {
+	if err := WriteDiffText(&b, ad.Diff(r, r), nil); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "Toujours en échec (1)") || !strings.Contains(b.String(), "Corrigés (0)") {
@@ -105,7 +105,7 @@ func TestProvisionalLevelInEveryOutput(t *testing.T) {
 	}
 	for _, fm := range []Format{Table, HTML, JSON} {
 		var b bytes.Buffer
-		if err := Report(&b, r, fm); err != nil {
+		if err := Report(&b, r, fm, nil); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()
@@ -145,7 +145,7 @@ func TestAdvisoriesSectionApart(t *testing.T) {
 	r := advisorySample(t)
 	for _, f := range []Format{Table, HTML} {
 		var b bytes.Buffer
-		if err := Report(&b, r, f); err != nil {
+		if err := Report(&b, r, f, nil); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()
@@ -182,11 +182,46 @@ func TestOldReportWithoutAdvisories(t *testing.T) {
 	r.Warnings, r.Informations, r.AdvisoryCoverage = nil, nil, ad.AdvisoryCoverage{}
 	for _, f := range []Format{Table, HTML} {
 		var b bytes.Buffer
-		if err := Report(&b, r, f); err != nil {
+		if err := Report(&b, r, f, nil); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(b.String(), AdvisoriesTitle) {
 			t.Errorf("%s: empty advisories section shown", f)
 		}
+	}
+}
+
+// TestTimesInZone: the text and HTML reports give the collection time in
+// the reader's zone (naming it), the comparison its dates; UTC without one.
+func TestTimesInZone(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("zone data absent:", err)
+	}
+	r := sample(t)
+	r.CollectedAt = time.Date(2026, 1, 10, 23, 30, 0, 0, time.UTC) // already the 11th in Paris
+	for _, tc := range []struct {
+		f    Format
+		loc  *time.Location
+		want string
+	}{
+		{Table, paris, "Collecte du 11/01/2026 00:30 (Europe/Paris)"},
+		{HTML, paris, "11/01/2026 00:30 (Europe/Paris)"},
+		{Table, nil, "Collecte du 10/01/2026 23:30 (UTC)"},
+	} {
+		var b bytes.Buffer
+		if err := Report(&b, r, tc.f, tc.loc); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), tc.want) {
+			t.Errorf("%s in %v: no %q", tc.f, tc.loc, tc.want)
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteDiffText(&b, ad.Diff(r, r), paris); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "Après : collecte du 11/01/2026") {
+		t.Errorf("diff dates not in the zone:\n%s", b.String())
 	}
 }

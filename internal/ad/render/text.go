@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"vigie/internal/ad"
 	"vigie/internal/french"
@@ -30,16 +31,33 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("format %q inconnu (table, json ou html)", s)
 }
 
-// Report writes r in the given format.
-func Report(w io.Writer, r *ad.Report, f Format) error {
+// Report writes r in the given format, times in loc (UTC when nil; the
+// JSON report keeps its times in UTC).
+func Report(w io.Writer, r *ad.Report, f Format, loc *time.Location) error {
 	switch f {
 	case JSON:
 		return r.WriteJSON(w)
 	case HTML:
-		return WriteHTML(w, r)
+		return WriteHTML(w, r, loc)
 	default:
-		return WriteText(w, r)
+		return WriteText(w, r, loc)
 	}
+}
+
+// clock writes a time of day in loc, naming the zone.
+func clock(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("02/01/2006 15:04") + " (" + loc.String() + ")"
+}
+
+// day writes the date of t in loc (UTC when nil).
+func day(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("02/01/2006")
 }
 
 // errWriter keeps the first write error so rendering code stays linear.
@@ -54,13 +72,13 @@ func (e *errWriter) printf(format string, a ...any) {
 	}
 }
 
-// WriteText writes the French text report: level first, then failed
+// WriteText writes the French text report (times in loc): level first, then failed
 // control points by grade with their objects and remediation, then what
 // was not evaluated.
-func WriteText(w io.Writer, r *ad.Report) error {
+func WriteText(w io.Writer, r *ad.Report, loc *time.Location) error {
 	e := &errWriter{w: w}
 	e.printf("Audit Active Directory — forêt %s\n", r.Forest)
-	e.printf("Collecte du %s (source : %s%s)\n\n", r.CollectedAt.UTC().Format("02/01/2006 15:04 UTC"), orDash(r.Source), serverSuffix(r.Server))
+	e.printf("Collecte du %s (source : %s%s)\n\n", clock(r.CollectedAt, loc), orDash(r.Source), serverSuffix(r.Server))
 	e.printf("NIVEAU ANSSI : %d / 5%s — %s\n", r.Level, provisionalSuffix(r), ad.LevelMeaning(r.Level))
 	e.printf("Niveau retenu : %s\n", levelLabel(r))
 	if r.LevelWithAcceptedRisks != r.Level {
@@ -197,12 +215,12 @@ func serverSuffix(s string) string {
 	return ", serveur " + s
 }
 
-// WriteDiffText writes a comparison of two audits in French.
-func WriteDiffText(w io.Writer, d *ad.DiffResult) error {
+// WriteDiffText writes a comparison of two audits in French, dates in loc.
+func WriteDiffText(w io.Writer, d *ad.DiffResult, loc *time.Location) error {
 	e := &errWriter{w: w}
 	e.printf("Comparaison d'audits AD — forêt %s\n", d.After.Forest)
-	e.printf("Avant : collecte du %s, %s\n", d.Before.CollectedAt.UTC().Format("02/01/2006"), ad.LevelText(d.Before.Level, d.Before.LevelProvisionalPoints))
-	e.printf("Après : collecte du %s, %s\n", d.After.CollectedAt.UTC().Format("02/01/2006"), ad.LevelText(d.After.Level, d.After.LevelProvisionalPoints))
+	e.printf("Avant : collecte du %s, %s\n", day(d.Before.CollectedAt, loc), ad.LevelText(d.Before.Level, d.Before.LevelProvisionalPoints))
+	e.printf("Après : collecte du %s, %s\n", day(d.After.CollectedAt, loc), ad.LevelText(d.After.Level, d.After.LevelProvisionalPoints))
 	section := func(title string, items []ad.DiffItem) {
 		e.printf("\n=== %s (%d) ===\n", title, len(items))
 		for _, it := range items {

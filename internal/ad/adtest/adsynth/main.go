@@ -68,7 +68,7 @@ func run(path string, f render.Format, w io.Writer, memprofile string) error {
 		}
 		runtime.KeepAlive(d)
 	}
-	return render.Report(w, rep, f)
+	return render.Report(w, rep, f, nil)
 }
 
 // writeHeap writes the live heap (after a collection) to path.
