@@ -90,7 +90,7 @@ func (j *jobFlags) register(fs interface {
 }) {
 	fs.StringVar(&j.id, "id", "", "nom de ce processus parmi les exécutants (défaut : machine-pid)")
 	fs.DurationVar(&j.jobTimeout, "job-timeout", jobs.DefaultJobTimeout, "durée maximale d'une tentative d'audit")
-	fs.DurationVar(&j.rescueAfter, "rescue-after", 0, "délai après lequel une tâche dont l'exécutant a disparu est reprise par un autre (défaut : durée maximale + 15 min)")
+	fs.DurationVar(&j.rescueAfter, "rescue-after", 0, "délai sans signe de vie de l'exécutant après lequel une tâche en cours est reprise par un autre (défaut : 2 min ; un exécutant vivant en donne un par quart de ce délai)")
 	fs.DurationVar(&j.pollInterval, "poll-interval", 0, "intervalle de recherche de tâches (défaut : 1 s)")
 	fs.BoolVar(&j.schedule, "schedule", true, "mettre en file les audits planifiés à leur date (le processus élu s'en charge)")
 	fs.DurationVar(&j.tick, "schedule-interval", jobs.DefaultTickInterval, "intervalle de recherche des audits planifiés arrivés à échéance")

@@ -32,9 +32,10 @@ import (
 const (
 	// DefaultJobTimeout bounds one attempt of an audit.
 	DefaultJobTimeout = 2 * time.Hour
-	// DefaultRescueMargin is added to the job timeout to decide that a job
-	// still marked running has lost its worker.
-	DefaultRescueMargin = 15 * time.Minute
+	// riverRescueMargin is added to the job timeout for River's own
+	// rescuer, the fallback of liveness.go: it takes a job still marked
+	// running once its worker's time limit has passed.
+	riverRescueMargin = 15 * time.Minute
 	// DefaultTickInterval is how often the scheduler looks for due audits.
 	DefaultTickInterval = time.Minute
 )
@@ -60,9 +61,9 @@ type Config struct {
 	Connections ConnectionSource
 	// JobTimeout bounds one attempt (DefaultJobTimeout when zero).
 	JobTimeout time.Duration
-	// RescueAfter is how long a job may stay running before River gives it
-	// to another worker (JobTimeout + DefaultRescueMargin when zero; never
-	// less than JobTimeout). Tests shorten it.
+	// RescueAfter is how long a running job may go without a sign of life
+	// from its worker before River gives it to another worker
+	// (DefaultRescueAfter when zero; liveness.go). Tests shorten it.
 	RescueAfter time.Duration
 	// PollInterval is how often idle workers look for jobs (River's default
 	// of one second when zero). PostgreSQL also wakes them on insert.
@@ -105,6 +106,12 @@ type Engine struct {
 	// txInsert inserts a job in a serialised transaction of the driver,
 	// after check accepted the unfinished audit jobs (quota.go).
 	txInsert func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error)
+	// touch moves the attempt time of running jobs forward; rescue makes
+	// the silent ones retryable (liveness.go).
+	touch    func(ctx context.Context, ids []int64) error
+	rescue   func(ctx context.Context, silence time.Duration) (int64, error)
+	live     liveness
+	stopBeat context.CancelFunc
 	closeDB  func()
 	log      *slog.Logger
 	working  bool
@@ -131,10 +138,10 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		cfg.JobTimeout = DefaultJobTimeout
 	}
 	if cfg.RescueAfter <= 0 {
-		cfg.RescueAfter = cfg.JobTimeout + DefaultRescueMargin
+		cfg.RescueAfter = DefaultRescueAfter
 	}
-	if cfg.RescueAfter < cfg.JobTimeout {
-		return nil, fmt.Errorf("moteur de tâches : le délai de reprise (%s) doit dépasser la durée maximale d'une tentative (%s)", french.Duration(cfg.RescueAfter), french.Duration(cfg.JobTimeout))
+	if cfg.RescueAfter < minRescueAfter {
+		return nil, fmt.Errorf("moteur de tâches : le délai de reprise (%s) doit être d'au moins %s", french.Duration(cfg.RescueAfter), french.Duration(minRescueAfter))
 	}
 	if cfg.Perimeters == nil {
 		cfg.Perimeters = StoredPerimeters{Store: cfg.Store}
@@ -185,6 +192,14 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("moteur de tâches : %w", err)
 		}
 		e.client, e.closeDB = c, pool.Close
+		e.touch = func(ctx context.Context, ids []int64) error {
+			_, err := pool.Exec(ctx, touchPostgres, ids)
+			return err
+		}
+		e.rescue = func(ctx context.Context, silence time.Duration) (int64, error) {
+			tag, err := pool.Exec(ctx, rescuePostgres, silence.Seconds(), rescuedFr)
+			return tag.RowsAffected(), err
+		}
 		e.txInsert = func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error) {
 			tx, err := pool.Begin(ctx)
 			if err != nil {
@@ -228,6 +243,18 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("moteur de tâches : %w", err)
 		}
 		e.client, e.closeDB = c, func() { db.Close() }
+		e.touch = func(ctx context.Context, ids []int64) error {
+			q, args := touchSQLite(ids)
+			_, err := db.ExecContext(ctx, q, args...)
+			return err
+		}
+		e.rescue = func(ctx context.Context, silence time.Duration) (int64, error) {
+			res, err := db.ExecContext(ctx, rescueSQLite, fmt.Sprintf("-%.3f seconds", silence.Seconds()), rescuedFr)
+			if err != nil {
+				return 0, err
+			}
+			return res.RowsAffected()
+		}
 		e.txInsert = func(ctx context.Context, args river.JobArgs, check func([]unfinished) error) (int64, error) {
 			tx, err := db.BeginTx(ctx, nil) // immediate (see openSQLite): serialised
 			if err != nil {
@@ -294,7 +321,7 @@ func (e *Engine) riverConfig() (*river.Config, error) {
 		ID:                   cfg.ID,
 		Workers:              workers,
 		JobTimeout:           cfg.JobTimeout,
-		RescueStuckJobsAfter: cfg.RescueAfter,
+		RescueStuckJobsAfter: cfg.JobTimeout + riverRescueMargin,
 		FetchPollInterval:    cfg.PollInterval,
 		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
 		MaxAttempts:          MaxAttempts,
@@ -302,6 +329,7 @@ func (e *Engine) riverConfig() (*river.Config, error) {
 		ErrorHandler:         errorHandler{e: e},
 	}
 	if e.working {
+		rc.Middleware = []rivertype.Middleware{&e.live}
 		rc.Queues = map[string]river.QueueConfig{QueueVigie: {MaxWorkers: 1}}
 		for q, n := range cfg.Queues {
 			if n > 0 {
@@ -333,6 +361,9 @@ func (e *Engine) Start(ctx context.Context) error {
 	if err := e.client.Start(ctx); err != nil {
 		return fmt.Errorf("démarrage du moteur de tâches : %w", err)
 	}
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	e.stopBeat = cancel
+	go e.live.beat(bctx, e.cfg.RescueAfter, e.touch, e.rescue, e.log)
 	e.started = true
 	return nil
 }
@@ -345,6 +376,7 @@ func (e *Engine) Stop(ctx context.Context) error {
 	}
 	e.started = false
 	err := e.client.Stop(ctx)
+	e.stopBeat()
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return nil
 	}

@@ -110,7 +110,7 @@ func startWorker(t *testing.T, bin, dsn, keyFile, id string) *worker {
 	t.Helper()
 	w := &worker{id: id, log: &strings.Builder{}}
 	w.cmd = exec.Command(bin, "worker", "--database", dsn, "--key-file", keyFile, "--data", t.TempDir(),
-		"--queues", "exposure=1", "--id", id, "--job-timeout", "10s", "--rescue-after", "12s",
+		"--queues", "exposure=1", "--id", id, "--job-timeout", "10m", "--rescue-after", "8s",
 		"--poll-interval", "200ms", "--schedule=false", "--allow-private-targets")
 	w.cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+t.TempDir())
 	out, err := w.cmd.StdoutPipe()

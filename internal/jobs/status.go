@@ -189,7 +189,11 @@ func jobOf(r *rivertype.JobRow) Job {
 		j.FinalizedAt = *r.FinalizedAt
 	}
 	for _, e := range r.Errors {
-		j.Errors = append(j.Errors, AttemptError{Attempt: e.Attempt, At: e.At, Message: e.Error})
+		msg := e.Error
+		if msg == rescuedByRiver {
+			msg = rescuedFr
+		}
+		j.Errors = append(j.Errors, AttemptError{Attempt: e.Attempt, At: e.At, Message: msg})
 	}
 	switch r.Kind {
 	case KindExposure:
