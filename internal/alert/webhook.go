@@ -104,7 +104,7 @@ func (w *Webhook) client() *http.Client {
 func CheckURL(raw string, allowPrivate bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-		return fmt.Errorf("adresse %q : adresse http(s) attendue, sans identifiants", raw)
+		return fmt.Errorf("adresse %q : adresse http:// ou https:// attendue, sans identifiants", raw)
 	}
 	if a, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !allowPrivate {
 		if err := scope.PublicAddr(a); err != nil {

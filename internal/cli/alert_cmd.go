@@ -14,6 +14,7 @@ import (
 
 	"vigie/internal/alert"
 	"vigie/internal/civil"
+	"vigie/internal/french"
 	"vigie/internal/store"
 	"vigie/internal/web"
 )
@@ -118,7 +119,7 @@ func runAlert(ctx context.Context, env *Env, args []string) error {
 		now = time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, n.Location)
 	}
 	seen, err := (&alert.Watcher{Store: st, Notifier: n, DeadlineDays: *days, Location: n.Location}).Check(ctx, now)
-	fmt.Fprintf(env.Stdout, "Dossiers évalués au %s : %d événement(s) (chaque abonné ne reçoit qu'une fois le même).\n", civil.Of(now.In(n.Location)).French(), seen)
+	fmt.Fprintf(env.Stdout, "Dossiers évalués au %s : %s (chaque abonné ne reçoit qu'une fois le même).\n", civil.Of(now.In(n.Location)).French(), french.Plural(seen, "événement", "événements"))
 	return err
 }
 

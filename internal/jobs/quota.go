@@ -39,7 +39,10 @@ func (e *QuotaError) Error() string {
 	case e.Subject != "":
 		return "un audit d'exposition de cet établissement est déjà en file ou en cours : attendez sa fin avant d'en lancer un autre"
 	}
-	return fmt.Sprintf("%d audit(s) lancé(s) à la main attendent déjà ou sont en cours, le maximum : réessayez quand l'un d'eux sera terminé", e.Limit)
+	if e.Limit == 1 {
+		return "un audit lancé à la main attend déjà ou est en cours, le maximum : réessayez quand il sera terminé"
+	}
+	return fmt.Sprintf("%d audits lancés à la main attendent déjà ou sont en cours, le maximum : réessayez quand l'un d'eux sera terminé", e.Limit)
 }
 
 // quotaLock is the PostgreSQL advisory lock that serialises limited

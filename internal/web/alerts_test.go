@@ -36,7 +36,7 @@ func TestAlertSubscriptions(t *testing.T) {
 		{url.Values{"sujet": {"CVL-99/010000040"}, "types": {"critical_finding"}, "resume": {"non"}, "courriel": {"rssi@valmont.test"}}, "choix « CVL-99/010000040 » inconnu"},
 		{url.Values{"sujet": {"CVL-99"}, "types": {"critical_finding"}, "resume": {"non"}}, "indiquez une adresse électronique, un webhook ou les deux"},
 		{url.Values{"sujet": {"CVL-99"}, "types": {"critical_finding"}, "resume": {"non"}, "courriel": {"pas une adresse"}}, "adresse électronique invalide"},
-		{url.Values{"sujet": {"CVL-99"}, "types": {"critical_finding"}, "resume": {"non"}, "webhook": {"ftp://soc.valmont.test/"}, "secret": {"0123456789abcdef"}}, "adresse http(s) attendue"},
+		{url.Values{"sujet": {"CVL-99"}, "types": {"critical_finding"}, "resume": {"non"}, "webhook": {"ftp://soc.valmont.test/"}, "secret": {"0123456789abcdef"}}, "adresse http:// ou https:// attendue"},
 		{url.Values{"sujet": {"CVL-99"}, "types": {"critical_finding"}, "resume": {"non"}, "webhook": {"https://soc.valmont.test/"}, "secret": {"court"}}, "16 caractères au moins"},
 		{url.Values{"sujet": {"CVL-99"}, "types": {"inconnu"}, "resume": {"non"}, "courriel": {"rssi@valmont.test"}}, "choix « inconnu » inconnu"},
 	} {
