@@ -13,7 +13,9 @@
 # crisis exercises recorded by other establishments (bench/wrk-mixed.lua).
 # Prints p50, p95, p99 and requests per second per run
 # (bench/wrk-percentiles.lua). ENGINES="sqlite" or "postgresql" measures one
-# engine only (default: both). Not run by CI.
+# engine only (default: both); ONLY=mixed runs the mixed run alone;
+# WEBSERVE_ARGS passes options to bench/webserve (e.g. "-cpuprofile F").
+# Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk absent : apt-get install -y wrk" >&2; exit 2; }
@@ -33,7 +35,8 @@ NATIONAL=${NATIONAL:-3000}
 
 # serve DSN: starts webserve on the given database, waits for its cookie.
 serve() {
-	"$tmp/webserve" -national "$NATIONAL" ${1:+-dsn "$1"} >"$tmp/out" 2>"$tmp/err" &
+	# shellcheck disable=SC2086 # WEBSERVE_ARGS is a list of options
+	"$tmp/webserve" -national "$NATIONAL" ${1:+-dsn "$1"} ${WEBSERVE_ARGS:-} >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
 	local t0=$SECONDS
 	for _ in $(seq 3600); do grep -q '^COOKIE=' "$tmp/out" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
@@ -53,6 +56,7 @@ run() {
 at="at=2025-06-15"
 measure() {
 	for c in 1 "${CONNS:-50}"; do
+		[ "${ONLY:-}" = mixed ] && break
 		run "tableau de bord HTML (GHT $ght)" "$c" -H "Cookie: $cookie" "$url/dossiers/$ght?$at"
 		run "API évaluation JSON (GHT $ght)" "$c" -H "Authorization: Bearer $token" "$url/api/v1/applicants/$ght/evaluation?$at"
 		run "grille nationale (administrateur)" "$c" -H "Cookie: $cookie" "$url/?$at"
@@ -62,7 +66,7 @@ measure() {
 		run "grille du GHT (référent)" "$c" -H "Cookie: $ghtc" "$url/?$at"
 		run "accueil d'un établissement" "$c" -H "Cookie: $ej" "$url/?$at"
 	done
-	run "export CSV de la grille nationale" 1 -H "Cookie: $cookie" "$url/pilotage.csv?$at"
+	[ "${ONLY:-}" = mixed ] || run "export CSV de la grille nationale" 1 -H "Cookie: $cookie" "$url/pilotage.csv?$at"
 	# Mixed: 95 % reads of the pages above, 5 % writes by other establishments.
 	{
 		for p in "/?$at" "/?$at&objectif=D1.O3&statut=non-atteint&tri=retard" "/?$at&page=2" "/dossiers/$ght?$at"; do printf 'GET\t%s\t%s\n' "$cookie" "$p"; done
