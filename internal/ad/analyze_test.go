@@ -272,3 +272,44 @@ func TestProvisionalLevel(t *testing.T) {
 		t.Errorf("final level: %d %v %q %+v", r.Level, r.LevelProvisional, r.LevelLabel, r.Coverage.NotEvaluated)
 	}
 }
+
+// TestDiffWarnings compares the ANSSI warnings of two audits by warning
+// and object, apart from the control points, and not at all against a
+// report that predates the warnings.
+func TestDiffWarnings(t *testing.T) {
+	f1 := adtest.NewForest("lab.test", now)
+	f1.User("ancien").SetInt("admincount", 1)                // warning_admincount, fixed below
+	f1.BySam("Administrator").Set("scriptpath", "logon.bat") // warning_logonscript_priv, still
+	a := analyze(t, f1, Options{})
+
+	f2 := adtest.NewForest("lab.test", now.AddDate(0, 0, 50))
+	f2.BySam("Administrator").Set("scriptpath", "logon.bat")
+	f2.ByRID(512).AddMember(f2.FSP("S-1-5-21-4-4-4-1106")) // warning_privileged_members_foreign, new
+	b := analyze(t, f2, Options{})
+
+	has := func(l []DiffItem, id string) bool {
+		for _, it := range l {
+			if it.ID == id && it.Title != "" {
+				return true
+			}
+		}
+		return false
+	}
+	d := Diff(a, b)
+	if !d.WarningsCompared || !has(d.WarningsFixed, "warning_admincount") || has(d.WarningsNew, "warning_admincount") ||
+		!has(d.WarningsStill, "warning_logonscript_priv") || !has(d.WarningsNew, "warning_privileged_members_foreign") {
+		t.Errorf("warnings: compared %v, fixed %+v, new %+v, still %+v", d.WarningsCompared, d.WarningsFixed, d.WarningsNew, d.WarningsStill)
+	}
+	for _, l := range [][]DiffItem{d.Fixed, d.New, d.StillFailing} {
+		for _, it := range l {
+			if strings.HasPrefix(it.ID, "warning_") {
+				t.Errorf("warning %s among the control points", it.ID)
+			}
+		}
+	}
+	old := *a
+	old.Warnings, old.AdvisoryCoverage = nil, AdvisoryCoverage{}
+	if d := Diff(&old, b); d.WarningsCompared || len(d.WarningsNew) != 0 || len(d.WarningsFixed) != 0 {
+		t.Errorf("against a report without warnings: %+v", d)
+	}
+}

@@ -8,6 +8,9 @@ type DiffItem struct {
 	Grade int    `json:"grade"`
 	DN    string `json:"dn"`
 	Sam   string `json:"sam,omitempty"`
+	// Title names a warning (its grade is indicative); control points
+	// are named by the catalogue.
+	Title string `json:"title,omitempty"`
 }
 
 // DiffResult compares two audits by stable keys (control point + DN).
@@ -19,6 +22,16 @@ type DiffResult struct {
 	StillFailing []DiffItem `json:"still_failing"`
 	// NotComparable lists points evaluated in one audit and not the other.
 	NotComparable []string `json:"not_comparable"`
+	// WarningsCompared is false when one of the reports predates the
+	// warnings (format without advisory coverage): the three lists below
+	// are then empty.
+	WarningsCompared bool `json:"warnings_compared"`
+	// The ANSSI warnings (apart from the level), by warning and object:
+	// gone, raised since, still raised. A warning evaluated in one audit
+	// only is in NotComparable.
+	WarningsFixed []DiffItem `json:"warnings_fixed"`
+	WarningsNew   []DiffItem `json:"warnings_new"`
+	WarningsStill []DiffItem `json:"warnings_still"`
 }
 
 // Diff compares audit a (before) with audit b (after).
@@ -56,8 +69,37 @@ func Diff(a, b *Report) *DiffResult {
 	for id := range seen {
 		out.NotComparable = append(out.NotComparable, id)
 	}
+	out.WarningsFixed, out.WarningsNew, out.WarningsStill = []DiffItem{}, []DiffItem{}, []DiffItem{}
+	if a.AdvisoryCoverage.Total > 0 && b.AdvisoryCoverage.Total > 0 {
+		out.WarningsCompared = true
+		wa, wb := warningKeys(a), warningKeys(b)
+		wneA, wneB := advisoriesNotEvaluated(a), advisoriesNotEvaluated(b)
+		for k, it := range wa {
+			switch {
+			case wb[k] != nil:
+				out.WarningsStill = append(out.WarningsStill, *wb[k])
+			case !wneB[it.ID]:
+				out.WarningsFixed = append(out.WarningsFixed, *it)
+			}
+		}
+		for k, it := range wb {
+			if wa[k] == nil && !wneA[it.ID] {
+				out.WarningsNew = append(out.WarningsNew, *it)
+			}
+		}
+		for id := range wneA {
+			if !wneB[id] {
+				out.NotComparable = append(out.NotComparable, id)
+			}
+		}
+		for id := range wneB {
+			if !wneA[id] {
+				out.NotComparable = append(out.NotComparable, id)
+			}
+		}
+	}
 	sort.Strings(out.NotComparable)
-	for _, l := range [][]DiffItem{out.Fixed, out.New, out.StillFailing} {
+	for _, l := range [][]DiffItem{out.Fixed, out.New, out.StillFailing, out.WarningsFixed, out.WarningsNew, out.WarningsStill} {
 		sort.Slice(l, func(i, j int) bool {
 			if l[i].ID != l[j].ID {
 				return l[i].ID < l[j].ID
@@ -78,6 +120,31 @@ func keys(r *Report) map[string]*DiffItem {
 			}
 			m[k] = &DiffItem{ID: f.ID, Grade: f.Grade, DN: o.DN, Sam: o.Sam}
 		}
+	}
+	return m
+}
+
+// warningKeys keys the raised warnings by warning and object (a warning
+// without objects is one item with an empty DN).
+func warningKeys(r *Report) map[string]*DiffItem {
+	m := map[string]*DiffItem{}
+	for _, w := range r.Warnings {
+		if len(w.Objects) == 0 {
+			m[w.ID+"\x00"] = &DiffItem{ID: w.ID, Grade: w.Grade, Title: w.Title}
+		}
+		for _, o := range w.Objects {
+			m[w.ID+"\x00"+normKey(o.DN)] = &DiffItem{ID: w.ID, Grade: w.Grade, DN: o.DN, Sam: o.Sam, Title: w.Title}
+		}
+	}
+	return m
+}
+
+// advisoriesNotEvaluated lists the warnings and informations a report
+// could not evaluate.
+func advisoriesNotEvaluated(r *Report) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range r.AdvisoryCoverage.NotEvaluated {
+		m[n.ID] = true
 	}
 	return m
 }

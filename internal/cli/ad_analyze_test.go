@@ -106,7 +106,8 @@ func TestADDiff(t *testing.T) {
 		t.Fatalf("diff %+v", d)
 	}
 	out.Reset()
-	if err := adDiff(context.Background(), env, []string{a, b}); err != nil || !strings.Contains(out.String(), "Corrigés (1)") {
+	if err := adDiff(context.Background(), env, []string{a, b}); err != nil || !strings.Contains(out.String(), "Corrigés (1)") ||
+		!strings.Contains(out.String(), "=== Avertissements ANSSI nouveaux (hors niveau)") {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	if code := exitCode(&bytes.Buffer{}, adDiff(context.Background(), env, []string{a})); code != 2 {

@@ -62,6 +62,14 @@ func ADReports() []ADReport {
 		Remediation: "Déployer LAPS (Windows LAPS de préférence) sur les ordinateurs non couverts."}}
 	second.AdvisoryCoverage = ad.AdvisoryCoverage{Total: 50, Evaluated: 41, NotRaised: []string{},
 		NotEvaluated: []ad.NotEvaluated{{ID: "warning_sysvol_files_acl", Why: "nécessite les descripteurs de sécurité des fichiers du SYSVOL, que Vigie ne lit pas"}}}
+	// The first audit raised another warning, gone by the second: the
+	// comparison shows it.
+	first.Warnings = []ad.Advisory{{ID: "warning_admincount", Kind: "warning", Grades: []int{3},
+		Title:       "Comptes marqués adminCount=1 qui ne sont plus privilégiés",
+		Objects:     []ad.Object{{DN: "CN=ancien-admin,OU=Comptes,DC=valmont,DC=local", Sam: "ancien-admin"}},
+		Remediation: "Remettre adminCount à 0 et rétablir l'héritage des permissions sur ces comptes."}}
+	first.Informations = []ad.Advisory{}
+	first.AdvisoryCoverage = second.AdvisoryCoverage
 	return []ADReport{{Directory: "ad-valmont", Report: first}, {Directory: "ad-valmont", Report: second}}
 }
 

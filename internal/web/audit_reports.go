@@ -146,7 +146,11 @@ type adAuditData struct {
 	Fixed, New   []adDiffLine
 	Still        []adDiffLine
 	NotCompared  []string
-	Files        []evidenceRow
+	// The warnings compared by object (ByObject only), when both reports
+	// hold them.
+	WarningsCompared              bool
+	WarnFixed, WarnNew, WarnStill []adDiffLine
+	Files                         []evidenceRow
 	// Shared: the directory also serves establishments the viewer does not
 	// see; the level and the failed points are shown, not the objects.
 	Shared bool
@@ -387,6 +391,21 @@ func (s *Server) compareAD(ctx context.Context, v *view, f *care.Facts, d *adAud
 			}
 			for _, it := range diff.StillFailing {
 				d.Still = append(d.Still, line(it))
+			}
+			d.WarningsCompared = diff.WarningsCompared
+			warn := func(it ad.DiffItem) adDiffLine {
+				l := line(it)
+				l.Title = it.Title
+				return l
+			}
+			for _, it := range diff.WarningsFixed {
+				d.WarnFixed = append(d.WarnFixed, warn(it))
+			}
+			for _, it := range diff.WarningsNew {
+				d.WarnNew = append(d.WarnNew, warn(it))
+			}
+			for _, it := range diff.WarningsStill {
+				d.WarnStill = append(d.WarnStill, warn(it))
 			}
 			d.NotCompared = diff.NotComparable
 			return nil

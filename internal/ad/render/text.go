@@ -230,6 +230,23 @@ func WriteDiffText(w io.Writer, d *ad.DiffResult, loc *time.Location) error {
 	section("Corrigés", d.Fixed)
 	section("Nouveaux", d.New)
 	section("Toujours en échec", d.StillFailing)
+	if d.WarningsCompared {
+		warnings := func(title string, items []ad.DiffItem) {
+			e.printf("\n=== %s (%d) ===\n", title, len(items))
+			for _, it := range items {
+				grade := ""
+				if it.Grade > 0 {
+					grade = fmt.Sprintf(" niveau indicatif %d", it.Grade)
+				}
+				e.printf("  [%s]%s  %s  %s  %s\n", it.ID, grade, it.Title, orDash(it.Sam), orDash(it.DN))
+			}
+		}
+		warnings("Avertissements ANSSI disparus (hors niveau)", d.WarningsFixed)
+		warnings("Avertissements ANSSI nouveaux (hors niveau)", d.WarningsNew)
+		warnings("Avertissements ANSSI toujours présents (hors niveau)", d.WarningsStill)
+	} else {
+		e.printf("\nAvertissements ANSSI non comparés : l'un des deux rapports ne les contient pas (version antérieure).\n")
+	}
 	if len(d.NotComparable) > 0 {
 		e.printf("\nNon comparables (évalués dans un seul des deux audits) : %s\n", strings.Join(d.NotComparable, ", "))
 	}
