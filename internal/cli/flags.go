@@ -8,8 +8,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"vigie/internal/civil"
+	"vigie/internal/french"
 )
 
 // newFlags returns a flag set that reports errors instead of exiting and
@@ -76,11 +78,41 @@ func printUsage(w io.Writer, fs *flag.FlagSet, usage string) {
 			return
 		}
 		def := ""
-		if f.DefValue != "" && f.DefValue != "false" {
+		if d, ok := durationOf(f); ok {
+			// A zero duration means « the default the text gives »;
+			// others read « 2 h », not Go's « 2h0m0s ».
+			if d != 0 {
+				def = fmt.Sprintf(" (défaut : %s)", shortDuration(d))
+			}
+		} else if f.DefValue != "" && f.DefValue != "false" {
 			def = fmt.Sprintf(" (défaut : %s)", f.DefValue)
 		}
 		fmt.Fprintf(w, "  --%-18s %s%s\n", f.Name, f.Usage, def)
 	})
+}
+
+// durationOf returns the value of a duration flag.
+func durationOf(f *flag.Flag) (time.Duration, bool) {
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return 0, false
+	}
+	d, ok := g.Get().(time.Duration)
+	return d, ok
+}
+
+// shortDuration writes a default duration the way people do: « 2 h »,
+// « 15 min », « 30 s » (« 1 h 30 min » when it is not round).
+func shortDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d h", d/time.Hour)
+	case d < time.Hour && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d < time.Minute && d%time.Second == 0:
+		return fmt.Sprintf("%d s", d/time.Second)
+	}
+	return french.Duration(d)
 }
 
 // frenchFlagError translates the flag package's messages.

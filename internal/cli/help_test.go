@@ -37,6 +37,11 @@ func TestHelpEverywhere(t *testing.T) {
 			if m := regexp.MustCompile(`\(default |Usage of|\s-\S+ (string|int|duration|value)\n`).FindString(out + errs); m != "" {
 				t.Errorf("vigie %s: %q, the flag package's English, in the usage", strings.Join(args, " "), m)
 			}
+			// Durations read « 2 h », never Go's « 2h0m0s » nor a zero
+			// that stands for the default the text gives.
+			if m := regexp.MustCompile(`\(défaut : (\d+h\d+m\d+s|\d+m\d+s|0s)\)`).FindString(out + errs); m != "" {
+				t.Errorf("vigie %s: %q in the usage", strings.Join(args, " "), m)
+			}
 		}
 	}
 	// « vigie help COMMANDE » is « vigie COMMANDE --help ».
