@@ -58,17 +58,9 @@ func TestExposureJobStoredOnce(t *testing.T) {
 			}
 			fake := &fakeExposure{}
 			var failures atomic.Int32
-			e, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 2}, Engines: fake.engines(),
+			e := startEngine(t, Config{Store: st, Queues: map[string]int{QueueExposure: 2}, Engines: fake.engines(),
 				ID: "essai", PollInterval: 50 * time.Millisecond,
 				OnFailure: func(ctx context.Context, j Job) { failures.Add(1) }})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer e.Close()
-			if err := e.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			defer e.Stop(ctx)
 			id, err := e.EnqueueExposure(ctx, ExposureRequest{Entities: []org.FINESS{ej}, Perimeter: ref, Ports: "22,443", By: "rssi"})
 			if err != nil {
 				t.Fatal(err)
@@ -136,15 +128,7 @@ func TestExposureJobRefusesUnknownPerimeter(t *testing.T) {
 	ctx := context.Background()
 	st, ej := openTestStore(t, databases[0].dsn(t), testKey())
 	fake := &fakeExposure{}
-	e, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: fake.engines(), PollInterval: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	if err := e.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer e.Stop(ctx)
+	e := startEngine(t, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: fake.engines(), PollInterval: 50 * time.Millisecond})
 	id, err := e.EnqueueExposure(ctx, ExposureRequest{Entities: []org.FINESS{ej}, Perimeter: "inconnu", By: "x"})
 	if err != nil {
 		t.Fatal(err)

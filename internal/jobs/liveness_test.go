@@ -48,16 +48,8 @@ func TestLongJobOfLiveWorkerNotRescued(t *testing.T) {
 				},
 				AD: func(context.Context, store.ADConnection, func(string, int)) (*ad.Report, error) { return nil, nil },
 			}
-			e, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: eng, ID: "vivant",
+			e := startEngine(t, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: eng, ID: "vivant",
 				PollInterval: 100 * time.Millisecond, JobTimeout: time.Minute, RescueAfter: minRescueAfter})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer e.Close()
-			if err := e.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			defer e.Stop(ctx)
 			id, err := e.EnqueueExposure(ctx, ExposureRequest{Entities: []org.FINESS{ej}, Perimeter: ref, Ports: "443", By: "test"})
 			if err != nil {
 				t.Fatal(err)

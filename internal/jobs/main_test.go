@@ -86,3 +86,20 @@ func waitJob(t *testing.T, e *Engine, id int64, limit time.Duration, ok func(Job
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// startEngine opens an engine and starts it; the test stops and closes it
+// when it ends.
+func startEngine(t *testing.T, cfg Config) *Engine {
+	t.Helper()
+	ctx := context.Background()
+	e, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	if err := e.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Stop(ctx) })
+	return e
+}

@@ -13,7 +13,6 @@ import (
 // the interval instead of doubling, and never overlap.
 func TestPeriodicLeaderOnly(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	st, _ := openTestStore(t, databases[0].dsn(t), testKey())
 	var runs, running, overlaps atomic.Int32
 	task := Periodic{Name: "essai", Every: 500 * time.Millisecond, Run: func(ctx context.Context, now time.Time) error {
@@ -27,16 +26,8 @@ func TestPeriodicLeaderOnly(t *testing.T) {
 	}}
 	fake := &fakeExposure{}
 	for i := range 2 {
-		e, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: fake.engines(),
+		startEngine(t, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: fake.engines(),
 			ID: fmt.Sprintf("p%d", i), PollInterval: 50 * time.Millisecond, Periodic: []Periodic{task}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer e.Close()
-		if err := e.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer e.Stop(ctx)
 	}
 	time.Sleep(6 * time.Second)
 	n := runs.Load()

@@ -39,16 +39,8 @@ func TestSchedulerEnqueuesDueAuditOnce(t *testing.T) {
 			var engines []*Engine
 			for i := range 2 {
 				p := &Planner{Store: st, Catalogue: cat}
-				e, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: fake.engines(),
+				e := startEngine(t, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: fake.engines(),
 					ID: fmt.Sprintf("e%d", i), PollInterval: 100 * time.Millisecond, Scheduler: p.SchedulerConfig(time.Second)})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer e.Close()
-				if err := e.Start(ctx); err != nil {
-					t.Fatal(err)
-				}
-				defer e.Stop(ctx)
 				engines = append(engines, e)
 			}
 			deadline := time.Now().Add(60 * time.Second)
@@ -97,19 +89,7 @@ func TestPlannerWaitsForApproval(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st, ej := openTestStore(t, databases[0].dsn(t), testKey())
-	app, err := st.ApplicantOf(ctx, ej)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SaveSchedule(ctx, store.Schedule{Kind: store.ScheduleExposure, Applicant: app.ID, Subject: string(ej),
-		Perimeter: ApprovedRef(ej), Ports: "443", EveryDays: 30, Enabled: true}, "rssi"); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := care.DefaultCatalogue()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &Planner{Store: st, Catalogue: cat}
+	p, app := plannerWithSchedule(t, st, ej)
 	sc, err := st.ScheduleOf(ctx, store.ScheduleExposure, string(ej))
 	if err != nil {
 		t.Fatal(err)
@@ -144,25 +124,13 @@ func TestPlannerRereadsOnlyChangedDossiers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st, ej := openTestStore(t, databases[0].dsn(t), testKey())
-	app, err := st.ApplicantOf(ctx, ej)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, app := plannerWithSchedule(t, st, ej)
 	if _, _, err := st.RecordExposurePerimeter(ctx, ej, "net 192.0.2.0/29\n", "rssi"); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.ApproveExposurePerimeter(ctx, ej, 1, "referent"); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveSchedule(ctx, store.Schedule{Kind: store.ScheduleExposure, Applicant: app.ID, Subject: string(ej),
-		Perimeter: ApprovedRef(ej), Ports: "443", EveryDays: 30, Enabled: true}, "rssi"); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := care.DefaultCatalogue()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &Planner{Store: st, Catalogue: cat}
 	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	read := func() *care.Facts {
 		p.mu.Lock()
@@ -189,4 +157,25 @@ func TestPlannerRereadsOnlyChangedDossiers(t *testing.T) {
 	if err != nil || len(due) != 0 || read() == first || len(read().ExposureAudits) != 1 {
 		t.Fatalf("after a stored audit: due %+v %v, facts read again: %v", due, err, read() != first)
 	}
+}
+
+// plannerWithSchedule schedules an exposure audit of ej's approved
+// perimeter every 30 days and returns a planner of the default catalogue
+// and ej's dossier.
+func plannerWithSchedule(t *testing.T, st *store.Store, ej org.FINESS) (*Planner, store.Applicant) {
+	t.Helper()
+	ctx := context.Background()
+	app, err := st.ApplicantOf(ctx, ej)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveSchedule(ctx, store.Schedule{Kind: store.ScheduleExposure, Applicant: app.ID, Subject: string(ej),
+		Perimeter: ApprovedRef(ej), Ports: "443", EveryDays: 30, Enabled: true}, "rssi"); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := care.DefaultCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Planner{Store: st, Catalogue: cat}, app
 }

@@ -160,15 +160,7 @@ func TestPrivateTargetGuard(t *testing.T) {
 			return nil, errors.New("non")
 		},
 	}
-	e, err := Open(ctx, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: engines, PollInterval: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	if err := e.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer e.Stop(ctx)
+	e := startEngine(t, Config{Store: st, Queues: map[string]int{QueueExposure: 1}, Engines: engines, PollInterval: 50 * time.Millisecond})
 	port := ln.Addr().(*net.TCPAddr).Port
 	id, err := e.EnqueueExposure(ctx, ExposureRequest{Entities: []org.FINESS{ej}, Perimeter: ref, Ports: strings.TrimPrefix(ln.Addr().String(), "127.0.0.1:"), By: "rssi"})
 	if err != nil {
