@@ -156,6 +156,24 @@ type adAuditData struct {
 	Shared bool
 }
 
+// diffLines lists compared items for the page: a control point named by
+// the catalogue, a warning by its report; the object by account and DN.
+func diffLines(items []ad.DiffItem) []adDiffLine {
+	out := make([]adDiffLine, 0, len(items))
+	for _, it := range items {
+		obj := it.DN
+		if it.Sam != "" {
+			obj = it.Sam + " (" + it.DN + ")"
+		}
+		title := it.Title
+		if title == "" {
+			title = pointOf(it.ID).Title
+		}
+		out = append(out, adDiffLine{ID: it.ID, Title: title, Grade: it.Grade, Object: obj})
+	}
+	return out
+}
+
 // maxObjectsShown bounds the objects listed per control point.
 const maxObjectsShown = 50
 
@@ -376,37 +394,9 @@ func (s *Server) compareAD(ctx context.Context, v *view, f *care.Facts, d *adAud
 		if pr != nil {
 			diff := ad.Diff(pr, d.Report)
 			d.ByObject = true
-			line := func(it ad.DiffItem) adDiffLine {
-				obj := it.DN
-				if it.Sam != "" {
-					obj = it.Sam + " (" + it.DN + ")"
-				}
-				return adDiffLine{ID: it.ID, Title: pointOf(it.ID).Title, Grade: it.Grade, Object: obj}
-			}
-			for _, it := range diff.Fixed {
-				d.Fixed = append(d.Fixed, line(it))
-			}
-			for _, it := range diff.New {
-				d.New = append(d.New, line(it))
-			}
-			for _, it := range diff.StillFailing {
-				d.Still = append(d.Still, line(it))
-			}
+			d.Fixed, d.New, d.Still = diffLines(diff.Fixed), diffLines(diff.New), diffLines(diff.StillFailing)
 			d.WarningsCompared = diff.WarningsCompared
-			warn := func(it ad.DiffItem) adDiffLine {
-				l := line(it)
-				l.Title = it.Title
-				return l
-			}
-			for _, it := range diff.WarningsFixed {
-				d.WarnFixed = append(d.WarnFixed, warn(it))
-			}
-			for _, it := range diff.WarningsNew {
-				d.WarnNew = append(d.WarnNew, warn(it))
-			}
-			for _, it := range diff.WarningsStill {
-				d.WarnStill = append(d.WarnStill, warn(it))
-			}
+			d.WarnFixed, d.WarnNew, d.WarnStill = diffLines(diff.WarningsFixed), diffLines(diff.WarningsNew), diffLines(diff.WarningsStill)
 			d.NotCompared = diff.NotComparable
 			return nil
 		}
