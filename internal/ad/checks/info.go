@@ -29,7 +29,7 @@ func informations() []Check {
 		{ID: "info_gpo", Needs: Needs{Attrs: []string{"objectclass", "whenchanged"}, Optional: []string{"displayname", "versionnumber"},
 			Targets: []Target{{What: "stratégies de groupe (groupPolicyContainer)", PerDomain: true,
 				Find: func(d *model.Directory) []*model.Object { return d.OfClass("groupPolicyContainer") }}}}, Run: runInfoGPO},
-		{ID: "info_gpo_sysvol", Run: unavailable("nécessite les dates des fichiers des GPO dans le SYSVOL (partage SMB des contrôleurs de domaine), que Vigie ne lit pas")},
+		{ID: "info_gpo_sysvol", Run: runInfoGPOSysvol},
 		{ID: "info_keycredentiallink_dc", Needs: keyCred(), Run: runKeyCred(func(c *Context) []*model.Object {
 			return append(append([]*model.Object(nil), c.Dir.DCs...), c.Dir.RODCs...)
 		})},

@@ -12,7 +12,6 @@ import (
 
 // Reasons of the warnings Vigie never has the data for.
 const (
-	sysvolWhy  = "nécessite les descripteurs de sécurité des fichiers et répertoires du SYSVOL (partage SMB des contrôleurs de domaine), que Vigie ne lit pas : ni sa collecte LDAP ni sa lecture d'une extraction ORADAD ne les rapportent"
 	possSupWhy = "nécessite l'attribut possSuperiors des classes du schéma, que Vigie ne collecte pas, et la référence des classes d'un schéma Windows Server non modifié, que Vigie n'embarque pas"
 )
 
@@ -43,9 +42,9 @@ func configWarnings() []Check {
 		{ID: "warning_schema_default_sd", Needs: Needs{NC: []string{"schema"}, Attrs: []string{"objectclass", "ldapdisplayname", "defaultsecuritydescriptor"},
 			Targets: []Target{{What: "classes du schéma (classSchema)", Find: schemaClasses}}}, Run: runSchemaDefaultSD},
 		{ID: "warning_schema_posssuperiors", Run: unavailable(possSupWhy)},
-		{ID: "warning_sysvol_files_acl", Run: unavailable(sysvolWhy)},
-		{ID: "warning_sysvol_files_sd", Run: unavailable(sysvolWhy)},
-		{ID: "warning_sysvol_root_sd", Run: unavailable(sysvolWhy)},
+		{ID: "warning_sysvol_files_acl", Run: runSysvolFilesACL},
+		{ID: "warning_sysvol_files_sd", Run: unavailable(sysvolDefaultsWhy)},
+		{ID: "warning_sysvol_root_sd", Run: unavailable(sysvolDefaultsWhy)},
 		{ID: "warning_sysvol_no_repl", Needs: Needs{Attrs: []string{"objectclass"}, Targets: []Target{tDomainHeads}}, Run: runSysvolNoRepl},
 		{ID: "warning_tool_version", Run: runToolVersion},
 		{ID: "warning_trusts_tgt_deleg", Needs: trust, Run: runTrust(3, func(dir, attr int64) bool {

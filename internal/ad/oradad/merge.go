@@ -23,6 +23,7 @@ type merger struct {
 	seenNC map[string]bool
 	attrs  map[string]bool // every attribute column of the extraction
 	joined map[string]bool // text attributes kept whole, to split by the schema
+	sysvol *snapshot.Sysvol // the SYSVOL listing (sysvol.go), nil without one
 }
 
 func newMerger(forest string) *merger {

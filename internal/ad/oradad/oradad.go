@@ -112,7 +112,7 @@ func Convert(ctx context.Context, dir, out string) (Summary, error) {
 	}
 	h := snapshot.Header{
 		Forest: m.forest, Source: "oradad", Server: m.server, CollectedAt: when,
-		NamingContexts: m.contexts(), Attributes: m.attributes(), ToolVersion: sum.Version,
+		NamingContexts: m.contexts(), Attributes: m.attributes(), ToolVersion: sum.Version, Sysvol: m.sysvol,
 	}
 	objs := m.live()
 	w, err := snapshot.Create(out, h)
@@ -171,6 +171,18 @@ func load(ctx context.Context, dir string) (*merger, Summary, time.Time, error) 
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, Summary{}, time.Time{}, err
+		}
+		if isSysvolTable(t) {
+			entries, err := readSysvol(ctx, base, t)
+			if err != nil {
+				return nil, Summary{}, time.Time{}, err
+			}
+			if m.sysvol == nil {
+				m.sysvol = &snapshot.Sysvol{Source: "oradad", Entries: []snapshot.SysvolEntry{}}
+			}
+			m.sysvol.Entries = append(m.sysvol.Entries, entries...)
+			sum.Tables++
+			continue
 		}
 		if err := m.readTable(ctx, base, t); err != nil {
 			return nil, Summary{}, time.Time{}, err

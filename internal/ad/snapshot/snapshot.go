@@ -36,6 +36,9 @@ type Header struct {
 	// extraction (ORADAD's oradad_version); empty for Vigie's own LDAP
 	// collection, or when the extraction does not say.
 	ToolVersion string `json:"tool_version,omitempty"`
+	// Sysvol is the SYSVOL listing read with the directory (ORADAD), nil
+	// when SYSVOL was not read (sysvol.go).
+	Sysvol *Sysvol `json:"sysvol,omitempty"`
 }
 
 // NamingContext is one partition of the forest (domain, Configuration, Schema,
