@@ -21,8 +21,8 @@ type merger struct {
 	gaps   []snapshot.Gap
 	ncs    []snapshot.NamingContext
 	seenNC map[string]bool
-	attrs  map[string]bool // every attribute column of the extraction
-	joined map[string]bool // text attributes kept whole, to split by the schema
+	attrs  map[string]bool  // every attribute column of the extraction
+	joined map[string]bool  // text attributes kept whole, to split by the schema
 	sysvol *snapshot.Sysvol // the SYSVOL listing (sysvol.go), nil without one
 }
 
