@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +47,29 @@ func FuzzConvert(f *testing.F) {
 		os.WriteFile(filepath.Join(dir, "domain", "lab.test", "user.tsv"), data, 0o644)
 		_, _, _, err = load(context.Background(), dir)
 		if err != nil && !IsInput(err) && !errors.Is(err, io.EOF) {
+			t.Fatalf("non-input error: %v", err)
+		}
+	})
+}
+
+// FuzzSysvol reads an arbitrary sysvol.tsv under ORADAD's column list: it
+// must never panic, and every failure must be an input error.
+func FuzzSysvol(f *testing.F) {
+	f.Add(utf16File([][]string{sysvolRow(`Policies\{31B2F340-016D-11D2-945F-00C04FB984F9}\GPT.INI`, "GPT.INI", "0100", "32", "2026-11-20 17:45:12", "0")}))
+	f.Add(utf16File([][]string{sysvolRow(`Policies`, "Policies", "zz", "x", "hier", "-1")}))
+	var cols []string
+	for _, c := range sysvolCols {
+		cols = append(cols, c[0], c[1])
+	}
+	idx := "lab.test_20261129-101500\ndomain\\lab.test\\sysvol.tsv\tdomain_lab.test_sysvol\tdomain_sysvol\t" + itoa(len(sysvolCols)) + "\t" + strings.Join(cols, "\t") + "\n"
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "domain", "lab.test"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "tables.tsv"), []byte(idx), 0o644)
+		os.WriteFile(filepath.Join(dir, "domain", "lab.test", "sysvol.tsv"), data, 0o644)
+		if _, _, _, err := load(context.Background(), dir); err != nil && !IsInput(err) && !errors.Is(err, io.EOF) {
 			t.Fatalf("non-input error: %v", err)
 		}
 	})
