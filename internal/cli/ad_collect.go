@@ -11,6 +11,8 @@ import (
 	"golang.org/x/term"
 
 	"vigie/internal/ad/ldapcollect"
+	"vigie/internal/ad/snapshot"
+	"vigie/internal/ad/sysvolfs"
 	"vigie/internal/french"
 )
 
@@ -23,6 +25,9 @@ type adConnFlags struct {
 	quiet        bool
 	pageSize     int
 	parallel     int
+	sysvol       string // a mounted SYSVOL share (sysvolfs)
+	sysvolDomain string
+	listing      *snapshot.Sysvol
 }
 
 func (f *adConnFlags) register(fs *flag.FlagSet) {
@@ -44,6 +49,8 @@ func (f *adConnFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.base, "base", "", "ne collecter que ce sous-arbre (DN)")
 	fs.BoolVar(&f.quiet, "quiet", false, "pas d'affichage de progression")
 	fs.IntVar(&f.pageSize, "page-size", 1000, "taille des pages LDAP")
+	fs.StringVar(&f.sysvol, "sysvol", "", "partage SYSVOL monté sur cette machine (mount -t cifs //dc/SYSVOL /mnt/sysvol -o ro,cifsacl) : dates et descripteurs des fichiers des GPO, pour les avertissements du SYSVOL")
+	fs.StringVar(&f.sysvolDomain, "sysvol-domain", "", "domaine du dossier --sysvol quand il désigne le dossier d'un seul domaine (défaut : son nom)")
 	fs.IntVar(&f.parallel, "parallel", ldapcollect.DefaultParallel, fmt.Sprintf("connexions simultanées au contrôleur, en lecture seule (1 à %d)", ldapcollect.MaxParallel))
 }
 
@@ -63,6 +70,14 @@ func (f *adConnFlags) resolve(env *Env) error {
 	}
 	if f.cfg.KRB5Conf == "" {
 		f.cfg.KRB5Conf = env.Getenv("KRB5_CONFIG")
+	}
+	if f.sysvol != "" {
+		// Read first: a wrong folder stops before the directory is read.
+		l, err := sysvolfs.Read(f.sysvol, f.sysvolDomain)
+		if err != nil {
+			return inputErr(err)
+		}
+		f.listing = l
 	}
 	needPassword := f.cfg.Auth != ldapcollect.AuthKerberos || (f.cfg.Keytab == "" && f.cfg.CCache == "")
 	if !needPassword {
@@ -99,7 +114,7 @@ func (f *adConnFlags) resolve(env *Env) error {
 
 // options builds the collection options, with progress on a terminal.
 func (f *adConnFlags) options(env *Env) ldapcollect.Options {
-	o := ldapcollect.Options{Base: f.base, PageSize: f.pageSize, Parallel: f.parallel, Now: env.Now}
+	o := ldapcollect.Options{Base: f.base, PageSize: f.pageSize, Parallel: f.parallel, Now: env.Now, Sysvol: f.listing}
 	if env.IsTerminal && !f.quiet {
 		o.Progress = adProgress(env)
 	}

@@ -56,6 +56,9 @@ type Options struct {
 	Progress func(Progress)
 	// Now gives the collection time (default time.Now).
 	Now func() time.Time
+	// Sysvol is the listing of the SYSVOL share read beside the directory
+	// (a mounted share, sysvolfs); the snapshot's header carries it.
+	Sysvol *snapshot.Sysvol
 	// dial replaces Dial in tests.
 	dial func(ctx context.Context, cfg Config) (Conn, error)
 }
@@ -132,6 +135,7 @@ func Collect(ctx context.Context, cfg Config, opts Options, out string) (Summary
 		CollectedAt:    start.UTC(),
 		NamingContexts: plan.contexts(),
 		Attributes:     CollectedAttributes(),
+		Sysvol:         opts.Sysvol,
 	}
 	w, err := snapshot.Create(out, h)
 	if err != nil {

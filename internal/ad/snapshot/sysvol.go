@@ -1,6 +1,9 @@
 package snapshot
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Sysvol is the listing of a forest's SYSVOL shares read with the
 // directory (ORADAD's sysvol.tsv): every file and folder, with its
@@ -33,5 +36,5 @@ type SysvolEntry struct {
 // PolicyRoot reports whether the entry is the root folder of a group
 // policy (Policies\{GUID}).
 func (e SysvolEntry) PolicyRoot() bool {
-	return e.GUID != "" && e.Dir && e.Name == e.GUID
+	return e.GUID != "" && e.Dir && strings.EqualFold(e.Name, e.GUID)
 }
