@@ -36,76 +36,62 @@ type DiffResult struct {
 
 // Diff compares audit a (before) with audit b (after).
 func Diff(a, b *Report) *DiffResult {
-	out := &DiffResult{Before: a.Summary(), After: b.Summary(), Fixed: []DiffItem{}, New: []DiffItem{},
-		StillFailing: []DiffItem{}, NotComparable: []string{}}
-	ka, kb := keys(a), keys(b)
+	out := &DiffResult{Before: a.Summary(), After: b.Summary(), NotComparable: []string{},
+		WarningsFixed: []DiffItem{}, WarningsNew: []DiffItem{}, WarningsStill: []DiffItem{}}
 	neA, neB := notEvaluated(a), notEvaluated(b)
+	out.Fixed, out.New, out.StillFailing = compare(keys(a), keys(b), neA, neB)
+	out.NotComparable = append(out.NotComparable, onlyOne(neA, neB)...)
+	if a.AdvisoryCoverage.Total > 0 && b.AdvisoryCoverage.Total > 0 {
+		out.WarningsCompared = true
+		wneA, wneB := advisoriesNotEvaluated(a), advisoriesNotEvaluated(b)
+		out.WarningsFixed, out.WarningsNew, out.WarningsStill = compare(warningKeys(a), warningKeys(b), wneA, wneB)
+		out.NotComparable = append(out.NotComparable, onlyOne(wneA, wneB)...)
+	}
+	sort.Strings(out.NotComparable)
+	return out
+}
+
+// compare sorts the keyed items of two audits into gone, new and still
+// present, each sorted by point and DN. An item whose point the other
+// audit could not evaluate is neither gone nor new.
+func compare(ka, kb map[string]*DiffItem, neA, neB map[string]bool) (gone, added, still []DiffItem) {
+	gone, added, still = []DiffItem{}, []DiffItem{}, []DiffItem{}
 	for k, it := range ka {
 		switch {
 		case kb[k] != nil:
-			out.StillFailing = append(out.StillFailing, *kb[k])
-		case neB[it.ID]:
-			// Not evaluated afterwards: neither fixed nor failing.
-		default:
-			out.Fixed = append(out.Fixed, *it)
+			still = append(still, *kb[k])
+		case !neB[it.ID]:
+			gone = append(gone, *it)
 		}
 	}
 	for k, it := range kb {
 		if ka[k] == nil && !neA[it.ID] {
-			out.New = append(out.New, *it)
+			added = append(added, *it)
 		}
 	}
-	seen := map[string]bool{}
-	for id := range neA {
-		if !neB[id] {
-			seen[id] = true
-		}
-	}
-	for id := range neB {
-		if !neA[id] {
-			seen[id] = true
-		}
-	}
-	for id := range seen {
-		out.NotComparable = append(out.NotComparable, id)
-	}
-	out.WarningsFixed, out.WarningsNew, out.WarningsStill = []DiffItem{}, []DiffItem{}, []DiffItem{}
-	if a.AdvisoryCoverage.Total > 0 && b.AdvisoryCoverage.Total > 0 {
-		out.WarningsCompared = true
-		wa, wb := warningKeys(a), warningKeys(b)
-		wneA, wneB := advisoriesNotEvaluated(a), advisoriesNotEvaluated(b)
-		for k, it := range wa {
-			switch {
-			case wb[k] != nil:
-				out.WarningsStill = append(out.WarningsStill, *wb[k])
-			case !wneB[it.ID]:
-				out.WarningsFixed = append(out.WarningsFixed, *it)
-			}
-		}
-		for k, it := range wb {
-			if wa[k] == nil && !wneA[it.ID] {
-				out.WarningsNew = append(out.WarningsNew, *it)
-			}
-		}
-		for id := range wneA {
-			if !wneB[id] {
-				out.NotComparable = append(out.NotComparable, id)
-			}
-		}
-		for id := range wneB {
-			if !wneA[id] {
-				out.NotComparable = append(out.NotComparable, id)
-			}
-		}
-	}
-	sort.Strings(out.NotComparable)
-	for _, l := range [][]DiffItem{out.Fixed, out.New, out.StillFailing, out.WarningsFixed, out.WarningsNew, out.WarningsStill} {
+	for _, l := range [][]DiffItem{gone, added, still} {
 		sort.Slice(l, func(i, j int) bool {
 			if l[i].ID != l[j].ID {
 				return l[i].ID < l[j].ID
 			}
 			return l[i].DN < l[j].DN
 		})
+	}
+	return gone, added, still
+}
+
+// onlyOne lists the points not evaluated in exactly one of the audits.
+func onlyOne(neA, neB map[string]bool) []string {
+	var out []string
+	for id := range neA {
+		if !neB[id] {
+			out = append(out, id)
+		}
+	}
+	for id := range neB {
+		if !neA[id] {
+			out = append(out, id)
+		}
 	}
 	return out
 }
