@@ -165,7 +165,30 @@ func adCollect(ctx context.Context, env *Env, args []string) error {
 		return adCollectErr(err)
 	}
 	adPrintSummary(env, *out, sum)
+	if f.listing != nil {
+		fmt.Fprintf(env.Stdout, "  SYSVOL : %s\n", sysvolSummary(f.listing))
+	}
 	return nil
+}
+
+// sysvolSummary counts a SYSVOL listing: entries, and how many carry a
+// security descriptor (a mount without cifsacl gives none).
+func sysvolSummary(l *snapshot.Sysvol) string {
+	withSD := 0
+	for _, e := range l.Entries {
+		if len(e.SD) > 0 {
+			withSD++
+		}
+	}
+	s := french.Plural(len(l.Entries), "fichier ou dossier", "fichiers et dossiers")
+	switch {
+	case len(l.Entries) == 0:
+	case withSD == 0:
+		s += ", sans descripteur de sécurité (montage sans cifsacl ?)"
+	default:
+		s += ", dont " + french.Plural(withSD, "avec son descripteur de sécurité", "avec leur descripteur de sécurité")
+	}
+	return s
 }
 
 func adPrintSummary(env *Env, path string, s ldapcollect.Summary) {

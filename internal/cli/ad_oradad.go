@@ -41,5 +41,10 @@ func adImportORADAD(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "  Tables lues : %d\n", sum.Tables)
 	fmt.Fprintf(env.Stdout, "  Objets : %d\n", sum.Objects)
 	fmt.Fprintf(env.Stdout, "  Éléments non convertis : %d\n", sum.Gaps)
+	if sum.Sysvol != nil {
+		fmt.Fprintf(env.Stdout, "  SYSVOL : %s\n", sysvolSummary(sum.Sysvol))
+	} else {
+		fmt.Fprintln(env.Stdout, "  SYSVOL : absent de l'extraction (process_sysvol=0) : avertissements du SYSVOL non évalués")
+	}
 	return nil
 }

@@ -29,7 +29,7 @@ func TestCLICollectSysvol(t *testing.T) {
 	out := filepath.Join(dir, "s.gz")
 	base := []string{"ad", "collect", "--dc", "127.0.0.1", "--user", l.Get("LAB_AD_ADMIN_UPN"), "--ca-file", l.Get("LAB_AD_CA_CERT")}
 	code, stdout, stderr := runVigie(t, env, append(base, "--sysvol", share, "-o", out)...)
-	if code != 0 {
+	if code != 0 || !strings.Contains(stdout, "SYSVOL : ") || !strings.Contains(stdout, "sans descripteur de sécurité") {
 		t.Fatalf("collect --sysvol: code %d\n%s%s", code, stdout, stderr)
 	}
 	r, c, err := snapshot.Open(out)

@@ -99,6 +99,7 @@ type Summary struct {
 	Tables  int
 	Objects int
 	Gaps    int
+	Sysvol  *snapshot.Sysvol // the SYSVOL listing, nil when the extraction has none
 }
 
 // Convert reads the clear ORADAD extraction under dir and writes the
@@ -134,7 +135,7 @@ func Convert(ctx context.Context, dir, out string) (Summary, error) {
 	if err := w.Close(); err != nil {
 		return Summary{}, err
 	}
-	sum.Forest, sum.Objects, sum.Gaps = m.forest, len(objs), len(m.gaps)
+	sum.Forest, sum.Objects, sum.Gaps, sum.Sysvol = m.forest, len(objs), len(m.gaps), m.sysvol
 	return sum, nil
 }
 
