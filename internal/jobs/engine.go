@@ -62,7 +62,7 @@ type Config struct {
 	// JobTimeout bounds one attempt (DefaultJobTimeout when zero).
 	JobTimeout time.Duration
 	// RescueAfter is how long a running job may go without a sign of life
-	// from its worker before River gives it to another worker
+	// from its worker before it is made retryable for another worker
 	// (DefaultRescueAfter when zero; liveness.go). Tests shorten it.
 	RescueAfter time.Duration
 	// PollInterval is how often idle workers look for jobs (River's default
