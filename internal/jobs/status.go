@@ -35,6 +35,9 @@ type Job struct {
 	CreatedAt   time.Time
 	ScheduledAt time.Time
 	FinalizedAt time.Time // zero while not finished
+	// LastSign is the last sign of life of the worker running the job
+	// (liveness.go); zero unless the job is running.
+	LastSign time.Time
 	// Exposure jobs: the entities and the perimeter reference.
 	Entities  []string
 	Perimeter string
@@ -187,6 +190,9 @@ func jobOf(r *rivertype.JobRow) Job {
 		AttemptedBy: r.AttemptedBy, CreatedAt: r.CreatedAt, ScheduledAt: r.ScheduledAt}
 	if r.FinalizedAt != nil {
 		j.FinalizedAt = *r.FinalizedAt
+	}
+	if r.State == rivertype.JobStateRunning && r.AttemptedAt != nil {
+		j.LastSign = *r.AttemptedAt
 	}
 	for _, e := range r.Errors {
 		msg := e.Error

@@ -219,7 +219,8 @@ func TestExposureAuditJob(t *testing.T) {
 		t.Errorf("running job: %+v", st)
 	}
 	if resp, page := c.get(jobPath); resp.Header.Get("Refresh") != "2" || !strings.Contains(page, "Tentative 1 sur 3") ||
-		!strings.Contains(page, "exécutant : essai") || !strings.Contains(page, "Annuler la tâche") {
+		!strings.Contains(page, "exécutant : essai") || !strings.Contains(page, "Annuler la tâche") ||
+		!strings.Contains(page, `id="signe-de-vie">Dernier signe de vie de l'exécutant : `) {
 		t.Errorf("running job page: Refresh %q\n%s", resp.Header.Get("Refresh"), excerpt(page, "<main", "</main>"))
 	}
 	// The read-only auditor sees the job, without the cancel button.
