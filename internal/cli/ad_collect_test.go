@@ -62,7 +62,7 @@ func TestADImportORADAD(t *testing.T) {
 		oradadFile("CN=a,CN=Users,DC=lab,DC=test\tS-1-5-21-1-2-3-1104\t2016-03-01 10:00:00"), 0o644)
 	out := filepath.Join(t.TempDir(), "s.gz")
 	code, stdout, errs := run(t, "ad", "import-oradad", filepath.Dir(filepath.Dir(dir)), "-o", out)
-	if code != 0 || !strings.Contains(stdout, "Objets : 1") {
+	if code != 0 || !strings.Contains(stdout, "Objets : 1") || !strings.Contains(stdout, "SYSVOL : absent de l'extraction") {
 		t.Fatalf("import: code %d\n%s%s", code, stdout, errs)
 	}
 	// a malformed row is an input error naming the file and line
