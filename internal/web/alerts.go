@@ -89,7 +89,7 @@ func (s *Server) alertSubjects(ctx context.Context, sc *scope) ([]option, map[st
 	byID := map[string]*view{}
 	for _, v := range views {
 		byID[v.Applicant.ID] = v
-		f, err := s.st.LoadFacts(ctx, v.Applicant.ID)
+		f, err := s.cachedFacts(ctx, v.Applicant.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -98,7 +98,7 @@ func (s *Server) alertSubjects(ctx context.Context, sc *scope) ([]option, map[st
 			label += " (votre partie)"
 		}
 		out = append(out, option{v.Applicant.ID, label})
-		for _, e := range visibleEntities(v, &f) {
+		for _, e := range visibleEntities(v, f) {
 			out = append(out, option{v.Applicant.ID + "/" + string(e.FINESS), "  établissement " + e.Name + " (" + string(e.FINESS) + ")"})
 		}
 		for _, d := range f.Directories {

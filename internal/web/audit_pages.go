@@ -89,9 +89,9 @@ func (s *Server) auditsPage(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	f, err := s.st.LoadFacts(ctx, v.Applicant.ID)
+	f, err := s.cachedFacts(ctx, v.Applicant.ID)
 	if err != nil {
-		return fmt.Errorf("dossier %s : %w", v.Applicant.ID, err)
+		return err
 	}
 	infos, err := s.st.ADConnections(ctx, v.Applicant.ID)
 	if err != nil {
@@ -99,10 +99,10 @@ func (s *Server) auditsPage(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	d := auditsData{View: v, CanWrite: rq.p.CanWrite(), IsGHT: v.Applicant.Kind == store.ApplicantGHT && f.GHT != nil && !v.Partial(),
 		Saved: r.URL.Query().Get("enregistre"), Controllers: rightsOf(rq.p, v).controllers()}
-	if d.Jobs, err = s.dossierJobs(ctx, v, &f, 20); err != nil {
+	if d.Jobs, err = s.dossierJobs(ctx, v, f, 20); err != nil {
 		return err
 	}
-	for _, e := range visibleEntities(v, &f) {
+	for _, e := range visibleEntities(v, f) {
 		row := perimeterRow{Entity: e}
 		if p, err := s.st.ExposurePerimeterOf(ctx, e.FINESS); err == nil {
 			row.Current = &p

@@ -18,30 +18,9 @@ import (
 // write into the slices. key names the data, date and options behind the
 // evaluation; responses built from it extend it (cache_page.go).
 func (s *Server) cachedEvaluation(ctx context.Context, id string, asOf civil.Date, opts care.Options) (ev *care.Evaluation, f *care.Facts, key string, err error) {
-	s.cache.init()
-	if _, err := s.syncVersions(ctx); err != nil {
+	f, fk, err := s.cachedFactsKey(ctx, id)
+	if err != nil {
 		return nil, nil, "", err
-	}
-	// The dossier's version: other dossiers' writes leave it (and the
-	// entries below) valid. Facts read after it are at least that recent.
-	ver := s.dossierVersion(id)
-	fk := factsKey(id, ver)
-	if x, ok := s.cache.facts.get(fk); ok {
-		f = x.(*care.Facts)
-	} else {
-		x, err := s.cache.shared(ctx, "facts\x00"+fk, func() (any, error) {
-			loaded, err := s.st.LoadFacts(ctx, id)
-			if err != nil {
-				return nil, fmt.Errorf("dossier %s : %w", id, err)
-			}
-			clipFacts(&loaded)
-			s.cache.facts.put(fk, &loaded)
-			return &loaded, nil
-		})
-		if err != nil {
-			return nil, nil, "", err
-		}
-		f = x.(*care.Facts)
 	}
 	key = fmt.Sprintf("%s\x00%s\x00%+v", fk, asOf, opts)
 	if x, ok := s.cache.evals.get(key); ok {
@@ -64,6 +43,42 @@ func (s *Server) cachedEvaluation(ctx context.Context, id string, asOf civil.Dat
 	}
 	evc, fc := *ev, *f
 	return &evc, &fc, key, nil
+}
+
+// cachedFacts returns the facts of dossier id as loaded (unfiltered),
+// from the cache when they were read at the dossier's current version,
+// else from the store (then cached; concurrent misses share one load).
+// They are shared with the cache: read them, never write into them.
+func (s *Server) cachedFacts(ctx context.Context, id string) (*care.Facts, error) {
+	f, _, err := s.cachedFactsKey(ctx, id)
+	return f, err
+}
+
+// cachedFactsKey is cachedFacts that also returns the facts' cache key.
+func (s *Server) cachedFactsKey(ctx context.Context, id string) (*care.Facts, string, error) {
+	s.cache.init()
+	if _, err := s.syncVersions(ctx); err != nil {
+		return nil, "", err
+	}
+	// The dossier's version: other dossiers' writes leave it (and the
+	// entries below) valid. Facts read after it are at least that recent.
+	fk := factsKey(id, s.dossierVersion(id))
+	if x, ok := s.cache.facts.get(fk); ok {
+		return x.(*care.Facts), fk, nil
+	}
+	x, err := s.cache.shared(ctx, "facts\x00"+fk, func() (any, error) {
+		loaded, err := s.st.LoadFacts(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("dossier %s : %w", id, err)
+		}
+		clipFacts(&loaded)
+		s.cache.facts.put(fk, &loaded)
+		return &loaded, nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return x.(*care.Facts), fk, nil
 }
 
 // factsKey is the cache key of a dossier's facts at a data version.

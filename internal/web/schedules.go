@@ -102,9 +102,9 @@ func (s *Server) schedulesPage(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
-	f, err := s.st.LoadFacts(ctx, v.Applicant.ID)
+	f, err := s.cachedFacts(ctx, v.Applicant.ID)
 	if err != nil {
-		return fmt.Errorf("dossier %s : %w", v.Applicant.ID, err)
+		return err
 	}
 	// The calendar is seen at ?at= (the demo's date by default in the
 	// demo), like the dashboards; the planner itself runs at the real date.
@@ -129,7 +129,7 @@ func (s *Server) schedulesPage(w http.ResponseWriter, r *http.Request, rq *reque
 		if rw.Schedule == nil {
 			return rw, nil
 		}
-		plan := pl.PlanOf(*rw.Schedule, &f, today)
+		plan := pl.PlanOf(*rw.Schedule, f, today)
 		rw.Warning = plan.Warning
 		if !rw.Schedule.Enabled {
 			return rw, nil
@@ -154,7 +154,7 @@ func (s *Server) schedulesPage(w http.ResponseWriter, r *http.Request, rq *reque
 		return rw, nil
 	}
 	base := "/dossiers/" + url.PathEscape(v.Applicant.ID) + "/planification/"
-	for _, e := range visibleEntities(v, &f) {
+	for _, e := range visibleEntities(v, f) {
 		rw, err := row(store.ScheduleExposure, string(e.FINESS), e.Name+" ("+string(e.FINESS)+")", base+"exposition/"+string(e.FINESS))
 		if err != nil {
 			return err
@@ -171,9 +171,9 @@ func (s *Server) schedulesPage(w http.ResponseWriter, r *http.Request, rq *reque
 		}
 		d.AD = append(d.AD, rw)
 	}
-	entries := append(planned, doneAudits(v, &f, today)...)
-	if rems, err := pl.Reminders(&f); err == nil {
-		for _, rm := range visibleReminders(v, &f, rems) {
+	entries := append(planned, doneAudits(v, f, today)...)
+	if rems, err := pl.Reminders(f); err == nil {
+		for _, rm := range visibleReminders(v, f, rems) {
 			d.Reminders = append(d.Reminders, rm)
 			if !rm.Due.Before(today.AddDays(-calendarPastDays)) && rm.Due.DaysSince(today) <= calendarFutureDays {
 				entries = append(entries, calendarEntry{Date: rm.Due, Kind: "rappel", What: "dépôt d'un audit " + rm.Source, Detail: rm.Message})
@@ -305,11 +305,11 @@ func (s *Server) scheduleForm(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	f, err := s.st.LoadFacts(ctx, v.Applicant.ID)
+	f, err := s.cachedFacts(ctx, v.Applicant.ID)
 	if err != nil {
-		return fmt.Errorf("dossier %s : %w", v.Applicant.ID, err)
+		return err
 	}
-	kind, subject, name, err := s.scheduleSubject(ctx, r, v, &f)
+	kind, subject, name, err := s.scheduleSubject(ctx, r, v, f)
 	if err != nil {
 		return err
 	}
