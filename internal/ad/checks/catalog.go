@@ -62,30 +62,20 @@ type Catalog struct {
 
 // DefaultCatalog returns the embedded catalogue.
 func DefaultCatalog() (*Catalog, error) {
-	c, err := parseCatalog(catalogJSON, "catalogue intégré")
+	entries, err := parseEntries(catalogJSON, "catalogue intégré")
 	if err != nil {
 		return nil, err
 	}
-	if c.Advisories, err = parseAdvisories(advisoriesJSON, "catalogue intégré des avertissements"); err != nil {
+	advisories, err := parseEntries(advisoriesJSON, "catalogue intégré des avertissements")
+	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	return &Catalog{Entries: entries, Advisories: advisories}, nil
 }
 
-func parseCatalog(b []byte, where string) (*Catalog, error) {
-	var m map[string]Entry
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s : JSON invalide : %w", where, err)
-	}
-	for id, e := range m {
-		if err := validEntry(e, id, where); err != nil {
-			return nil, err
-		}
-	}
-	return &Catalog{Entries: m, Advisories: map[string]Entry{}}, nil
-}
-
-func parseAdvisories(b []byte, where string) (map[string]Entry, error) {
+// parseEntries reads a catalogue file (control points or advisories) and
+// checks each entry; where names the file in errors.
+func parseEntries(b []byte, where string) (map[string]Entry, error) {
 	var m map[string]Entry
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("%s : JSON invalide : %w", where, err)
