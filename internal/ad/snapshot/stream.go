@@ -133,11 +133,7 @@ func (r *Reader) split(b *batch, max int) {
 		kind, buf, err := r.readRecordV2(b.buf)
 		if err != nil {
 			b.buf = buf[:start]
-			if err == io.EOF {
-				b.end = io.EOF
-			} else {
-				b.end = fmt.Errorf("instantané, enregistrement %d : %w", r.rec+1, streamError(err))
-			}
+			b.end = r.batchEnd(err)
 			return
 		}
 		r.rec++
@@ -239,6 +235,15 @@ func (r *Reader) take(b *batch, i int) (*Object, *Gap, error) {
 		return nil, nil, nil
 	}
 	return nil, nil, fmt.Errorf("instantané, enregistrement %d : enregistrement vide", r.line)
+}
+
+// batchEnd is how a read error ends a batch: io.EOF as is, any other
+// error named with the record it stopped at.
+func (r *Reader) batchEnd(err error) error {
+	if err == io.EOF {
+		return io.EOF
+	}
+	return fmt.Errorf("instantané, enregistrement %d : %w", r.rec+1, streamError(err))
 }
 
 // finish reports how a stream ended once every record of its last batch

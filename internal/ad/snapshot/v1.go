@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -42,11 +41,7 @@ func (r *Reader) splitV1(b *batch, max int) {
 		var raw json.RawMessage
 		err := r.dec.Decode(&raw)
 		if err != nil {
-			if err == io.EOF {
-				b.end = io.EOF
-			} else {
-				b.end = fmt.Errorf("instantané, enregistrement %d : %w", r.rec+1, streamError(err))
-			}
+			b.end = r.batchEnd(err)
 			return
 		}
 		r.rec++
